@@ -1,0 +1,51 @@
+// Compiles snippets with the chaud plugin and runs them in this test's realm, with
+// `require("chaud/registry")` answered by the runtime's source.
+
+import { transformSync, type PluginItem } from "@babel/core";
+import chaudPlugin from "../../plugin/index";
+import * as registryModule from "../../runtime/registry";
+
+export const FAKE_ROOT = "/virtual/app";
+
+export interface CompileOptions {
+  filename?: string;
+  enabled?: boolean;
+  commonjs?: boolean;
+  sourceMaps?: boolean | "inline";
+}
+
+export function compile(code: string, options: CompileOptions = {}): string {
+  const plugins: PluginItem[] = [[chaudPlugin, { enabled: options.enabled ?? true }]];
+  if (options.commonjs ?? true) plugins.push("@babel/plugin-transform-modules-commonjs");
+  const result = transformSync(code, {
+    babelrc: false,
+    configFile: false,
+    filename: options.filename ?? `${FAKE_ROOT}/src/module.ts`,
+    presets: [["@babel/preset-typescript", { allowDeclareFields: true }]],
+    plugins,
+    sourceMaps: options.sourceMaps ?? false,
+  });
+  return result!.code!;
+}
+
+/** Evaluates compiled CommonJS code; returns its exports. */
+export function evaluate(compiled: string, extraModules: Record<string, unknown> = {}): Record<string, any> {
+  const module = { exports: {} as Record<string, any> };
+  const requireShim = (name: string): unknown => {
+    if (name === "chaud/registry") return registryModule;
+    if (name in extraModules) return extraModules[name];
+    throw new Error(`test module not found: ${name}`);
+  };
+  new Function("require", "module", "exports", compiled)(requireShim, module, module.exports);
+  return module.exports;
+}
+
+/** Compiles and evaluates one version of a module. */
+export function load(code: string, options: CompileOptions & { modules?: Record<string, unknown> } = {}): Record<string, any> {
+  return evaluate(compile(code, options), options.modules);
+}
+
+/** Forgets every registry entry, as a fresh process would. */
+export function resetRegistry(): void {
+  delete (globalThis as Record<symbol, unknown>)[Symbol.for("chaud.registry.v1")];
+}

@@ -1,0 +1,210 @@
+// Turns a marked node into a validated target, or refuses it with a code frame that says
+// what is wrong and what to do instead (SPEC 7). Each branch names the input shape it takes.
+
+import type { NodePath } from "@babel/traverse";
+import type * as t from "@babel/types";
+import type { MarkerKind } from "./markers";
+import type { Target } from "./targets";
+
+/** The declaration a marker leads, with the `export` around it if any. */
+interface Marked {
+  declaration: NodePath;
+  statement: NodePath; // the top-level statement if the declaration is one, else `declaration`
+}
+
+function unwrapExport(path: NodePath): Marked {
+  if ((path.isExportNamedDeclaration() || path.isExportDefaultDeclaration()) && path.node.declaration) {
+    return { declaration: path.get("declaration") as NodePath, statement: path };
+  }
+  if (path.parentPath?.isExportNamedDeclaration() || path.parentPath?.isExportDefaultDeclaration()) {
+    return { declaration: path, statement: path.parentPath };
+  }
+  return { declaration: path, statement: path };
+}
+
+const isTopLevel = (statement: NodePath): boolean => statement.parentPath?.isProgram() ?? false;
+
+/** Parentheses and TypeScript wrappers a function may sit in: `(() => {}) as Handler`. */
+function unwrapExpression(path: NodePath): NodePath {
+  let current = path;
+  while (
+    current.isParenthesizedExpression() ||
+    current.isTSAsExpression() ||
+    current.isTSSatisfiesExpression() ||
+    current.isTSNonNullExpression() ||
+    current.isTypeCastExpression()
+  ) {
+    current = current.get("expression") as NodePath;
+  }
+  return current;
+}
+
+const isFunctionValue = (path: NodePath): boolean => {
+  const inner = unwrapExpression(path);
+  return inner.isArrowFunctionExpression() || inner.isFunctionExpression();
+};
+
+function describeEnclosingFunction(path: NodePath): string {
+  const fn = path.parentPath?.getFunctionParent();
+  const id = fn?.node && "id" in fn.node && fn.node.id && "name" in fn.node.id ? fn.node.id.name : null;
+  return id ? `inside "${id}"` : "inside another function or block";
+}
+
+function bindingName(declarator: NodePath<t.VariableDeclarator>): string | null {
+  const id = declarator.node.id;
+  return id.type === "Identifier" ? id.name : null;
+}
+
+export function classify(kind: MarkerKind, path: NodePath): Target[] {
+  switch (kind) {
+    case "hot":
+      return classifyHot(path);
+    case "persist":
+      return classifyPersist(path);
+    case "dispose":
+      return classifyDispose(path);
+  }
+}
+
+function classifyHot(path: NodePath): Target[] {
+  const { declaration, statement } = unwrapExport(path);
+
+  // `function f() {}`, `export function f() {}`, `export default function () {}`
+  if (declaration.isFunctionDeclaration()) {
+    const name = declaration.node.id?.name ?? "default";
+    if (!isTopLevel(statement)) {
+      throw path.buildCodeFrameError(`@chaud.hot cannot mark "${name}": it is declared ${describeEnclosingFunction(declaration)}, and only top-level functions can be hot. Move "${name}" to the top level of the module, or remove the marker.`);
+    }
+    return [{ kind: "hot-declaration", name, path: declaration }];
+  }
+
+  // `function f(a: string): void;` overload signatures: the marker applies to the implementation.
+  if (declaration.isTSDeclareFunction() && declaration.node.id && isTopLevel(statement)) {
+    const name = declaration.node.id.name;
+    const implementation = findImplementation(statement, name);
+    if (!implementation) throw path.buildCodeFrameError(`@chaud.hot marks the overload signature "${name}", but no implementation of "${name}" follows it. Mark the function that has a body.`);
+    return [{ kind: "hot-declaration", name, path: implementation }];
+  }
+
+  // `const f = () => {}`, `let f = function () {}`, `export const f = …`
+  if (declaration.isVariableDeclaration()) {
+    if (!isTopLevel(statement)) {
+      throw path.buildCodeFrameError(`@chaud.hot can only mark top-level declarations; this one is ${describeEnclosingFunction(declaration)}. Move it to the top level of the module, or remove the marker.`);
+    }
+    return declaration.get("declarations").map((declarator) => hotDeclarator(declarator, path));
+  }
+
+  // `const f = /* @chaud.hot */ () => {}` (marker before the function itself)
+  if (path.isArrowFunctionExpression() || path.isFunctionExpression() || path.isClassExpression()) {
+    const declarator = path.parentPath;
+    if (declarator?.isVariableDeclarator() && declarator.parentPath.parentPath && isTopLevel(unwrapExport(declarator.parentPath).statement)) {
+      return [hotDeclarator(declarator, path)];
+    }
+    // `export default () => {}`
+    if (statement !== path && statement.isExportDefaultDeclaration() && isTopLevel(statement)) {
+      return [{ kind: "hot-expression", name: "default", path: path as NodePath<t.Expression> }];
+    }
+    if (path.parentPath?.isObjectProperty()) throw objectMemberError(path);
+    throw path.buildCodeFrameError(`@chaud.hot can only mark a function that is declared at the top level of a module, not one passed or created inline. Declare it as a top-level function (or const) and mark that.`);
+  }
+
+  // `export default (a) => a` with the marker before `export`
+  if (statement.isExportDefaultDeclaration() && (declaration.isArrowFunctionExpression() || declaration.isFunctionExpression())) {
+    return [{ kind: "hot-expression", name: "default", path: declaration as NodePath<t.Expression> }];
+  }
+
+  // `class Foo {}`, `export class Foo {}`, `export default class {}`
+  if (declaration.isClassDeclaration()) {
+    const name = declaration.node.id?.name ?? "default";
+    if (declaration.node.declare) throw path.buildCodeFrameError(`@chaud.hot cannot mark "declare class ${name}": it has no code at run time. Remove the marker.`);
+    if (!isTopLevel(statement)) throw path.buildCodeFrameError(`@chaud.hot cannot mark class "${name}": it is declared ${describeEnclosingFunction(declaration)}. Only top-level classes can be hot; move it to the top level of the module.`);
+    return [{ kind: "hot-class", name, path: declaration }];
+  }
+
+  // `class A { /* @chaud.hot */ method() {} }`
+  if (path.isClassMethod()) return [hotMethod(path)];
+  if (path.isClassPrivateMethod()) {
+    throw path.buildCodeFrameError(`@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`);
+  }
+  if (path.isClassProperty() || path.isClassPrivateProperty() || path.isClassAccessorProperty()) {
+    throw path.buildCodeFrameError(`@chaud.hot cannot mark a class field: its value is created per instance by the constructor. Write it as a method and mark that, or mark the whole class.`);
+  }
+  if (path.isObjectMethod() || path.isObjectProperty()) throw objectMemberError(path);
+  throw path.buildCodeFrameError(`@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`);
+}
+
+function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
+  const name = bindingName(declarator);
+  const init = declarator.get("init");
+  if (!name) throw markerPath.buildCodeFrameError(`@chaud.hot cannot mark a destructuring declaration. Declare each hot function as its own const.`);
+  if (init.node && unwrapExpression(init as NodePath).isClassExpression()) {
+    return { kind: "hot-class", name, path: unwrapExpression(init as NodePath) as NodePath<t.ClassExpression> };
+  }
+  if (!init.node || !isFunctionValue(init as NodePath)) {
+    throw markerPath.buildCodeFrameError(`@chaud.hot cannot mark "${name}": its value is not a function. Initialize it with an arrow function or function expression, or use @chaud.persist to keep a value across reloads.`);
+  }
+  return { kind: "hot-expression", name, path: init as NodePath<t.Expression> };
+}
+
+function findImplementation(signature: NodePath, name: string): NodePath<t.FunctionDeclaration> | null {
+  for (const sibling of signature.getAllNextSiblings()) {
+    const { declaration } = unwrapExport(sibling);
+    if (declaration.isFunctionDeclaration() && declaration.node.id?.name === name) return declaration;
+  }
+  return null;
+}
+
+function hotMethod(path: NodePath<t.ClassMethod>): Target {
+  const methodName = path.node.key.type === "Identifier" && !path.node.computed ? path.node.key.name : path.node.key.type === "StringLiteral" ? path.node.key.value : null;
+  if (path.node.kind === "constructor") {
+    throw path.buildCodeFrameError(`@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`);
+  }
+  if (methodName === null) throw path.buildCodeFrameError(`@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`);
+  const classPath = path.parentPath.parentPath as NodePath<t.Class>;
+  const { statement } = unwrapExport(classPath);
+  const className = classPath.isClassDeclaration() ? classPath.node.id?.name : undefined;
+  if (!className || !isTopLevel(statement)) {
+    throw path.buildCodeFrameError(`@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${className ? `class "${className}", which is not at the top level` : "an anonymous class"}. Declare the class as \`class Name {}\` at the top level of the module.`);
+  }
+  const member = path.node.kind === "method" ? methodName : `${path.node.kind} ${methodName}`;
+  const name = `${className}.${path.node.static ? "static." : ""}${member}`;
+  return { kind: "hot-method", name, className, path, classStatement: statement as NodePath<t.Statement> };
+}
+
+function objectMemberError(path: NodePath): Error {
+  return path.buildCodeFrameError(`@chaud.hot cannot mark a method or function inside an object literal: the object is rebuilt on every evaluation. Declare a top-level hot function and put it in the object: \`/* @chaud.hot */ function handler() {}\` then \`{ handler }\`.`);
+}
+
+function classifyPersist(path: NodePath): Target[] {
+  const { declaration, statement } = unwrapExport(path);
+  // `let x = /* @chaud.persist */ 0`: the marker sits before the value.
+  if (path.parentPath?.isVariableDeclarator() && path.key === "init") return classifyPersist(path.parentPath.parentPath!);
+  if (declaration.isVariableDeclaration()) {
+    if (!isTopLevel(statement)) {
+      throw path.buildCodeFrameError(`@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`);
+    }
+    return declaration.get("declarations").map((declarator): Target => {
+      const name = bindingName(declarator);
+      if (!name) throw path.buildCodeFrameError(`@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`);
+      return { kind: "persist", name, path: declarator };
+    });
+  }
+  if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) {
+    const name = declaration.node.id?.name ?? "default";
+    throw path.buildCodeFrameError(`@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`);
+  }
+  throw path.buildCodeFrameError(`@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`);
+}
+
+function classifyDispose(path: NodePath): Target[] {
+  const { declaration, statement } = unwrapExport(path);
+  if (declaration.isFunctionDeclaration() && declaration.node.id) {
+    const name = declaration.node.id.name;
+    if (!isTopLevel(statement)) throw path.buildCodeFrameError(`@chaud.dispose can only mark a top-level function; "${name}" is declared ${describeEnclosingFunction(declaration)}. Move it to the top level of the module.`);
+    if (declaration.node.async || declaration.node.generator) {
+      throw path.buildCodeFrameError(`@chaud.dispose runs "${name}" synchronously before the module is replaced, so it cannot be ${declaration.node.async ? "async" : "a generator"}. Make it a plain function.`);
+    }
+    return [{ kind: "dispose", name, path: declaration }];
+  }
+  throw path.buildCodeFrameError(`@chaud.dispose marks a named top-level function declaration (\`function cleanup() {}\`) that chaud calls before the module is replaced.`);
+}

@@ -1,0 +1,48 @@
+// Finds every marker comment and the node it leads. A marker that leads nothing (a trailing
+// or dangling comment) and an unknown marker name are compile errors: a marker the plugin
+// would silently skip is a bug the user would spend an afternoon on.
+
+import type { NodePath } from "@babel/traverse";
+import type * as t from "@babel/types";
+import { parseMarker, type MarkerKind } from "./markers";
+
+export interface FoundMarker {
+  kind: MarkerKind;
+  comment: t.Comment;
+  path: NodePath;
+}
+
+export type CommentError = (comment: t.Comment, message: string) => Error;
+
+export function findMarkers(program: NodePath<t.Program>, comments: readonly t.Comment[], commentError: CommentError): FoundMarker[] {
+  const markerComments = new Set<t.Comment>();
+  for (const comment of comments) {
+    const marker = parseMarker(comment);
+    if (!marker) continue;
+    if (marker.kind === "unknown") {
+      const hint = marker.suggestion ? ` Did you mean "@chaud.${marker.suggestion}"?` : "";
+      throw commentError(comment, `Unknown chaud marker "${marker.written}".${hint} chaud knows @chaud.hot, @chaud.persist and @chaud.dispose.`);
+    }
+    markerComments.add(comment);
+  }
+  if (markerComments.size === 0) return [];
+
+  const found: FoundMarker[] = [];
+  const attached = new Set<t.Comment>();
+  const visit = (path: NodePath): void => {
+    for (const comment of path.node.leadingComments ?? []) {
+      if (!markerComments.has(comment) || attached.has(comment)) continue;
+      attached.add(comment);
+      found.push({ kind: parseMarker(comment)!.kind as MarkerKind, comment, path });
+    }
+  };
+  program.traverse({ enter: visit });
+
+  for (const comment of markerComments) {
+    if (!attached.has(comment)) {
+      const kind = (parseMarker(comment) as { kind: MarkerKind }).kind;
+      throw commentError(comment, `This @chaud.${kind} marker is not in front of anything it can mark. Put it directly before a top-level declaration.`);
+    }
+  }
+  return found.sort((a, b) => (a.comment.start ?? 0) - (b.comment.start ?? 0));
+}

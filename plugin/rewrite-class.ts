@@ -1,0 +1,128 @@
+// Hot classes.
+//
+//   class Foo extends Base { #n = 0; m() { return this.#n } }
+// becomes
+//   const _Foo_n = _chaud.priv("Foo.#n");
+//   let Foo = _chaud.cls("Foo", class extends Base { [_Foo_n] = 0; m() { return this[_Foo_n] } }, "<hash>", "<shape>");
+//
+// The class expression is anonymous so that `Foo` inside its body means the outer binding,
+// which is the first class ever evaluated for the key: `new Foo()` in a new method still
+// makes instances of the class that existing code holds. Private members become properties
+// keyed by symbols the registry keeps for the process, because a new class body would mint
+// new private names that instances made before the reload do not have.
+
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { sourceHash } from "./hash";
+import { callHandle, hashOf, type RewriteContext } from "./rewrite-context";
+import type { HotClassTarget } from "./targets";
+
+export function rewriteHotClass(target: HotClassTarget, context: RewriteContext): void {
+  const path = target.path;
+  const node = path.node;
+  const hash = hashOf(context, node);
+  const shapeHash = shapeHashOf(node, context.source);
+  const symbols = replacePrivateNames(path, target.name, context);
+
+  const expression = t.classExpression(null, node.superClass, node.body, node.decorators);
+  expression.typeParameters = node.typeParameters ?? null;
+  expression.superTypeParameters = node.superTypeParameters ?? null;
+  expression.implements = node.implements ?? null;
+  const args = [t.stringLiteral(target.name), expression, t.stringLiteral(hash), t.stringLiteral(shapeHash)];
+  const call = callHandle(context, "cls", args);
+
+  const topStatement = path.findParent((p) => p.parentPath?.isProgram() ?? false) ?? path;
+  if (symbols.length > 0) topStatement.insertBefore(symbols);
+
+  if (path.isClassExpression()) {
+    // const Foo = class {}  →  const Foo = _chaud.cls("Foo", class {}, …)
+    path.replaceWith(call);
+    return;
+  }
+  const id = node.id;
+  const exported = path.parentPath;
+  if (exported?.isExportDefaultDeclaration()) {
+    if (!id) {
+      // export default class {}  →  export default _chaud.cls("default", class {}, …)
+      path.replaceWith(call);
+      return;
+    }
+    // export default class Foo {}  →  let Foo = _chaud.cls(…); export { Foo as default };
+    exported.replaceWithMultiple([
+      t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id), call)]),
+      t.exportNamedDeclaration(null, [t.exportSpecifier(t.cloneNode(id), t.identifier("default"))]),
+    ]);
+    return;
+  }
+  // class Foo {} / export class Foo {}  →  let Foo = _chaud.cls("Foo", class {}, …)
+  // (a class declaration's binding is mutable and in its temporal dead zone until here, like `let`)
+  path.replaceWith(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id!), call)]));
+}
+
+/** What existing instances already ran and a reload cannot redo: constructor and field initializers. */
+function shapeHashOf(node: t.Class, source: string): string {
+  const parts: string[] = [];
+  for (const member of node.body.body) {
+    const isConstructor = t.isClassMethod(member) && member.kind === "constructor";
+    const isInstanceField = (t.isClassProperty(member) || t.isClassPrivateProperty(member)) && !member.static;
+    const isStaticState = (t.isClassProperty(member) || t.isClassPrivateProperty(member)) && member.static && !t.isFunction(member.value);
+    if (isConstructor || isInstanceField || isStaticState) parts.push(source.slice(member.start ?? 0, member.end ?? 0));
+  }
+  return sourceHash(parts.join("\n"));
+}
+
+function declaredPrivateNames(node: t.Class): Set<string> {
+  const names = new Set<string>();
+  for (const member of node.body.body) {
+    if (t.isClassPrivateProperty(member) || t.isClassPrivateMethod(member)) names.add(member.key.id.name);
+  }
+  return names;
+}
+
+/** Rewrites `#x` to `[_Foo_x]` in the class body; returns the symbol declarations to insert. */
+function replacePrivateNames(path: NodePath<t.Class>, className: string, context: RewriteContext): t.Statement[] {
+  const names = declaredPrivateNames(path.node);
+  if (names.size === 0) return [];
+  const ids = new Map<string, t.Identifier>();
+  const declarations: t.Statement[] = [];
+  for (const name of names) {
+    const id = context.program.scope.generateUidIdentifier(`${className}_${name}`);
+    ids.set(name, id);
+    const call = callHandle(context, "priv", [t.stringLiteral(`${className}.#${name}`)]);
+    declarations.push(t.variableDeclaration("const", [t.variableDeclarator(id, call)]));
+  }
+
+  // Uses first: `this.#x`, `obj?.#x`, `#x in obj`. A nested class that declares the same
+  // private name shadows ours inside its body.
+  path.get("body").traverse({
+    PrivateName(privatePath) {
+      const name = privatePath.node.id.name;
+      const id = ids.get(name);
+      if (!id) return;
+      const owner = privatePath.findParent((p) => p.isClass()) as NodePath<t.Class> | null;
+      if (owner && owner.node !== path.node && declaredPrivateNames(owner.node).has(name)) return;
+      const parent = privatePath.parentPath;
+      if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && privatePath.key === "property") {
+        parent.node.property = t.cloneNode(id);
+        parent.node.computed = true;
+      } else if (parent.isBinaryExpression() && privatePath.key === "left") {
+        parent.node.left = t.cloneNode(id);
+      }
+    },
+  });
+
+  // Then the declarations: `#x = 1` → `[_Foo_x] = 1`, `#m() {}` → `[_Foo_m]() {}`.
+  for (const member of path.get("body").get("body")) {
+    if (member.isClassPrivateProperty()) {
+      const { key, value, decorators, static: isStatic } = member.node;
+      const property = t.classProperty(t.cloneNode(ids.get(key.id.name)!), value, null, decorators, true, isStatic);
+      member.replaceWith(property);
+    } else if (member.isClassPrivateMethod()) {
+      const { kind, key, params, body, static: isStatic, generator, async } = member.node;
+      const method = t.classMethod(kind === "method" ? "method" : kind, t.cloneNode(ids.get(key.id.name)!), params, body, true, isStatic, generator, async);
+      method.loc = member.node.loc ?? null;
+      member.replaceWith(method);
+    }
+  }
+  return declarations;
+}

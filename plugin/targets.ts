@@ -1,0 +1,38 @@
+// What the read-only pass found: one record per marked item, validated, ready to rewrite.
+
+import type { NodePath } from "@babel/traverse";
+import type * as t from "@babel/types";
+
+export type HotFunctionTarget =
+  // `function f() {}` (maybe exported): reassigned to its stub at the top of the module.
+  | { kind: "hot-declaration"; name: string; path: NodePath<t.FunctionDeclaration> }
+  // `const f = () => {}` or `export default () => {}`: the expression is wrapped in place.
+  | { kind: "hot-expression"; name: string; path: NodePath<t.Expression> };
+
+export interface HotClassTarget {
+  kind: "hot-class";
+  name: string;
+  path: NodePath<t.ClassDeclaration | t.ClassExpression>;
+}
+
+export interface HotMethodTarget {
+  kind: "hot-method";
+  name: string;
+  className: string;
+  path: NodePath<t.ClassMethod>;
+  classStatement: NodePath<t.Statement>;
+}
+
+export interface PersistTarget {
+  kind: "persist";
+  name: string;
+  path: NodePath<t.VariableDeclarator>;
+}
+
+export interface DisposeTarget {
+  kind: "dispose";
+  name: string;
+  path: NodePath<t.FunctionDeclaration>;
+}
+
+export type Target = HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | DisposeTarget;

@@ -1,0 +1,90 @@
+// One module's transform: a read-only pass finds and validates every marker (so a refusal
+// leaves the AST untouched), then the rewrite, then a scope re-crawl so plugins that run after
+// ours (TypeScript's import elision, the CommonJS transform) see the new references.
+
+import type { BabelFile } from "@babel/core";
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { classify } from "./classify";
+import { findMarkers } from "./find-markers";
+import { moduleKey } from "./module-key";
+import { buildPrelude } from "./prelude";
+import { rewriteHotClass } from "./rewrite-class";
+import { callHandle, type RewriteContext } from "./rewrite-context";
+import { rewriteHotFunction, rewriteHotMethods } from "./rewrite-hot";
+import { findPersistWrites, rewritePersist } from "./rewrite-persist";
+import type { HotMethodTarget, Target } from "./targets";
+
+export function transformModule(program: NodePath<t.Program>, file: BabelFile): void {
+  // Babel's File can frame any node with a location, a comment included.
+  const framer = file as unknown as { buildCodeFrameError(node: { loc?: t.SourceLocation | null }, message: string): Error };
+  const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
+  const markers = findMarkers(program, file.ast.comments ?? [], commentError);
+  if (markers.length === 0) return;
+
+  const targets = collectTargets(markers.flatMap((marker) => classify(marker.kind, marker.path)));
+  const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
+
+  const filename = file.opts.filename;
+  const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename);
+  const context: RewriteContext = { program, handle, prelude: [], source: file.code };
+
+  for (const writes of persistWrites) rewritePersist(writes, context);
+  rewriteHotMethods(targets.filter((target): target is HotMethodTarget => target.kind === "hot-method"), context);
+  for (const target of targets) {
+    if (target.kind === "hot-class") rewriteHotClass(target, context);
+    else if (target.kind === "hot-declaration" || target.kind === "hot-expression") rewriteHotFunction(target, context);
+    else if (target.kind === "dispose") context.prelude.push(disposeCall(context, target.path.node.id!));
+  }
+  insertAfterImports(program, [...statements, ...context.prelude]);
+  program.scope.crawl();
+}
+
+/** The prelude goes after the module's leading imports, which run first in any case. */
+function insertAfterImports(program: NodePath<t.Program>, statements: t.Statement[]): void {
+  const body = program.get("body");
+  const firstOther = body.find((statement) => !statement.isImportDeclaration());
+  if (firstOther) firstOther.insertBefore(statements);
+  else program.pushContainer("body", statements);
+}
+
+function disposeCall(context: RewriteContext, id: t.Identifier): t.Statement {
+  // @chaud.dispose function cleanup() {}  →  _chaud.dispose(cleanup);   (top of module)
+  return t.expressionStatement(callHandle(context, "dispose", [t.cloneNode(id)]));
+}
+
+/**
+ * Drops repeats (two markers on one item, a method marked inside a hot class) and refuses
+ * two different marked items with one name: they would share one registry entry.
+ */
+function collectTargets(all: Target[]): Target[] {
+  const hotClasses = new Set<t.Node>(all.filter((target) => target.kind === "hot-class").map((target) => target.path.node));
+  const seenNodes = new Map<t.Node, Target>();
+  const byName = new Map<string, Target>();
+  const result: Target[] = [];
+  for (const target of all) {
+    if (target.kind === "hot-method" && hotClasses.has(target.path.parentPath.parentPath!.node)) continue;
+    const previous = seenNodes.get(target.path.node);
+    if (previous) {
+      if (previous.kind !== target.kind) {
+        throw target.path.buildCodeFrameError(`"${target.name}" is marked both ${markerOf(previous)} and ${markerOf(target)}. Keep one marker: @chaud.hot for code, @chaud.persist for state.`);
+      }
+      continue;
+    }
+    seenNodes.set(target.path.node, target);
+    if (target.kind !== "dispose") {
+      const sameName = byName.get(target.name);
+      if (sameName) {
+        const line = (target: Target): number => target.path.node.loc?.start.line ?? 0;
+        throw target.path.buildCodeFrameError(`Two marked items are named "${target.name}" in this module (line ${line(sameName)} and line ${line(target)}), and they would share one registry entry. Rename one of them.`);
+      }
+      byName.set(target.name, target);
+    }
+    result.push(target);
+  }
+  return result;
+}
+
+function markerOf(target: Target): string {
+  return target.kind === "persist" ? "@chaud.persist" : target.kind === "dispose" ? "@chaud.dispose" : "@chaud.hot";
+}
