@@ -5,30 +5,32 @@
 // production code. On, a file whose source never mentions `@chaud` is not traversed.
 
 import type { ConfigAPI, PluginObj, PluginPass } from "@babel/core";
+import { hotFromEnvironment } from "./environment";
 import { transformModule } from "./transform-module";
 
 export interface ChaudPluginOptions {
   /** Rewrite markers. Absent: on when the environment has `CHAUD_HOT=1`. */
   enabled?: boolean;
+  /** Internal, set by chaud's runtime: compile an entry module for a hot-only re-evaluation. */
+  hotOnly?: boolean;
 }
 
-const KNOWN_OPTIONS = new Set(["enabled"]);
+const KNOWN_OPTIONS = new Set(["enabled", "hotOnly"]);
 
-/** Whether the environment turns chaud on (`CHAUD_HOT=1` or `CHAUD_HOT=true`). */
-export function hotFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env["CHAUD_HOT"]?.trim().toLowerCase();
-  return value === "1" || value === "true";
-}
+export { hotFromEnvironment };
 
 function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) throw new Error(`chaud/babel: unknown option "${key}". The plugin takes { enabled?: boolean }.`);
   }
-  const enabled = options["enabled"];
-  if (enabled !== undefined && typeof enabled !== "boolean") {
-    throw new Error(`chaud/babel: option "enabled" must be true or false, got ${JSON.stringify(enabled)}.`);
+  for (const name of KNOWN_OPTIONS) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new Error(`chaud/babel: option "${name}" must be true or false, got ${JSON.stringify(value)}.`);
+    }
   }
-  return enabled === undefined ? {} : { enabled };
+  const { enabled, hotOnly } = options as { enabled?: boolean; hotOnly?: boolean };
+  return { ...(enabled !== undefined ? { enabled } : {}), ...(hotOnly !== undefined ? { hotOnly } : {}) };
 }
 
 function isEnabled(api: ConfigAPI, options: ChaudPluginOptions): boolean {
@@ -39,13 +41,15 @@ function isEnabled(api: ConfigAPI, options: ChaudPluginOptions): boolean {
 
 export default function chaudPlugin(api: ConfigAPI & { assertVersion(range: number | string): void }, rawOptions: Record<string, unknown> = {}): PluginObj<PluginPass> {
   api.assertVersion(7);
-  if (!isEnabled(api, readOptions(rawOptions))) return { name: "chaud", visitor: {} };
+  const options = readOptions(rawOptions);
+  if (!isEnabled(api, options)) return { name: "chaud", visitor: {} };
+  const hotOnly = options.hotOnly ?? false;
   return {
     name: "chaud",
     visitor: {
       Program(program, state) {
         if (!state.file.code.includes("@chaud")) return;
-        transformModule(program, state.file);
+        transformModule(program, state.file, { hotOnly });
       },
     },
   };

@@ -27,13 +27,14 @@ function usesCommonJs(program: NodePath<t.Program>, filename: string | null | un
 }
 
 /** The statements that open a transformed module, and the handle identifier they declare. */
-export function buildPrelude(program: NodePath<t.Program>, key: string, filename: string | null | undefined): { handle: t.Identifier; statements: t.Statement[] } {
+export function buildPrelude(program: NodePath<t.Program>, key: string, filename: string | null | undefined, hotOnly: boolean): { handle: t.Identifier; statements: t.Statement[] } {
   const handle = program.scope.generateUidIdentifier("chaud");
   const keyLiteral = t.stringLiteral(key);
+  const args: t.Expression[] = hotOnly ? [keyLiteral, t.stringLiteral("hot-only")] : [keyLiteral];
   if (usesCommonJs(program, filename)) {
     const call = t.callExpression(
       t.memberExpression(t.callExpression(t.identifier("require"), [t.stringLiteral(REGISTRY_MODULE)]), t.identifier("chaudModule")),
-      [keyLiteral],
+      args,
     );
     return { handle, statements: [t.variableDeclaration("const", [t.variableDeclarator(handle, call)])] };
   }
@@ -42,7 +43,7 @@ export function buildPrelude(program: NodePath<t.Program>, key: string, filename
     handle,
     statements: [
       t.importDeclaration([t.importSpecifier(factory, t.identifier("chaudModule"))], t.stringLiteral(REGISTRY_MODULE)),
-      t.variableDeclaration("const", [t.variableDeclarator(handle, t.callExpression(factory, [keyLiteral]))]),
+      t.variableDeclaration("const", [t.variableDeclarator(handle, t.callExpression(factory, args))]),
     ],
   };
 }

@@ -13,9 +13,15 @@ import { rewriteHotClass } from "./rewrite-class";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import { rewriteHotFunction, rewriteHotMethods } from "./rewrite-hot";
 import { findPersistWrites, rewritePersist } from "./rewrite-persist";
+import { keepHotOnly, scopeBindings, scopeRegistration } from "./hot-only";
 import type { HotMethodTarget, Target } from "./targets";
 
-export function transformModule(program: NodePath<t.Program>, file: BabelFile): void {
+export interface TransformOptions {
+  /** Compile for a hot-only re-evaluation of an entry module (see hot-only.ts). */
+  hotOnly: boolean;
+}
+
+export function transformModule(program: NodePath<t.Program>, file: BabelFile, options: TransformOptions): void {
   // Babel's File can frame any node with a location, a comment included.
   const framer = file as unknown as { buildCodeFrameError(node: { loc?: t.SourceLocation | null }, message: string): Error };
   const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
@@ -23,18 +29,25 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile): 
   if (markers.length === 0) return;
 
   const targets = collectTargets(markers.flatMap((marker) => classify(marker.kind, marker.path)));
-  const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
 
   const filename = file.opts.filename;
-  const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename);
+  const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename, options.hotOnly);
   const context: RewriteContext = { program, handle, prelude: [], source: file.code };
+  if (options.hotOnly) {
+    keepHotOnly(program, targets, context);
+    program.scope.crawl();
+  } else {
+    const names = scopeBindings(program, targets);
+    if (names.length > 0) context.prelude.push(scopeRegistration(context, names));
+  }
+  const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
 
   for (const writes of persistWrites) rewritePersist(writes, context);
   rewriteHotMethods(targets.filter((target): target is HotMethodTarget => target.kind === "hot-method"), context);
   for (const target of targets) {
     if (target.kind === "hot-class") rewriteHotClass(target, context);
     else if (target.kind === "hot-declaration" || target.kind === "hot-expression") rewriteHotFunction(target, context);
-    else if (target.kind === "dispose") context.prelude.push(disposeCall(context, target.path.node.id!));
+    else if (target.kind === "dispose" && !options.hotOnly) context.prelude.push(disposeCall(context, target.path.node.id!));
   }
   insertAfterImports(program, [...statements, ...context.prelude]);
   program.scope.crawl();

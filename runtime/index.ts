@@ -1,4 +1,5 @@
-// The `chaud` entry: the runtime API. The watcher and reloader arrive with the runtime
-// issue; today it exposes the registry the compiled code talks to.
+// The `chaud` entry: the runtime API (SPEC 1).
 
+export { init, on, nextReload, reload, status, epoch, stop, isRunning } from "./api";
+export type { ErrorEvent, InitOptions, ReloadEvent, ReloadOutcome, Status } from "./api";
 export { getRegistry, type CommitReport, type Notice } from "./registry";

@@ -59,6 +59,8 @@ export interface CommitReport {
 interface ModuleVersion {
   readonly key: string;
   readonly disposers: Function[];
+  /** Getters for the module's unmarked top-level bindings, read by a hot-only evaluation. */
+  scope: object | null;
 }
 
 type Staged =
@@ -128,9 +130,23 @@ function emptyReport(): CommitReport {
 export class ModuleHandle {
   private readonly version: ModuleVersion;
 
-  constructor(private readonly registry: Registry, readonly key: string, private readonly batch: Batch) {
-    this.version = { key, disposers: [] };
-    batch.addVersion(this.version);
+  /**
+   * `hotOnly`: an entry module's hot parts evaluated again without its top-level code. It
+   * registers new code but is not a new version of the module: nothing is disposed.
+   */
+  constructor(private readonly registry: Registry, readonly key: string, private readonly batch: Batch, private readonly hotOnly = false) {
+    this.version = { key, disposers: [], scope: null };
+    if (!hotOnly) batch.addVersion(this.version);
+  }
+
+  /** Records the getters of this version's unmarked top-level bindings. */
+  scope(getters: object): void {
+    this.version.scope = getters;
+  }
+
+  /** The running version's binding getters, for a hot-only evaluation. */
+  previous(): Record<string, unknown> {
+    return (this.registry.modules.get(this.key)?.scope ?? {}) as Record<string, unknown>;
   }
 
   /**
@@ -204,7 +220,7 @@ export class ModuleHandle {
 
   /** A `@chaud.dispose` function: runs once when this version of the module is replaced or dropped. */
   dispose(fn: Function): void {
-    this.version.disposers.push(fn);
+    if (!this.hotOnly) this.version.disposers.push(fn);
   }
 }
 
@@ -220,9 +236,9 @@ export class Registry {
   activeBatch: Batch | null = null;
 
   /** Called by compiled code at the top of each evaluation of a module. */
-  module(key: string): ModuleHandle {
+  module(key: string, mode?: "hot-only"): ModuleHandle {
     const batch = this.activeBatch ?? new Batch(this, true);
-    return new ModuleHandle(this, key, batch);
+    return new ModuleHandle(this, key, batch, mode === "hot-only");
   }
 
   /** Opens a batch: until it commits, registrations are staged and old code keeps running. */
@@ -314,6 +330,6 @@ export function getRegistry(): Registry {
 }
 
 /** Entry point of compiled code: `const _chaud = chaudModule("pkg/src/file.ts")`. */
-export function chaudModule(key: string): ModuleHandle {
-  return getRegistry().module(key);
+export function chaudModule(key: string, mode?: "hot-only"): ModuleHandle {
+  return getRegistry().module(key, mode);
 }

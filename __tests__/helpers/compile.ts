@@ -10,12 +10,13 @@ export const FAKE_ROOT = "/virtual/app";
 export interface CompileOptions {
   filename?: string;
   enabled?: boolean;
+  hotOnly?: boolean;
   commonjs?: boolean;
   sourceMaps?: boolean | "inline";
 }
 
 export function compile(code: string, options: CompileOptions = {}): string {
-  const plugins: PluginItem[] = [[chaudPlugin, { enabled: options.enabled ?? true }]];
+  const plugins: PluginItem[] = [[chaudPlugin, { enabled: options.enabled ?? true, ...(options.hotOnly ? { hotOnly: true } : {}) }]];
   if (options.commonjs ?? true) plugins.push("@babel/plugin-transform-modules-commonjs");
   const result = transformSync(code, {
     babelrc: false,

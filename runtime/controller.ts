@@ -1,0 +1,197 @@
+// The running chaud: one per process (kept on globalThis, so every copy of chaud shares it).
+// It wires the workspace, the watcher, the CommonJS module system and the reloader, keeps the
+// watch list in step with what the process has loaded, and reports each batch. Nothing on the
+// watch/reload path throws into user code.
+
+import Module from "node:module";
+import { ContentHashes } from "./content-hashes";
+import { createCommonJsModules } from "./cjs-modules";
+import { complainIfWarningsHidden, configureLogger, log, warn } from "./logger";
+import type { ModuleSystem } from "./module-system";
+import { getRegistry } from "./registry";
+import type { ReloadOutcome } from "./reload-outcome";
+import { describeNotice, describeOutcome, type ReportLine } from "./reload-report";
+import { Reloader } from "./reloader";
+import { createWatcher, type FileWatcher } from "./watcher";
+import { findWorkspace, type Workspace } from "./workspace";
+
+export interface InitOptions {
+  /** The program's entry module; default: the main module. */
+  entry?: string;
+  /** Quiet time in ms that ends a burst of saves; default 5. */
+  aggregateTimeout?: number;
+  /** Poll instead of using inotify (also `CHAUD_POLL=1`); a number is the interval in ms. */
+  poll?: boolean | number;
+  /** Compiles an entry module's new source keeping only its hot parts (set by chaud/register). */
+  compileHotOnly?: (file: string) => string;
+}
+
+export interface ReloadEvent {
+  files: string[];
+  modules: string[];
+  hotUpdated: number;
+  ms: number;
+  epoch: number;
+  outcome: ReloadOutcome;
+}
+
+export interface ErrorEvent {
+  file: string;
+  error: unknown;
+  files: string[];
+  outcome: ReloadOutcome;
+}
+
+interface Listeners {
+  reload: Set<(event: ReloadEvent) => void>;
+  error: Set<(event: ErrorEvent) => void>;
+}
+
+export const DEFAULT_AGGREGATE_TIMEOUT = 5;
+
+export class Controller {
+  private readonly hashes = new ContentHashes();
+  private readonly watcher: FileWatcher;
+  private readonly reloader: Reloader;
+  private readonly modules: ModuleSystem;
+  readonly workspace: Workspace;
+  private readonly undoLoadHook: () => void;
+  private waiters: Array<(outcome: ReloadOutcome) => void> = [];
+  private refreshScheduled = false;
+  private stopped = false;
+  committed = 0;
+  failed = 0;
+
+  constructor(
+    readonly entry: string,
+    readonly options: InitOptions,
+    private readonly listeners: Listeners,
+  ) {
+    this.workspace = findWorkspace(entry);
+    const compileHotOnly = options.compileHotOnly ?? (() => {
+      throw new Error("the entry module's top-level code does not re-run; start the program with `chaud` or `-r chaud/register` to update its hot functions");
+    });
+    this.modules = createCommonJsModules({ compileHotOnly });
+    this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
+    this.watcher = createWatcher({
+      aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
+      ...(options.poll !== undefined ? { poll: options.poll } : {}),
+      onBatch: (changed, removed) => this.runBatch(changed, removed),
+    });
+    this.undoLoadHook = hookModuleLoads(() => this.scheduleRefresh());
+    getRegistry().noticeListeners.add(this.onNotice);
+    this.refreshWatchList();
+    log.debug(`watching ${this.watchedFiles().length} files of ${this.workspace.watched.map((pkg) => pkg.name).join(", ")} (workspace ${this.workspace.kind} at ${this.workspace.root})`);
+  }
+
+  private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void => this.print([describeNotice(notice)]);
+
+  watchedFiles(): string[] {
+    return this.modules.loadedFiles().filter((file) => this.workspace.isWatchable(file));
+  }
+
+  /** Watches what the process has loaded now: called after loads and after each batch. */
+  private refreshWatchList(): void {
+    this.refreshScheduled = false;
+    if (this.stopped) return;
+    const files = this.watchedFiles();
+    for (const file of files) this.hashes.remember(file);
+    this.watcher.watch(files);
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshScheduled || this.stopped) return;
+    this.refreshScheduled = true;
+    setImmediate(() => this.refreshWatchList()).unref();
+  }
+
+  /** One batch, start to finish. Exceptions of chaud's own become a warn line. */
+  runBatch(changed: string[], removed: string[]): ReloadOutcome {
+    let outcome: ReloadOutcome;
+    try {
+      outcome = this.reloader.run(changed, removed);
+    } catch (error) {
+      outcome = { kind: "failed", files: changed, removed, file: changed[0] ?? "", error, ms: 0 };
+    }
+    this.refreshWatchList();
+    this.publish(outcome);
+    return outcome;
+  }
+
+  /** Reloads the given files now (default: every watched file whose content changed). */
+  reloadNow(paths?: string[]): ReloadOutcome {
+    return this.runBatch(paths ?? this.watchedFiles(), []);
+  }
+
+  nextReload(): Promise<ReloadOutcome> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private publish(outcome: ReloadOutcome): void {
+    this.print(describeOutcome(outcome, (file) => this.workspace.relative(file)));
+    if (outcome.kind === "reloaded") {
+      this.committed++;
+      const event: ReloadEvent = {
+        files: outcome.files.map((file) => this.workspace.relative(file)),
+        modules: outcome.reevaluated.map((item) => this.workspace.relative(item.file)),
+        hotUpdated: outcome.hotUpdated.length + outcome.classesUpdated.length,
+        ms: outcome.ms,
+        epoch: this.committed,
+        outcome,
+      };
+      for (const listener of this.listeners.reload) safely(() => listener(event));
+    } else if (outcome.kind === "failed") {
+      this.failed++;
+      const event: ErrorEvent = { file: this.workspace.relative(outcome.file), error: outcome.error, files: outcome.files.map((file) => this.workspace.relative(file)), outcome };
+      for (const listener of this.listeners.error) safely(() => listener(event));
+    }
+    if (outcome.kind === "reloaded" || outcome.kind === "failed") {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve(outcome);
+    }
+  }
+
+  private print(lines: ReportLine[]): void {
+    for (const line of lines) {
+      if (line.level === "warn") warn(line.text);
+      else log[line.level](line.text);
+    }
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.watcher.close();
+    this.undoLoadHook();
+    getRegistry().noticeListeners.delete(this.onNotice);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    warn(`a chaud event listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  }
+}
+
+/** Calls `onLoad` after every CommonJS module load; returns an undo safe to call twice. */
+function hookModuleLoads(onLoad: () => void): () => void {
+  const proto = Module.prototype as unknown as { load(filename: string): void };
+  const original = proto.load;
+  const hooked = function (this: unknown, filename: string): void {
+    original.call(this, filename);
+    onLoad();
+  };
+  proto.load = hooked;
+  return () => {
+    if (proto.load === hooked) proto.load = original;
+  };
+}
+
+export { configureLogger, complainIfWarningsHidden };

@@ -1,0 +1,72 @@
+// chaud's logger: loglevel's logger named `chaud` (SPEC 6), every line prefixed `[chaud]`
+// and written to stderr so it never mixes with the program's own stdout. `CHAUD_LOG` sets
+// the level (default info). If the user turned the logger down so far that warnings are
+// hidden, chaud says so once, because a silent failed reload looks exactly like a reload
+// that worked.
+
+import loglevel from "loglevel";
+
+export type LogLevelName = "trace" | "debug" | "info" | "warn" | "error" | "silent";
+
+const LEVELS: readonly LogLevelName[] = ["trace", "debug", "info", "warn", "error", "silent"];
+
+export const log = loglevel.getLogger("chaud");
+
+let configured = false;
+let complained = false;
+
+/** Writes every level to stderr with the `[chaud]` prefix. Idempotent. */
+export function configureLogger(env: NodeJS.ProcessEnv = process.env): void {
+  if (configured) return;
+  configured = true;
+  log.methodFactory = (methodName) => {
+    return (...args: unknown[]) => {
+      process.stderr.write(`[chaud] ${args.map(formatArgument).join(" ")}\n`);
+      void methodName;
+    };
+  };
+  const requested = env["CHAUD_LOG"]?.trim().toLowerCase();
+  if (requested && (LEVELS as readonly string[]).includes(requested)) {
+    log.setLevel(requested as LogLevelName, false);
+  } else {
+    // Keep a level the user set on the logger before chaud started; else chaud's default.
+    log.setDefaultLevel("info");
+    log.rebuild();
+    if (requested) log.warn(`CHAUD_LOG="${env["CHAUD_LOG"]}" is not a level; use one of ${LEVELS.join(", ")}.`);
+  }
+}
+
+function formatArgument(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return value.stack ?? value.message;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Whether warnings reach the user at the logger's current level. */
+export function warningsVisible(): boolean {
+  return log.getLevel() <= log.levels.WARN;
+}
+
+/**
+ * Prints, once per process, a line to stderr when the logger hides warnings, unless
+ * `CHAUD_SILENCE_LOG_LEVEL_WARNING=1`. Called at start and before every warning.
+ */
+export function complainIfWarningsHidden(env: NodeJS.ProcessEnv = process.env): void {
+  if (complained || warningsVisible() || env["CHAUD_SILENCE_LOG_LEVEL_WARNING"] === "1") return;
+  complained = true;
+  const level = LEVELS[log.getLevel()] ?? "silent";
+  process.stderr.write(
+    `[chaud] the "chaud" logger is set to "${level}", which hides warnings such as failed reloads. ` +
+      `Use CHAUD_LOG=warn or higher to see them, or set CHAUD_SILENCE_LOG_LEVEL_WARNING=1 to hide this line.\n`,
+  );
+}
+
+/** Logs a warning, first making sure a hidden warning is at least announced. */
+export function warn(message: string): void {
+  complainIfWarningsHidden();
+  log.warn(message);
+}

@@ -1,0 +1,25 @@
+// The reloader's view of a module system. The CommonJS adapter implements it over
+// `require.cache`; tests hand the reloader a fake.
+
+export interface ModuleSystem {
+  /** Files currently loaded as modules. */
+  loadedFiles(): string[];
+  isLoaded(file: string): boolean;
+  /** Loaded files that `file` imports directly. */
+  dependenciesOf(file: string): string[];
+  /** Loaded files that import `file` directly. */
+  importersOf(file: string): string[];
+  /** Opens a transaction: re-evaluations are undone by `rollback()`. */
+  begin(): ModuleTransaction;
+}
+
+export interface ModuleTransaction {
+  /** Evaluates the file's current source as a new module version. Throws what evaluation threw. */
+  reevaluate(file: string): { before: unknown; after: unknown };
+  /** Evaluates only the hot parts of an entry module, whose top-level code must not re-run. */
+  reevaluateHotOnly(file: string): void;
+  /** Makes the new versions the loaded ones and lets the old ones be collected. */
+  commit(): void;
+  /** Puts every old version back, as if nothing was evaluated. */
+  rollback(): void;
+}

@@ -1,0 +1,30 @@
+// A reload's outcome is data; reload-report.ts turns it into words.
+
+import type { Notice } from "./registry";
+
+export interface Reevaluated {
+  file: string;
+  /** Why it ran again: it changed, or it imports a module whose exports changed. */
+  reason: { kind: "changed" } | { kind: "importer"; of: string; exports: string[] } | { kind: "entry" };
+}
+
+export type ReloadOutcome =
+  | {
+      kind: "reloaded";
+      files: string[];
+      /** Files of the batch that were deleted or unreadable: their loaded version stays. */
+      removed: string[];
+      reevaluated: Reevaluated[];
+      hotUpdated: string[];
+      hotAdded: string[];
+      classesUpdated: string[];
+      notices: Notice[];
+      /** Importers that propagation reached but that cannot re-run: the entry module. */
+      stoppedAtEntry: string[];
+      ms: number;
+    }
+  | { kind: "unchanged"; files: string[] }
+  | { kind: "failed"; files: string[]; removed: string[]; file: string; error: unknown; ms: number }
+  | { kind: "removed"; files: string[] };
+
+export type ReloadedOutcome = Extract<ReloadOutcome, { kind: "reloaded" }>;

@@ -1,0 +1,118 @@
+// Turns a reload outcome into the lines a user reads (SPEC 5.8, 6). One exhaustive switch,
+// so a new kind of outcome cannot go unreported.
+
+import { readFileSync } from "node:fs";
+import type { Notice } from "./registry";
+import type { ReloadOutcome, ReloadedOutcome } from "./reload-outcome";
+
+export type LineLevel = "debug" | "info" | "warn";
+export interface ReportLine {
+  level: LineLevel;
+  text: string;
+}
+
+type Relative = (file: string) => string;
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+export function describeOutcome(outcome: ReloadOutcome, relative: Relative): ReportLine[] {
+  switch (outcome.kind) {
+    case "reloaded":
+      return [...describeRemoved(outcome.removed, relative), ...describeReloaded(outcome, relative)];
+    case "failed":
+      return [
+        ...describeRemoved(outcome.removed, relative),
+        {
+          level: "warn",
+          text:
+            `reload failed in ${relative(outcome.file)}: ${describeError(outcome.error, outcome.file, relative)}\n` +
+            `The previous version is still running. Fix the file and save it again to reload.`,
+        },
+      ];
+    case "removed":
+      return describeRemoved(outcome.files, relative);
+    case "unchanged":
+      return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} saved without changes: nothing to reload` }];
+  }
+}
+
+function describeRemoved(files: string[], relative: Relative): ReportLine[] {
+  return files.map((file) => ({
+    level: "warn" as const,
+    text: `${relative(file)} was deleted or cannot be read; the loaded version keeps running. Restore the file (or restart) to go on.`,
+  }));
+}
+
+function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportLine[] {
+  const changed = outcome.reevaluated.filter((item) => item.reason.kind !== "importer").map((item) => relative(item.file));
+  const importers = outcome.reevaluated.length - changed.length;
+  const updated = outcome.hotUpdated.length + outcome.classesUpdated.length;
+  const what = [
+    outcome.hotUpdated.length > 0 ? `${plural(outcome.hotUpdated.length, "hot function")} updated` : "",
+    outcome.classesUpdated.length > 0 ? `${plural(outcome.classesUpdated.length, "hot class")} updated` : "",
+    outcome.hotAdded.length > 0 ? `${outcome.hotAdded.length} added` : "",
+  ].filter(Boolean);
+  const head = `reloaded ${changed.join(", ")}${importers > 0 ? ` (+${plural(importers, "importer")})` : ""} in ${Math.round(outcome.ms)} ms`;
+  const lines: ReportLine[] = [];
+  if (updated + outcome.hotAdded.length > 0) lines.push({ level: "info", text: `${head}, ${what.join(", ")}` });
+  else {
+    lines.push({
+      level: "info",
+      text:
+        `${head}, but no hot function or class changed: code already running keeps the previous version ` +
+        `unless it is marked /* @chaud.hot */ (or reached through one).`,
+    });
+  }
+  for (const item of outcome.reevaluated) {
+    const why =
+      item.reason.kind === "changed" ? "changed" :
+      item.reason.kind === "entry" ? "entry module: hot functions only, top-level code not re-run" :
+      `imports ${relative(item.reason.of)}, whose exports changed (${item.reason.exports.join(", ")})`;
+    lines.push({ level: "debug", text: `  re-evaluated ${relative(item.file)}: ${why}` });
+  }
+  for (const file of outcome.stoppedAtEntry) {
+    lines.push({
+      level: "info",
+      text: `the entry module imports ${relative(file)}, whose exports changed; the entry does not re-run, so it keeps the previous values (hot functions and persisted values are always current).`,
+    });
+  }
+  lines.push(...outcome.notices.map((notice) => describeNotice(notice)));
+  return lines;
+}
+
+export function describeNotice(notice: Notice): ReportLine {
+  const name = notice.key.slice(notice.key.indexOf("#") + 1);
+  switch (notice.kind) {
+    case "persist-initializer-changed":
+      return { level: "info", text: `the initializer of persisted "${name}" changed; it keeps its current value (restart to run the new initializer).` };
+    case "class-shape-changed":
+      return { level: "info", text: `the constructor or field initializers of hot class "${name}" changed; they are not applied to the existing class (methods are). Restart to apply them.` };
+    case "dispose-failed":
+      return { level: "warn", text: `@chaud.dispose function of ${notice.key} threw: ${describeError(notice.error, null, (file) => file)}` };
+  }
+}
+
+/** The error's message, with a code frame at the first stack frame inside `file` if there is one. */
+export function describeError(error: unknown, file: string | null, relative: Relative): string {
+  if (!(error instanceof Error)) return String(error);
+  // Babel's syntax errors carry their own code frame in the message.
+  if ((error as { code?: string }).code === "BABEL_PARSE_ERROR" || /\n\s*>\s*\d+ \|/.test(error.message)) return error.message;
+  const frame = file ? codeFrameAt(error, file) : null;
+  const where = frame ? ` (${relative(file!)}:${frame.line})` : "";
+  return `${error.name}: ${error.message}${where}${frame ? `\n${frame.text}` : ""}`;
+}
+
+function codeFrameAt(error: Error, file: string): { line: number; text: string } | null {
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(error.stack ?? "");
+  if (!match) return null;
+  const line = Number(match[1]);
+  const column = Number(match[2]);
+  try {
+    const { codeFrameColumns } = require("@babel/code-frame") as typeof import("@babel/code-frame");
+    const text = codeFrameColumns(readFileSync(file, "utf8"), { start: { line, column } }, { highlightCode: false });
+    return { line, text };
+  } catch {
+    return { line, text: "" };
+  }
+}

@@ -1,0 +1,117 @@
+// The reload algorithm (SPEC 5.3-5.6), independent of Node: it works against a ModuleSystem,
+// the registry and content hashes, so its tests can hand it fakes.
+//
+// One batch: keep the files whose content really changed; re-evaluate them dependencies
+// first; when a module's exports changed in a way identity does not carry (see
+// exports-diff.ts), queue its importers too; never re-run the entry's top-level code (its
+// hot parts are re-evaluated alone); then commit the registry batch and the module system
+// together, or roll both back so the previous version keeps running.
+
+import type { ContentHashes } from "./content-hashes";
+import { changedExports } from "./exports-diff";
+import type { ModuleSystem } from "./module-system";
+import type { Registry } from "./registry";
+import type { Reevaluated, ReloadOutcome } from "./reload-outcome";
+
+export interface ReloaderOptions {
+  modules: ModuleSystem;
+  registry: Registry;
+  hashes: ContentHashes;
+  entry: string | null;
+  now?: () => number;
+}
+
+export class Reloader {
+  constructor(private readonly options: ReloaderOptions) {}
+
+  /** Runs one batch for files that changed or disappeared. Never throws. */
+  run(changed: string[], removed: string[]): ReloadOutcome {
+    const { modules, hashes } = this.options;
+    const now = this.options.now ?? (() => performance.now());
+    const started = now();
+    const present = changed.filter((file) => modules.isLoaded(file));
+    const status = new Map(present.map((file) => [file, hashes.check(file)]));
+    const reallyChanged = present.filter((file) => status.get(file) === "changed");
+    // Deleted, or unreadable (permissions, a directory in its place): the loaded version stays.
+    const gone = [...removed.filter((file) => modules.isLoaded(file)), ...present.filter((file) => status.get(file) === "unreadable")];
+    if (reallyChanged.length === 0) {
+      return gone.length > 0 ? { kind: "removed", files: gone } : { kind: "unchanged", files: present };
+    }
+    return this.reevaluate(reallyChanged, gone, started, now);
+  }
+
+  private reevaluate(files: string[], removed: string[], started: number, now: () => number): ReloadOutcome {
+    const { modules, registry, entry } = this.options;
+    const order = topologicalIndex(modules);
+    const queue = new Map<string, Reevaluated["reason"]>(files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]));
+    const done: Reevaluated[] = [];
+    const stoppedAtEntry: string[] = [];
+    const batch = registry.beginBatch();
+    const transaction = modules.begin();
+    let current = files[0]!;
+    try {
+      while (queue.size > 0) {
+        current = takeFirst(queue, order);
+        const reason = queue.get(current)!;
+        queue.delete(current);
+        done.push({ file: current, reason });
+        if (current === entry) {
+          transaction.reevaluateHotOnly(current);
+          continue;
+        }
+        const { before, after } = transaction.reevaluate(current);
+        const exports = changedExports(before, after);
+        if (exports.length === 0) continue;
+        for (const importer of modules.importersOf(current)) {
+          if (done.some((item) => item.file === importer) || queue.has(importer)) continue;
+          if (importer === entry) stoppedAtEntry.push(current);
+          else queue.set(importer, { kind: "importer", of: current, exports });
+        }
+      }
+    } catch (error) {
+      batch.rollback();
+      transaction.rollback();
+      // Forget the new content so saving the same bytes again retries the reload.
+      for (const file of files) this.options.hashes.forget(file);
+      return { kind: "failed", files, removed, file: current, error, ms: now() - started };
+    }
+    const report = batch.commit();
+    transaction.commit();
+    return {
+      kind: "reloaded",
+      files,
+      removed,
+      reevaluated: done,
+      hotUpdated: report.hotUpdated,
+      hotAdded: report.hotAdded,
+      classesUpdated: report.classesUpdated,
+      notices: report.notices,
+      stoppedAtEntry,
+      ms: now() - started,
+    };
+  }
+}
+
+/** Position of each loaded module in dependencies-first order (cycles broken arbitrarily). */
+function topologicalIndex(modules: ModuleSystem): Map<string, number> {
+  const index = new Map<string, number>();
+  const visiting = new Set<string>();
+  const visit = (file: string): void => {
+    if (index.has(file) || visiting.has(file)) return;
+    visiting.add(file);
+    for (const dependency of modules.dependenciesOf(file)) visit(dependency);
+    visiting.delete(file);
+    index.set(file, index.size);
+  };
+  for (const file of modules.loadedFiles()) visit(file);
+  return index;
+}
+
+/** The queued file that comes first in dependencies-first order. */
+function takeFirst(queue: Map<string, unknown>, order: Map<string, number>): string {
+  let best: string | null = null;
+  for (const file of queue.keys()) {
+    if (best === null || (order.get(file) ?? Infinity) < (order.get(best) ?? Infinity)) best = file;
+  }
+  return best!;
+}

@@ -1,0 +1,322 @@
+// Workspace discovery (SPEC 5.1): which folders chaud may watch. From the entry module we find
+// the workspace root (npm/yarn `workspaces`, pnpm-workspace.yaml, else the entry's own
+// package), every package of the workspace, and the entry's package plus the workspace
+// packages it depends on. Only files of those packages are ever watched or reloaded; files
+// inside node_modules never are, but a workspace package linked into node_modules is, since
+// Node hands us its real path (or we resolve it).
+
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { readYamlList } from "./yaml-list";
+
+export interface WorkspacePackage {
+  name: string;
+  dir: string;
+  dependencies: string[];
+}
+
+export interface Workspace {
+  /** The workspace root folder (a real path). */
+  root: string;
+  /** `yarn` when yarn.lock sits next to a `workspaces` root, else `npm`; `single` without workspaces. */
+  kind: "npm" | "yarn" | "pnpm" | "single";
+  /** Every package of the workspace, the root's own package.json included when it has one. */
+  packages: WorkspacePackage[];
+  /** The entry's package first, then the workspace packages it depends on, transitively. */
+  watched: WorkspacePackage[];
+  /** Whether a loaded file belongs to a watched package (symlinks resolved, node_modules never). */
+  isWatchable(file: string): boolean;
+  /** The watched package that holds a file, or null. */
+  packageOf(file: string): WorkspacePackage | null;
+  /** Path relative to the workspace root with forward slashes, for log lines. */
+  relative(file: string): string;
+}
+
+interface Layout {
+  root: string;
+  kind: Workspace["kind"];
+  packages: WorkspacePackage[];
+}
+
+const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"];
+
+export function findWorkspace(entryFile: string): Workspace {
+  const realPath = cachedRealPath();
+  const entry = realPath(resolve(entryFile));
+  const entryDir = dirname(entry);
+  const packageDir = nearestPackageDir(entryDir);
+  const layout = workspaceLayout(entry, packageDir) ?? (packageDir === null ? bareLayout(entryDir) : singleLayout(packageDir));
+  const entryPackage = ownerOf(layout.packages, entry) ?? addRootPackage(layout);
+  return makeWorkspace(layout, dependencyClosure(entryPackage, layout.packages), realPath);
+}
+
+/** Deepest wins: a package nested in another (or in the root) owns its own files. */
+function ownerOf(packages: WorkspacePackage[], file: string): WorkspacePackage | null {
+  let owner: WorkspacePackage | null = null;
+  for (const pkg of packages) {
+    if (contains(pkg.dir, file) && (owner === null || pkg.dir.length > owner.dir.length)) owner = pkg;
+  }
+  return owner;
+}
+
+/** A pnpm root may have no package.json; the entry outside every member then belongs to it. */
+function addRootPackage(layout: Layout): WorkspacePackage {
+  const pkg = unnamedPackage(layout.root);
+  layout.packages.push(pkg);
+  return pkg;
+}
+
+function makeWorkspace(layout: Layout, watched: WorkspacePackage[], realPath: (path: string) => string): Workspace {
+  const watchedSet = new Set(watched);
+  const owners = new Map<string, WorkspacePackage | null>();
+  const packageOf = (file: string): WorkspacePackage | null => {
+    const real = realPath(resolve(file));
+    let owner = owners.get(real);
+    if (owner === undefined) {
+      const pkg = ownerOf(layout.packages, real);
+      owner = pkg !== null && watchedSet.has(pkg) && !inNodeModules(pkg.dir, real) ? pkg : null;
+      owners.set(real, owner);
+    }
+    return owner;
+  };
+  return {
+    ...layout,
+    watched,
+    packageOf,
+    isWatchable: (file) => packageOf(file) !== null,
+    relative: (file) => {
+      const real = realPath(resolve(file));
+      return (contains(layout.root, real) ? relative(layout.root, real) || "." : real).split(sep).join("/");
+    },
+  };
+}
+
+// ---- Finding the root ------------------------------------------------------------------
+
+/**
+ * The nearest folder above the entry that declares workspaces holding the entry's package: as
+ * a listed member, or as the root's own project (also when the root's package.json has no name,
+ * so the nearest named one lies above it). A root that does not list the entry's package is
+ * someone else's workspace, so the search goes on above it, as npm's own lookup does.
+ */
+function workspaceLayout(entry: string, packageDir: string | null): Layout | null {
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    const declared = declaredWorkspace(dir);
+    if (declared !== null) {
+      const members = expandPatterns(dir, declared.patterns);
+      const inRootProject = packageDir === null || packageDir === dir || !contains(dir, packageDir);
+      if (inRootProject || (packageDir !== null && members.includes(packageDir))) {
+        return { root: dir, kind: declared.kind, packages: loadPackages([dir, ...members]) };
+      }
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
+  const yaml = readText(join(dir, "pnpm-workspace.yaml"));
+  // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
+  if (yaml !== null) return { kind: "pnpm", patterns: readYamlList(yaml, "packages") ?? [] };
+  const patterns = workspacePatterns(readJson(join(dir, "package.json"))?.["workspaces"]);
+  if (patterns === null) return null;
+  return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
+}
+
+/** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
+function workspacePatterns(field: unknown): string[] | null {
+  const list = isRecord(field) ? field["packages"] : field;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : null;
+}
+
+function singleLayout(packageDir: string): Layout {
+  return { root: packageDir, kind: "single", packages: [loadPackage(packageDir) ?? unnamedPackage(packageDir)] };
+}
+
+/** No package.json anywhere above the entry: its folder is the whole workspace. */
+function bareLayout(entryDir: string): Layout {
+  return { root: entryDir, kind: "single", packages: [unnamedPackage(entryDir)] };
+}
+
+/** The nearest folder with a named package.json (as registry keys use), else with any. */
+function nearestPackageDir(from: string): string | null {
+  let anyPackage: string | null = null;
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) {
+      if (typeof readJson(join(dir, "package.json"))?.["name"] === "string") return dir;
+      anyPackage ??= dir; // e.g. a `{ "type": "module" }` marker inside a package
+    }
+    if (dirname(dir) === dir) return anyPackage;
+  }
+}
+
+// ---- Packages and their dependencies ---------------------------------------------------
+
+function loadPackages(dirs: string[]): WorkspacePackage[] {
+  return dirs.map(loadPackage).filter((pkg): pkg is WorkspacePackage => pkg !== null);
+}
+
+/** The package in `dir`, or null when its package.json is missing or unreadable. */
+function loadPackage(dir: string): WorkspacePackage | null {
+  const json = readJson(join(dir, "package.json"));
+  if (json === null) return null;
+  const name = typeof json["name"] === "string" && json["name"] !== "" ? json["name"] : basename(dir);
+  const dependencies = DEPENDENCY_FIELDS.flatMap((field) => {
+    const deps = json[field];
+    return isRecord(deps) ? Object.keys(deps) : [];
+  });
+  return { name, dir, dependencies: [...new Set(dependencies)] };
+}
+
+function unnamedPackage(dir: string): WorkspacePackage {
+  return { name: basename(dir), dir, dependencies: [] };
+}
+
+/** `from` and every workspace package it reaches by name (any version spec: `workspace:*`, `^1`). */
+function dependencyClosure(from: WorkspacePackage, packages: WorkspacePackage[]): WorkspacePackage[] {
+  const byName = new Map<string, WorkspacePackage>();
+  for (const pkg of packages) if (!byName.has(pkg.name)) byName.set(pkg.name, pkg);
+  const closure = [from];
+  const seen = new Set(closure);
+  for (let i = 0; i < closure.length; i++) {
+    for (const name of closure[i]?.dependencies ?? []) {
+      const dep = byName.get(name);
+      if (dep !== undefined && !seen.has(dep)) {
+        seen.add(dep);
+        closure.push(dep);
+      }
+    }
+  }
+  return closure;
+}
+
+// ---- Globs -----------------------------------------------------------------------------
+
+/**
+ * Package folders matched by workspace globs (`*`, `**`, `?`, plain paths, `!` exclusions),
+ * as real paths, without the root itself. Wildcards never enter node_modules, dot folders or
+ * symlinked folders (which could loop), matching what npm, yarn and pnpm list.
+ */
+function expandPatterns(root: string, patterns: string[]): string[] {
+  const normalized = patterns.map(normalizePattern).filter((pattern) => pattern !== "" && pattern !== "!");
+  const includes = normalized.filter((pattern) => !pattern.startsWith("!")).map(splitPattern);
+  const excludes = normalized.filter((pattern) => pattern.startsWith("!")).map((pattern) => splitPattern(pattern.slice(1)));
+  const found = new Set<string>();
+  for (const segments of includes) {
+    for (const dir of expandSegments(root, segments)) {
+      const segmentsOfDir = relative(root, dir).split(sep);
+      if (excludes.some((exclude) => matchSegments(segmentsOfDir, exclude))) continue;
+      if (existsSync(join(dir, "package.json"))) found.add(realpathSync(dir));
+    }
+  }
+  found.delete(root);
+  return [...found].sort();
+}
+
+function normalizePattern(pattern: string): string {
+  return pattern.trim().replace(/\\/g, "/").replace(/^(!?)(\.\/)+/, "$1").replace(/\/+$/, "");
+}
+
+function splitPattern(pattern: string): string[] {
+  return pattern.split("/").filter((segment) => segment !== "" && segment !== ".");
+}
+
+function expandSegments(dir: string, segments: string[]): string[] {
+  const [head, ...rest] = segments;
+  if (head === undefined) return [dir];
+  if (head === "**") return [...expandSegments(dir, rest), ...childDirs(dir).flatMap((child) => expandSegments(child, segments))];
+  if (!/[*?]/.test(head)) return isDirectory(join(dir, head)) ? expandSegments(join(dir, head), rest) : [];
+  const matcher = segmentRegExp(head);
+  return childDirs(dir)
+    .filter((child) => matcher.test(basename(child)))
+    .flatMap((child) => expandSegments(child, rest));
+}
+
+/** Whether a relative path (as segments) matches a pattern (as segments), for exclusions. */
+function matchSegments(path: string[], pattern: string[]): boolean {
+  const [head, ...rest] = pattern;
+  if (head === undefined) return path.length === 0;
+  if (head === "**") return matchSegments(path, rest) || (path.length > 0 && matchSegments(path.slice(1), pattern));
+  const [first, ...others] = path;
+  return first !== undefined && segmentRegExp(head).test(first) && matchSegments(others, rest);
+}
+
+function segmentRegExp(segment: string): RegExp {
+  const source = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+  return new RegExp(`^${source}$`);
+}
+
+function childDirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith("."))
+      .map((entry) => join(dir, entry.name));
+  } catch {
+    return []; // unreadable folder: nothing to list
+  }
+}
+
+// ---- File system helpers ---------------------------------------------------------------
+
+/**
+ * `fs.realpathSync` with a cache: the same module paths are asked about on every reload. A
+ * path that does not exist (a deleted file) resolves through its folder, so it still maps to
+ * its package; that answer is not cached, since the file may come back as something else.
+ */
+function cachedRealPath(): (path: string) => string {
+  const cache = new Map<string, string>();
+  const realPath = (path: string): string => {
+    const cached = cache.get(path);
+    if (cached !== undefined) return cached;
+    try {
+      const real = realpathSync(path);
+      cache.set(path, real);
+      return real;
+    } catch {
+      const parent = dirname(path);
+      return parent === path ? path : join(realPath(parent), basename(path));
+    }
+  };
+  return realPath;
+}
+
+function contains(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** Whether `file` sits in a node_modules folder below its package's root. */
+function inNodeModules(packageDir: string, file: string): boolean {
+  return relative(packageDir, file).split(sep).includes("node_modules");
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** A package.json's object, or null when missing or malformed: one bad file must not stop discovery. */
+function readJson(path: string): Record<string, unknown> | null {
+  const text = readText(path);
+  if (text === null) return null;
+  try {
+    const json: unknown = JSON.parse(text);
+    return isRecord(json) ? json : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
