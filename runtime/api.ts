@@ -5,6 +5,7 @@ import { Controller, DEFAULT_AGGREGATE_TIMEOUT, type ErrorEvent, type InitOption
 import { complainIfWarningsHidden, configureLogger, log } from "./logger";
 import { getRegistry } from "./registry";
 import type { ReloadOutcome } from "./reload-outcome";
+import { openWatcherCount } from "./watcher";
 
 export type { ErrorEvent, InitOptions, ReloadEvent, ReloadOutcome };
 
@@ -48,10 +49,6 @@ export function init(options: InitOptions = {}): void {
     log.info("NODE_ENV=production: chaud does not watch or reload. Set CHAUD_HOT=1 to hot reload anyway.");
     return;
   }
-  if (!hotFromEnvironment(env) && getRegistry().modules.size === 0) {
-    log.info("chaud's Babel plugin is not on (CHAUD_HOT is not 1 and no module compiled with the plugin has loaded): nothing to hot reload. Run with `npx chaud`, `-r chaud/register`, or enable the plugin.");
-    return;
-  }
   const entry = options.entry ?? require.main?.filename ?? process.argv[1];
   if (!entry) {
     log.info("no entry module (REPL or eval?): nothing to watch");
@@ -61,8 +58,16 @@ export function init(options: InitOptions = {}): void {
     const controller = new Controller(entry, options, state().listeners);
     state().controller = controller;
     complainIfWarningsHidden();
+    // init() often runs before the program's own modules load, so whether the plugin is on
+    // (a module compiled with it registered) is known only once the entry has run.
+    const pluginOn = (): boolean => hotFromEnvironment(env) || getRegistry().modules.size > 0;
     setImmediate(() => {
       if (controller.isStopped) return;
+      if (!pluginOn()) {
+        controller.stop();
+        log.info("chaud's Babel plugin is not on (CHAUD_HOT is not 1 and no module compiled with the plugin has loaded): nothing to hot reload. Run with `npx chaud`, `-r chaud/register`, or enable the plugin.");
+        return;
+      }
       const packages = controller.workspace.watched.map((pkg) => pkg.name).join(", ");
       log.info(`hot reloading on: watching ${controller.watchedFiles().length} files of ${packages}`);
     }).unref();
@@ -110,6 +115,8 @@ export interface Status {
   registry: { hotFunctions: number; hotClasses: number; persisted: number; modules: number };
   reloads: { committed: number; failed: number };
   epoch: number;
+  /** File watchers chaud holds open (0 once stopped). */
+  openWatchers: number;
 }
 
 /** What chaud is doing: files watched, registry entries, reload counts. */
@@ -126,6 +133,7 @@ export function status(): Status {
     registry: { hotFunctions: registry.hot.size, hotClasses: registry.classes.size, persisted: registry.cells.size, modules: registry.modules.size },
     reloads: { committed: controller?.committed ?? 0, failed: controller?.failed ?? 0 },
     epoch: epoch(),
+    openWatchers: openWatcherCount(),
   };
 }
 

@@ -81,7 +81,7 @@ export class Controller {
     this.undoLoadHook = hookModuleLoads(() => this.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
     this.refreshWatchList();
-    log.debug(`watching ${this.watchedFiles().length} files of ${this.workspace.watched.map((pkg) => pkg.name).join(", ")} (workspace ${this.workspace.kind} at ${this.workspace.root})`);
+    log.debug(`workspace (${this.workspace.kind}) at ${this.workspace.root}; watching the loaded files of ${this.workspace.watched.map((pkg) => `${pkg.name} (${pkg.dir})`).join(", ")}`);
   }
 
   private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void => this.print([describeNotice(notice)]);

@@ -8,6 +8,9 @@
 // together, or roll both back so the previous version keeps running.
 
 import type { ContentHashes } from "./content-hashes";
+
+/** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
+export type ContentCheckSource = Pick<ContentHashes, "check" | "forget">;
 import { changedExports } from "./exports-diff";
 import type { ModuleSystem } from "./module-system";
 import type { Registry } from "./registry";
@@ -16,7 +19,7 @@ import type { Reevaluated, ReloadOutcome } from "./reload-outcome";
 export interface ReloaderOptions {
   modules: ModuleSystem;
   registry: Registry;
-  hashes: ContentHashes;
+  hashes: ContentCheckSource;
   entry: string | null;
   now?: () => number;
 }
@@ -59,10 +62,12 @@ export class Reloader {
           transaction.reevaluateHotOnly(current);
           continue;
         }
+        // Importers hold the version being replaced: ask before it is.
+        const importers = modules.importersOf(current);
         const { before, after } = transaction.reevaluate(current);
         const exports = changedExports(before, after);
         if (exports.length === 0) continue;
-        for (const importer of modules.importersOf(current)) {
+        for (const importer of importers) {
           if (done.some((item) => item.file === importer) || queue.has(importer)) continue;
           if (importer === entry) stoppedAtEntry.push(current);
           else queue.set(importer, { kind: "importer", of: current, exports });

@@ -1,0 +1,170 @@
+// Plugin fixtures in the style of babel-helper-fixtures: one folder per case,
+//
+//   __tests__/fixtures/<category>/<phrase-name>/
+//     input.(js|ts|tsx|mts|cts|mjs|cjs)   the source
+//     output.js                           the expected code, or
+//     throws.txt                          lines that must each appear in the error message
+//     options.json                        optional, see FixtureOptions
+//
+// Every fixture compiles under a virtual, machine-independent path:
+// `/virtual/app/src/<category>/<phrase-name>.<ext>` with `cwd: /virtual/app` and no
+// package.json anywhere on that path, so registry keys read `src/hot/arrow-in-const.ts#f`
+// wherever the repository is cloned. `options.json` may move the file elsewhere under
+// `/virtual/app`, or (`<package>/…`) into this repository, to exercise the package-name branch.
+
+import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import chaudPlugin from "../../plugin/index";
+
+export const FIXTURES_DIR = resolve(__dirname, "../fixtures");
+export const REPO_ROOT = resolve(__dirname, "../..");
+export const VIRTUAL_ROOT = "/virtual/app";
+
+const INPUT_EXTENSIONS = ["js", "ts", "tsx", "mts", "cts", "mjs", "cjs"] as const;
+
+/** What `options.json` may hold. Unknown keys are refused, so a typo cannot silently do nothing. */
+export interface FixtureOptions {
+  /** The plugin's `enabled` option; `null` leaves it out (then `CHAUD_HOT` decides). Default true. */
+  enabled?: boolean | null;
+  /** More plugin options, merged after `enabled` (for refusals of unknown options). */
+  pluginOptions?: Record<string, unknown>;
+  /** Run @babel/plugin-transform-modules-commonjs after chaud. Default false. */
+  commonjs?: boolean;
+  /** Babel's `sourceType`. Default Babel's own ("module"). */
+  sourceType?: "module" | "script" | "unambiguous";
+  /** Path of the compiled file relative to /virtual/app, or `<package>/…` for a path inside this repo. */
+  filename?: string;
+  /** Environment variables set while compiling (`CHAUD_HOT` is unset unless given here). */
+  env?: Record<string, string>;
+  /** Assert the output is byte-identical to Babel's output without the chaud plugin. */
+  unchanged?: boolean;
+  /** throws.txt only: the error is about options and has no code frame. */
+  noCodeFrame?: boolean;
+  /** throws.txt only: the 1-based line the code frame must point at (default: a marker's line or one just after it). */
+  frameLine?: number;
+}
+
+const KNOWN_OPTIONS = new Set(["enabled", "pluginOptions", "commonjs", "sourceType", "filename", "env", "unchanged", "noCodeFrame", "frameLine"]);
+
+export interface Fixture {
+  /** `hot/arrow-in-const`: the test title and the key of skip-reasons.json. */
+  title: string;
+  dir: string;
+  inputFile: string;
+  input: string;
+  options: FixtureOptions;
+  outputFile: string;
+  /** Present when the fixture expects a refusal. */
+  throws: string[] | null;
+  /** The file name Babel sees. */
+  filename: string;
+}
+
+const isDirectory = (path: string): boolean => statSync(path).isDirectory();
+
+export function loadFixtures(root = FIXTURES_DIR): Fixture[] {
+  const fixtures: Fixture[] = [];
+  for (const category of readdirSync(root).sort()) {
+    const categoryDir = join(root, category);
+    if (!isDirectory(categoryDir)) continue;
+    for (const name of readdirSync(categoryDir).sort()) {
+      const dir = join(categoryDir, name);
+      if (isDirectory(dir)) fixtures.push(loadFixture(category, name, dir));
+    }
+  }
+  return fixtures;
+}
+
+function loadFixture(category: string, name: string, dir: string): Fixture {
+  const title = `${category}/${name}`;
+  const inputs = INPUT_EXTENSIONS.filter((ext) => existsSync(join(dir, `input.${ext}`)));
+  if (inputs.length !== 1) throw new Error(`fixture ${title}: expected exactly one input.(${INPUT_EXTENSIONS.join("|")}), found ${inputs.length}`);
+  const ext = inputs[0]!;
+  const inputFile = join(dir, `input.${ext}`);
+  const optionsFile = join(dir, "options.json");
+  const options = existsSync(optionsFile) ? (JSON.parse(readFileSync(optionsFile, "utf8")) as FixtureOptions) : {};
+  const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
+  if (unknown.length > 0) throw new Error(`fixture ${title}: unknown options.json keys ${unknown.join(", ")}`);
+  const throwsFile = join(dir, "throws.txt");
+  const throws = existsSync(throwsFile)
+    ? readFileSync(throwsFile, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "")
+    : null;
+  if (throws && throws.length === 0) throw new Error(`fixture ${title}: throws.txt is empty`);
+  const outputFile = join(dir, "output.js");
+  if (throws && existsSync(outputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
+  return { title, dir, inputFile, input: readFileSync(inputFile, "utf8"), options, outputFile, throws, filename: virtualFilename(category, name, ext, options) };
+}
+
+function virtualFilename(category: string, name: string, ext: string, options: FixtureOptions): string {
+  const relative = options.filename ?? `src/${category}/${name}.${ext}`;
+  if (relative.startsWith("<package>/")) return join(REPO_ROOT, relative.slice("<package>/".length));
+  return `${VIRTUAL_ROOT}/${relative}`;
+}
+
+const presetTypescript: PluginItem = [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }];
+const transformCommonJs: PluginItem = require.resolve("@babel/plugin-transform-modules-commonjs");
+
+/** Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb. */
+export function compileFixture(fixture: Fixture, { withChaud = true } = {}): string {
+  const { options } = fixture;
+  const plugins: PluginItem[] = [];
+  if (withChaud) {
+    const pluginOptions: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
+    plugins.push([chaudPlugin, { ...pluginOptions, ...options.pluginOptions }]);
+  }
+  if (options.commonjs) plugins.push(transformCommonJs);
+  const babelOptions: TransformOptions = {
+    babelrc: false,
+    configFile: false,
+    browserslistConfigFile: false,
+    cwd: VIRTUAL_ROOT,
+    filename: fixture.filename,
+    highlightCode: false,
+    presets: [presetTypescript],
+    plugins,
+    ...(options.sourceType ? { sourceType: options.sourceType } : {}),
+  };
+  return withEnvironment(options.env ?? {}, () => transformSync(fixture.input, babelOptions)!.code!);
+}
+
+/** Runs `fn` with exactly the given chaud variables set, whatever the caller's shell had. */
+function withEnvironment<T>(env: Record<string, string>, fn: () => T): T {
+  const names = new Set(["CHAUD_HOT", ...Object.keys(env)]);
+  const saved = new Map([...names].map((name) => [name, process.env[name]]));
+  for (const name of names) {
+    if (name in env) process.env[name] = env[name];
+    else delete process.env[name];
+  }
+  try {
+    return fn();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** The line number and text of the line a Babel code frame points at (`> 3 | code`), if any. */
+export function framedLine(message: string): { line: number; text: string } | null {
+  const match = /^>\s*(\d+)\s*\|(?: (.*))?$/m.exec(message);
+  return match ? { line: Number(match[1]), text: match[2] ?? "" } : null;
+}
+
+/**
+ * Lines a refusal's code frame may point at: a line that holds a marker, or one of the three
+ * after it (a JSDoc block's end, then the marked declaration).
+ */
+export function markedLines(input: string): Set<number> {
+  const lines = new Set<number>();
+  input.split("\n").forEach((text, index) => {
+    if (!text.includes("@chaud")) return;
+    for (let line = index + 1; line <= index + 4; line++) lines.add(line);
+  });
+  return lines;
+}
+
+export function loadSkipReasons(file: string): Record<string, string> {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
+}

@@ -1,0 +1,161 @@
+// The reload algorithm in memory: a fake module system, the real registry.
+
+import type { ContentCheck } from "../../runtime/content-hashes";
+import type { ModuleSystem, ModuleTransaction } from "../../runtime/module-system";
+import { getRegistry } from "../../runtime/registry";
+import { Reloader } from "../../runtime/reloader";
+import { resetRegistry } from "../helpers/compile";
+
+interface FakeModule {
+  deps: string[];
+  /** Evaluates the current source: registers with the registry and returns exports. */
+  evaluate: () => unknown;
+  exports?: unknown;
+}
+
+class FakeModules implements ModuleSystem {
+  readonly log: string[] = [];
+  constructor(readonly modules: Record<string, FakeModule>) {
+    for (const [file, module] of Object.entries(modules)) module.exports = module.evaluate();
+  }
+  loadedFiles = (): string[] => Object.keys(this.modules);
+  isLoaded = (file: string): boolean => file in this.modules;
+  dependenciesOf = (file: string): string[] => this.modules[file]?.deps ?? [];
+  importersOf = (file: string): string[] => Object.keys(this.modules).filter((other) => this.modules[other]!.deps.includes(file));
+  begin(): ModuleTransaction {
+    const saved = new Map<string, unknown>();
+    return {
+      reevaluate: (file) => {
+        const module = this.modules[file]!;
+        if (!saved.has(file)) saved.set(file, module.exports);
+        this.log.push(file);
+        const before = module.exports;
+        module.exports = module.evaluate();
+        return { before, after: module.exports };
+      },
+      reevaluateHotOnly: (file) => {
+        this.log.push(`hot-only ${file}`);
+      },
+      commit: () => this.log.push("commit"),
+      rollback: () => {
+        for (const [file, exports] of saved) this.modules[file]!.exports = exports;
+        this.log.push("rollback");
+      },
+    };
+  }
+}
+
+class FakeHashes {
+  readonly checks = new Map<string, ContentCheck>();
+  forgotten: string[] = [];
+  check = (file: string): ContentCheck => this.checks.get(file) ?? "changed";
+  forget = (file: string): void => void this.forgotten.push(file);
+}
+
+beforeEach(resetRegistry);
+
+const constant = (value: unknown) => () => ({ value });
+const hotExports = (file: string, body: () => string) => () => ({ run: getRegistry().module(file).fn("run", body, String(Math.random())) });
+
+function setup(modules: Record<string, FakeModule>, entry: string | null = "main") {
+  const system = new FakeModules(modules);
+  const hashes = new FakeHashes();
+  const reloader = new Reloader({ modules: system, registry: getRegistry(), hashes, entry });
+  return { system, hashes, reloader };
+}
+
+test("re-evaluates changed modules dependencies first", () => {
+  const { system, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: ["b"], evaluate: hotExports("a", () => "a") },
+    b: { deps: [], evaluate: hotExports("b", () => "b") },
+  });
+  const outcome = reloader.run(["a", "b"], []);
+  expect(outcome.kind).toBe("reloaded");
+  expect(system.log).toEqual(["b", "a", "commit"]);
+});
+
+test("stops propagating when every export kept its identity", () => {
+  const { system, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: ["b"], evaluate: constant(1) },
+    b: { deps: [], evaluate: hotExports("b", () => "b") },
+  });
+  reloader.run(["b"], []);
+  expect(system.log).toEqual(["b", "commit"]);
+});
+
+test("re-evaluates importers when an export changed, naming why, but never the entry", () => {
+  let version = 0;
+  const { system, reloader } = setup({
+    main: { deps: ["a", "b"], evaluate: constant(0) },
+    a: { deps: ["b"], evaluate: constant("a") },
+    b: { deps: [], evaluate: () => ({ limit: version++ }) },
+  });
+  const outcome = reloader.run(["b"], []);
+  expect(system.log).toEqual(["b", "a", "commit"]);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.reevaluated).toEqual([
+    { file: "b", reason: { kind: "changed" } },
+    { file: "a", reason: { kind: "importer", of: "b", exports: ["limit"] } },
+  ]);
+  expect(outcome.stoppedAtEntry).toEqual(["b"]);
+});
+
+test("evaluates only the hot parts of an edited entry", () => {
+  const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
+  const outcome = reloader.run(["main"], []);
+  expect(system.log).toEqual(["hot-only main", "commit"]);
+  expect(outcome.kind === "reloaded" && outcome.reevaluated[0]!.reason).toEqual({ kind: "entry" });
+});
+
+test("re-evaluates each module of an import cycle once", () => {
+  let version = 0;
+  const { system, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: ["b"], evaluate: () => ({ a: version++ }) },
+    b: { deps: ["a"], evaluate: () => ({ b: version++ }) },
+  });
+  reloader.run(["a"], []);
+  expect(system.log).toEqual(["a", "b", "commit"]);
+});
+
+test("rolls back the registry and the modules when an evaluation throws, and retries the same save later", () => {
+  let broken = false;
+  const { system, hashes, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: ["b"], evaluate: () => { if (broken) throw new Error("boom"); return { x: 1 }; } },
+    b: { deps: [], evaluate: hotExports("b", () => "b1") },
+  });
+  const held = (system.modules["b"]!.exports as { run: () => string }).run;
+  system.modules["b"]!.evaluate = hotExports("b", () => "b2");
+  system.modules["a"]!.deps = ["b"];
+  broken = true;
+  const outcome = reloader.run(["b", "a"], []);
+  expect(outcome.kind).toBe("failed");
+  expect(outcome.kind === "failed" && outcome.file).toBe("a");
+  expect(system.log).toEqual(["b", "a", "rollback"]);
+  expect(held()).toBe("b1");
+  expect(getRegistry().activeBatch).toBeNull();
+  expect(hashes.forgotten.sort()).toEqual(["a", "b"]);
+});
+
+test("does nothing for a save that left the content unchanged", () => {
+  const { system, hashes, reloader } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  hashes.checks.set("a", "unchanged");
+  expect(reloader.run(["a"], [])).toEqual({ kind: "unchanged", files: ["a"] });
+  expect(system.log).toEqual([]);
+});
+
+test("keeps the loaded version of a deleted or unreadable file", () => {
+  const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
+  hashes.checks.set("b", "unreadable");
+  expect(reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"] });
+  expect(system.log).toEqual([]);
+});
+
+test("ignores files that are not loaded modules", () => {
+  const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
+  expect(reloader.run(["/elsewhere/notes.txt"], [])).toEqual({ kind: "unchanged", files: [] });
+  expect(system.log).toEqual([]);
+});
