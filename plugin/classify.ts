@@ -3,7 +3,7 @@
 
 import type { NodePath } from "@babel/traverse";
 import type * as t from "@babel/types";
-import type { MarkerKind } from "./markers";
+import { parseMarker, type MarkerKind } from "./markers";
 import type { Target } from "./targets";
 
 /** The declaration a marker leads, with the `export` around it if any. */
@@ -86,6 +86,8 @@ function classifyHot(path: NodePath): Target[] {
     return [{ kind: "hot-declaration", name, path: implementation }];
   }
 
+  if (declaration.isVariableDeclaration() && declaration.node.declare) throw declareError(path, "@chaud.hot");
+
   // `const f = () => {}`, `let f = function () {}`, `export const f = …`
   if (declaration.isVariableDeclaration()) {
     if (!isTopLevel(statement)) {
@@ -122,7 +124,7 @@ function classifyHot(path: NodePath): Target[] {
   }
 
   // `class A { /* @chaud.hot */ method() {} }`
-  if (path.isClassMethod()) return [hotMethod(path)];
+  if (path.isClassMethod()) return hotMethod(path);
   if (path.isClassPrivateMethod()) {
     throw path.buildCodeFrameError(`@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`);
   }
@@ -154,21 +156,43 @@ function findImplementation(signature: NodePath, name: string): NodePath<t.Funct
   return null;
 }
 
-function hotMethod(path: NodePath<t.ClassMethod>): Target {
+/** Whether a class carries a @chaud.hot marker itself (on it, its export or its declaration). */
+function isMarkedHot(classPath: NodePath<t.Class>): boolean {
+  const carriers: NodePath[] = [classPath];
+  const declarator = classPath.parentPath;
+  if (declarator?.isVariableDeclarator()) carriers.push(declarator, declarator.parentPath);
+  const last = carriers[carriers.length - 1]!;
+  if (last.parentPath?.isExportNamedDeclaration() || last.parentPath?.isExportDefaultDeclaration()) carriers.push(last.parentPath);
+  return carriers.some((carrier) => (carrier.node.leadingComments ?? []).some((comment) => parseMarker(comment)?.kind === "hot"));
+}
+
+function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
   const methodName = path.node.key.type === "Identifier" && !path.node.computed ? path.node.key.name : path.node.key.type === "StringLiteral" ? path.node.key.value : null;
   if (path.node.kind === "constructor") {
     throw path.buildCodeFrameError(`@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`);
   }
   if (methodName === null) throw path.buildCodeFrameError(`@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`);
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
+  // A method marked inside a class that is itself hot: the class marker covers it.
+  if (isMarkedHot(classPath)) return [];
   const { statement } = unwrapExport(classPath);
   const className = classPath.isClassDeclaration() ? classPath.node.id?.name : undefined;
   if (!className || !isTopLevel(statement)) {
-    throw path.buildCodeFrameError(`@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${className ? `class "${className}", which is not at the top level` : "an anonymous class"}. Declare the class as \`class Name {}\` at the top level of the module.`);
+    const where = className ? `class "${className}", which is not at the top level` : classPath.node.id ? `the class expression "${classPath.node.id.name}"` : "an anonymous class";
+    throw path.buildCodeFrameError(`@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${where}. Declare the class as \`class Name {}\` at the top level of the module, or mark the whole class.`);
+  }
+  let usesPrivate = false;
+  path.traverse({ PrivateName() { usesPrivate = true; } });
+  if (usesPrivate) {
+    throw path.buildCodeFrameError(`@chaud.hot cannot mark "${methodName}" alone: it uses private members, which a new version of an unmarked class cannot reach on existing instances. Mark the whole class "${className}" with @chaud.hot instead.`);
   }
   const member = path.node.kind === "method" ? methodName : `${path.node.kind} ${methodName}`;
   const name = `${className}.${path.node.static ? "static." : ""}${member}`;
-  return { kind: "hot-method", name, className, path, classStatement: statement as NodePath<t.Statement> };
+  return [{ kind: "hot-method", name, className, path, classStatement: statement as NodePath<t.Statement> }];
+}
+
+function declareError(path: NodePath, marker: string): Error {
+  return path.buildCodeFrameError(`${marker} cannot mark a \`declare\` declaration: it only describes a type and has no value at run time. Remove the marker, or drop \`declare\` and give it a value.`);
 }
 
 function objectMemberError(path: NodePath): Error {
@@ -180,6 +204,7 @@ function classifyPersist(path: NodePath): Target[] {
   // `let x = /* @chaud.persist */ 0`: the marker sits before the value.
   if (path.parentPath?.isVariableDeclarator() && path.key === "init") return classifyPersist(path.parentPath.parentPath!);
   if (declaration.isVariableDeclaration()) {
+    if (declaration.node.declare) throw declareError(path, "@chaud.persist");
     if (!isTopLevel(statement)) {
       throw path.buildCodeFrameError(`@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`);
     }

@@ -29,7 +29,13 @@ export function findMarkers(program: NodePath<t.Program>, comments: readonly t.C
 
   const found: FoundMarker[] = [];
   const attached = new Set<t.Comment>();
+  // Babel attaches `let a = 1; // @chaud.persist` both after `a` and before the next
+  // statement: a marker that ends a line of code must not mark the line below.
+  const endsCodeLine = new Set<t.Comment>();
   const visit = (path: NodePath): void => {
+    for (const comment of path.node.trailingComments ?? []) {
+      if (markerComments.has(comment) && comment.loc && path.node.loc && path.node.loc.end.line === comment.loc.start.line) endsCodeLine.add(comment);
+    }
     for (const comment of path.node.leadingComments ?? []) {
       if (!markerComments.has(comment) || attached.has(comment)) continue;
       attached.add(comment);
@@ -37,6 +43,12 @@ export function findMarkers(program: NodePath<t.Program>, comments: readonly t.C
     }
   };
   program.traverse({ enter: visit });
+  for (const marker of found) {
+    const ledLine = marker.path.node.loc?.start.line ?? 0;
+    if (endsCodeLine.has(marker.comment) && ledLine > (marker.comment.loc?.end.line ?? 0)) {
+      throw commentError(marker.comment, `This @chaud.${marker.kind} marker follows code on the same line, so it is unclear what it marks. Put it on its own line directly before the declaration it marks.`);
+    }
+  }
 
   for (const comment of markerComments) {
     if (!attached.has(comment)) {

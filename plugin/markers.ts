@@ -10,7 +10,9 @@ export type ParsedMarker =
   | { kind: MarkerKind }
   | { kind: "unknown"; written: string; suggestion: MarkerKind | null };
 
-const MARKER_TEXT = /^[\s*]*@chaud(?:\.([\w$-]*))?(?=$|[^\w$.-])/;
+// The name may contain dots (`@chaud.hot.method`) so that a misspelt longer name is
+// reported as unknown rather than silently not being a marker.
+const MARKER_TEXT = /^[\s*]*@chaud(?:\.([\w$.-]*))?(?=$|[^\w$.-])/;
 
 /** The marker a comment carries, or null when the comment is not a chaud marker. */
 export function parseMarker(comment: Comment): ParsedMarker | null {
@@ -31,7 +33,10 @@ function closestKind(name: string): MarkerKind | null {
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor((best?.length ?? 0) / 2)) ? best : null;
+  if (bestDistance <= Math.max(2, Math.floor((best?.length ?? 0) / 2))) return best;
+  // `@chaud.hot.method`: the part before the first dot may be the marker that was meant.
+  const head = name.split(".")[0] ?? "";
+  return head !== name ? closestKind(head) : null;
 }
 
 function editDistance(a: string, b: string): number {

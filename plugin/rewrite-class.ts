@@ -24,7 +24,8 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
   const shapeHash = shapeHashOf(node, context.source);
   const symbols = replacePrivateNames(path, target.name, context);
 
-  const expression = t.classExpression(null, node.superClass, node.body, node.decorators);
+  const innerName = nameStaticSelfReferences(path, target.name, context);
+  const expression = t.classExpression(innerName, node.superClass, node.body, node.decorators);
   expression.typeParameters = node.typeParameters ?? null;
   expression.superTypeParameters = node.superTypeParameters ?? null;
   expression.implements = node.implements ?? null;
@@ -57,6 +58,31 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
   // class Foo {} / export class Foo {}  →  let Foo = _chaud.cls("Foo", class {}, …)
   // (a class declaration's binding is mutable and in its temporal dead zone until here, like `let`)
   path.replaceWith(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id!), call)]));
+}
+
+/**
+ * Static field initializers and static blocks run while the class is being defined, before
+ * the outer binding exists: `static shared = new Registry()` must name the class being
+ * built. Those references get an inner class name (`class _Registry { static shared = new
+ * _Registry() }`); methods keep the outer name, which is the stable class.
+ */
+function nameStaticSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): t.Identifier | null {
+  const ownBinding = path.scope.getBinding(name);
+  if (!ownBinding) return null;
+  const inner = context.program.scope.generateUidIdentifier(name);
+  let used = false;
+  for (const member of path.get("body").get("body")) {
+    const runsAtDefinition = member.isStaticBlock() || ((member.isClassProperty() || member.isClassPrivateProperty()) && member.node.static);
+    if (!runsAtDefinition) continue;
+    member.traverse({
+      ReferencedIdentifier(reference) {
+        if (reference.node.name !== name || reference.scope.getBinding(name) !== ownBinding) return;
+        reference.replaceWith(t.cloneNode(inner));
+        used = true;
+      },
+    });
+  }
+  return used ? inner : null;
 }
 
 /** What existing instances already ran and a reload cannot redo: constructor and field initializers. */
@@ -99,8 +125,10 @@ function replacePrivateNames(path: NodePath<t.Class>, className: string, context
       const name = privatePath.node.id.name;
       const id = ids.get(name);
       if (!id) return;
-      const owner = privatePath.findParent((p) => p.isClass()) as NodePath<t.Class> | null;
-      if (owner && owner.node !== path.node && declaredPrivateNames(owner.node).has(name)) return;
+      // Any class between this use and ours that declares the name shadows ours.
+      for (let owner = privatePath.findParent((p) => p.isClass()); owner && owner.node !== path.node; owner = owner.parentPath?.findParent((p) => p.isClass()) ?? null) {
+        if (declaredPrivateNames(owner.node as t.Class).has(name)) return;
+      }
       const parent = privatePath.parentPath;
       if ((parent.isMemberExpression() || parent.isOptionalMemberExpression()) && privatePath.key === "property") {
         parent.node.property = t.cloneNode(id);

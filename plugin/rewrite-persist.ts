@@ -28,7 +28,35 @@ export function findPersistWrites(target: PersistTarget): PersistWrites {
   return { target, writes };
 }
 
-export function rewritePersist({ target, writes }: PersistWrites, context: RewriteContext): t.Identifier {
+/** Rewrites the declarations of persisted bindings, then every write to them. */
+export function rewritePersist(all: PersistWrites[], context: RewriteContext): void {
+  const cells = new Map<PersistTarget, t.Identifier>();
+  for (const { target } of all) cells.set(target, rewriteDeclaration(target, context));
+
+  // One expression can write several persisted bindings (`[a, b] = [b, a]`): wrap it once,
+  // with one store per binding.
+  const stores = new Map<t.Node, { path: NodePath; cells: Array<{ cell: t.Identifier; name: string }> }>();
+  for (const { target, writes } of all) {
+    const cell = cells.get(target)!;
+    for (const write of writes) {
+      if (write.isAssignmentExpression() || write.isUpdateExpression()) {
+        const entry = stores.get(write.node) ?? { path: write, cells: [] };
+        entry.cells.push({ cell, name: target.name });
+        stores.set(write.node, entry);
+      } else {
+        rewriteOtherWrite(write, target, cell);
+      }
+    }
+  }
+  for (const { path, cells: written } of stores.values()) {
+    // x = v  →  _x.w(x = v, x): the expression keeps its value, the cell gets the new one.
+    let expression = path.node as t.Expression;
+    for (const { cell, name } of written) expression = t.callExpression(member(cell, "w"), [expression, t.identifier(name)]);
+    path.replaceWith(expression);
+  }
+}
+
+function rewriteDeclaration(target: PersistTarget, context: RewriteContext): t.Identifier {
   const declarator = target.path;
   const init = declarator.node.init;
   const cell = context.program.scope.generateUidIdentifier(target.name);
@@ -36,28 +64,30 @@ export function rewritePersist({ target, writes }: PersistWrites, context: Rewri
   context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)]))]));
   const initial = init ?? t.unaryExpression("void", t.numericLiteral(0));
   declarator.node.init = t.conditionalExpression(member(cell, "ready"), member(cell, "v"), t.callExpression(member(cell, "init"), [initial]));
-  for (const write of writes) rewriteWrite(write, target, cell);
   return cell;
 }
 
-function rewriteWrite(write: NodePath, target: PersistTarget, cell: t.Identifier): void {
-  const name = t.identifier(target.name);
-  if (write.isAssignmentExpression() || write.isUpdateExpression()) {
-    // x = v  →  _x.w(x = v, x): the expression keeps its value, the cell gets the new one.
-    write.replaceWith(t.callExpression(member(cell, "w"), [write.node, name]));
+/** `for (x of xs)` and `for (var x of xs)`: the loop head assigns; store at the top of the body. */
+function storeAtLoopStart(loop: NodePath<t.ForInStatement | t.ForOfStatement>, name: string, cell: t.Identifier): void {
+  const body = loop.get("body") as NodePath<t.Statement>;
+  const store = t.expressionStatement(t.assignmentExpression("=", member(cell, "v"), t.identifier(name)));
+  if (body.isBlockStatement()) body.unshiftContainer("body", store);
+  else body.replaceWith(t.blockStatement([store, body.node]));
+}
+
+function rewriteOtherWrite(write: NodePath, target: PersistTarget, cell: t.Identifier): void {
+  if (write.isForInStatement() || write.isForOfStatement()) {
+    storeAtLoopStart(write, target.name, cell);
     return;
   }
   if (write.isVariableDeclarator()) {
+    const loop = write.parentPath.parentPath;
+    if ((loop?.isForInStatement() || loop?.isForOfStatement()) && write.parentPath.key === "left") {
+      storeAtLoopStart(loop, target.name, cell);
+      return;
+    }
     // var x = 1; … var x = 2;  →  var x = _x.init(2)
-    write.node.init = t.callExpression(member(cell, "init"), [write.node.init ?? t.unaryExpression("void", t.numericLiteral(0))]);
-    return;
-  }
-  if (write.isForInStatement() || write.isForOfStatement()) {
-    // for (x of xs) body  →  for (x of xs) { _x.v = x; body }
-    const body = write.get("body") as NodePath<t.Statement>;
-    const store = t.expressionStatement(t.assignmentExpression("=", member(cell, "v"), name));
-    if (body.isBlockStatement()) body.unshiftContainer("body", store);
-    else body.replaceWith(t.blockStatement([store, body.node]));
+    if (write.node.init) write.node.init = t.callExpression(member(cell, "init"), [write.node.init]);
     return;
   }
   throw write.buildCodeFrameError(`chaud cannot keep writes to the persisted "${target.name}" made here (${write.type}). Assign it with \`${target.name} = …\` instead.`);

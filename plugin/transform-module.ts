@@ -42,7 +42,7 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   }
   const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
 
-  for (const writes of persistWrites) rewritePersist(writes, context);
+  rewritePersist(persistWrites, context);
   rewriteHotMethods(targets.filter((target): target is HotMethodTarget => target.kind === "hot-method"), context);
   for (const target of targets) {
     if (target.kind === "hot-class") rewriteHotClass(target, context);
@@ -77,14 +77,15 @@ function collectTargets(all: Target[]): Target[] {
   const result: Target[] = [];
   for (const target of all) {
     if (target.kind === "hot-method" && hotClasses.has(target.path.parentPath.parentPath!.node)) continue;
-    const previous = seenNodes.get(target.path.node);
+    const node = markedItem(target);
+    const previous = seenNodes.get(node);
     if (previous) {
       if (previous.kind !== target.kind) {
         throw target.path.buildCodeFrameError(`"${target.name}" is marked both ${markerOf(previous)} and ${markerOf(target)}. Keep one marker: @chaud.hot for code, @chaud.persist for state.`);
       }
       continue;
     }
-    seenNodes.set(target.path.node, target);
+    seenNodes.set(node, target);
     if (target.kind !== "dispose") {
       const sameName = byName.get(target.name);
       if (sameName) {
@@ -96,6 +97,13 @@ function collectTargets(all: Target[]): Target[] {
     result.push(target);
   }
   return result;
+}
+
+/** The declaration a target stands for: `const f = () => {}` is one item, marked before `const` or before the arrow. */
+function markedItem(target: Target): t.Node {
+  const parent = target.path.parentPath;
+  if ((target.kind === "hot-expression" || target.kind === "hot-class") && parent?.isVariableDeclarator()) return parent.node;
+  return target.path.node;
 }
 
 function markerOf(target: Target): string {
