@@ -31,8 +31,8 @@ interface ModuleInternals {
 const internals = Module as unknown as ModuleInternals;
 
 export interface CommonJsOptions {
-  /** Compiles an entry module's new source keeping only what hot reloading may redo. */
-  compileHotOnly(file: string): string;
+  /** Compiles an entry module's new source keeping only what hot reloading may redo; null: nothing to redo. */
+  compileHotOnly(file: string): string | null;
 }
 
 export function createCommonJsModules(options: CommonJsOptions): ModuleSystem {
@@ -74,6 +74,7 @@ class CommonJsTransaction implements ModuleTransaction {
 
   reevaluateHotOnly(file: string): void {
     const code = this.options.compileHotOnly(file);
+    if (code === null) return;
     const module = new Module(file) as unknown as NodeModule;
     module.filename = file;
     module.paths = internals._nodeModulePaths(dirname(file));

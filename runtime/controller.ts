@@ -23,7 +23,7 @@ export interface InitOptions {
   /** Poll instead of using inotify (also `CHAUD_POLL=1`); a number is the interval in ms. */
   poll?: boolean | number;
   /** Compiles an entry module's new source keeping only its hot parts (set by chaud/register). */
-  compileHotOnly?: (file: string) => string;
+  compileHotOnly?: (file: string) => string | null;
 }
 
 export interface ReloadEvent {

@@ -22,6 +22,8 @@ export class Child {
       cwd: options.cwd,
       env: { ...process.env, CHAUD_LOG: "debug", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
+      // Its own process group, so stop() also ends what it started (the chaud command's child).
+      detached: true,
     });
     let buffer = "";
     this.process.stdout!.on("data", (chunk: Buffer) => {
@@ -95,10 +97,13 @@ export class Child {
   }
 
   async stop(): Promise<void> {
-    if (this.exitCode === null) {
-      this.process.kill("SIGKILL");
-      await this.exited;
+    try {
+      process.kill(-this.process.pid!, "SIGKILL");
+    } catch {
+      // the group is already gone
     }
+    if (this.exitCode === null) await this.exited;
+    this.process.stdin?.destroy();
   }
 }
 

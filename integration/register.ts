@@ -1,0 +1,67 @@
+// `node -r chaud/register app.js` (and `NODE_OPTIONS=-r chaud/register`): compiles the
+// workspace's files with Babel and chaud's plugin as Node loads them, then starts chaud.
+// `npx chaud` runs programs through this file.
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { init } from "../runtime/api";
+import { configureLogger, log, warn } from "../runtime/logger";
+import { installRequireHook } from "../runtime/require-hook";
+import { transformFile } from "../runtime/transform";
+import { createTransformCache } from "../runtime/transform-cache";
+import { findWorkspace } from "../runtime/workspace";
+
+const REGISTERED = Symbol.for("chaud.register.v1");
+
+function register(): void {
+  const holder = globalThis as { [REGISTERED]?: boolean };
+  if (holder[REGISTERED]) return;
+  holder[REGISTERED] = true;
+  configureLogger();
+
+  const env = process.env;
+  if (env["NODE_ENV"] === "production" && env["CHAUD_HOT"] !== "1") {
+    log.info("NODE_ENV=production: chaud/register compiles and watches nothing. Set CHAUD_HOT=1 to hot reload anyway.");
+    return;
+  }
+  // The plugin reads this when its option is absent; programs this one starts inherit it.
+  env["CHAUD_HOT"] = "1";
+  process.setSourceMapsEnabled(true);
+
+  const entryArgument = process.argv[1];
+  if (!entryArgument) {
+    log.info("chaud/register: no entry file (REPL or --eval?), nothing to compile or watch");
+    return;
+  }
+  const entry = resolve(entryArgument);
+  const workspace = findWorkspace(entry);
+  const cache = createTransformCache({ cwd: workspace.root, onWarn: (message) => warn(message) });
+  const transform = (file: string, source: string, hotOnly = false): string =>
+    // Everything the require hook hands over is being `require`d: it must come out CommonJS.
+    transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+
+  installRequireHook({
+    shouldTransform: (file) => workspace.isWatchable(file),
+    transform: (file, source) => transform(file, source),
+  });
+
+  init({
+    entry,
+    compileHotOnly(file) {
+      const source = readFileSync(file, "utf8");
+      return source.includes("@chaud") ? transform(file, source, true) : null;
+    },
+  });
+
+  // After a cold start (empty cache), say what compiling cost.
+  setImmediate(() => {
+    const stats = cache.stats();
+    if (stats.transformed > 0) {
+      log.info(`compiled ${stats.transformed} files in ${Math.round(stats.transformMs)} ms (cached for the next start${stats.hits > 0 ? `; ${stats.hits} were already cached` : ""})`);
+    } else {
+      log.debug(`compiled files served from the cache: ${stats.hits}`);
+    }
+  }).unref();
+}
+
+register();

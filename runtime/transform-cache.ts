@@ -1,0 +1,365 @@
+// The on-disk cache of transformed files, so a warm start loads no Babel at all.
+//
+// An entry's key is a sha256 of everything that can change Babel's output for the file: its
+// content and path, the versions of chaud and of the Babel packages it runs, the transform
+// options, Node's version, the Babel env name, and the text of every Babel config file that
+// could apply (read here, without loading Babel). A config file that `require`s other files
+// is keyed on its own text only: after editing such a dependency, delete the cache folder.
+//
+// Entries live in one folder that only this user may write: `CHAUD_CACHE_DIR`, else
+// `<nearest node_modules>/.cache/chaud`, else `<os.tmpdir()>/chaud-cache-<uid>`. A folder we
+// create is 0700 and its files 0600; an existing folder that another user owns or that is
+// group- or world-writable is refused (no caching, one warning), because whoever can write
+// an entry can run code in this process. Each entry carries a sha256 of its code, checked on
+// every read (a torn or edited entry is rejected and transformed again), and is written to a
+// temporary file and renamed into place, so readers never see half an entry.
+
+import { createHash, randomBytes } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export interface TransformCacheStats {
+  /** Entries served from disk. */
+  hits: number;
+  /** Lookups that found no usable entry (rejected entries included). */
+  misses: number;
+  /** Entries that failed their integrity check. */
+  rejected: number;
+  /** Files transformed by Babel, and the milliseconds that took in total. */
+  transformed: number;
+  transformMs: number;
+}
+
+export interface TransformCache {
+  /** The folder in use; null when nothing is cached on disk (disabled or refused). */
+  readonly dir: string | null;
+  get(key: string): string | undefined;
+  set(key: string, code: string): void;
+  /** Counts one Babel transform that took `ms` milliseconds (for "transformed N files in M ms"). */
+  recordTransform(ms: number): void;
+  stats(): TransformCacheStats;
+}
+
+export interface TransformCacheOptions {
+  /** The folder. Default: `CHAUD_CACHE_DIR`, else `<nearest node_modules>/.cache/chaud` if writable, else `<os.tmpdir()>/chaud-cache-<uid>`. */
+  dir?: string;
+  /** Where the search for `node_modules` starts; default `process.cwd()`. */
+  cwd?: string;
+  /** `false` keeps nothing on disk: the cache then only counts transforms. */
+  disk?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** The temporary directory of the last fallback; default `os.tmpdir()`. */
+  tmpdir?: string;
+  /** Called with a sentence when the cache cannot be used or an entry was rejected. */
+  onWarn?: (message: string) => void;
+}
+
+const ENTRY_HEADER = "chaud-transform-cache v1 sha256=";
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function currentUid(): number | undefined {
+  return typeof process.getuid === "function" ? process.getuid() : undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function nearestNodeModules(from: string): string | null {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (isDirectory(join(dir, "node_modules"))) return join(dir, "node_modules");
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+function privateTmpDir(temporary: string): string {
+  return join(temporary, `chaud-cache-${currentUid() ?? userInfo().username}`);
+}
+
+/** Why `stats` (of an existing cache folder) must not be trusted, or null when it may. */
+function distrust(stats: Stats, dir: string): string | null {
+  if (stats.isSymbolicLink()) return `${dir} is a symbolic link`;
+  if (!stats.isDirectory()) return `${dir} is not a folder`;
+  const uid = currentUid();
+  if (uid !== undefined && stats.uid !== uid) return `${dir} belongs to another user (uid ${stats.uid})`;
+  if (process.platform !== "win32" && (stats.mode & 0o022) !== 0) return `${dir} is group- or world-writable (mode ${(stats.mode & 0o777).toString(8)})`;
+  return null;
+}
+
+type Prepared = { dir: string } | { refused: string } | { unwritable: unknown };
+
+/** Creates `dir` (0700) if missing and checks that only we can write it. */
+function prepareDir(dir: string, followSymlink: boolean): Prepared {
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if (errorCode(error) !== "EEXIST") return { unwritable: error };
+  }
+  const stats = followSymlink ? statSync(dir) : lstatSync(dir);
+  const reason = distrust(stats, dir);
+  return reason === null ? { dir } : { refused: reason };
+}
+
+function chooseDir(options: TransformCacheOptions, warn: (message: string) => void): string | null {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.dir ?? (env["CHAUD_CACHE_DIR"] ? resolve(cwd, env["CHAUD_CACHE_DIR"]) : undefined);
+  const nodeModules = explicit === undefined ? nearestNodeModules(cwd) : null;
+  const candidates: Array<{ dir: string; followSymlink: boolean }> = explicit !== undefined
+    ? [{ dir: explicit, followSymlink: true }]
+    : [...(nodeModules ? [{ dir: join(nodeModules, ".cache", "chaud"), followSymlink: true }] : []), { dir: privateTmpDir(options.tmpdir ?? tmpdir()), followSymlink: false }];
+  for (const candidate of candidates) {
+    let prepared: Prepared;
+    try {
+      prepared = prepareDir(candidate.dir, candidate.followSymlink);
+    } catch (error) {
+      prepared = { unwritable: error };
+    }
+    if ("dir" in prepared) return prepared.dir;
+    if ("refused" in prepared) {
+      warn(`not caching transformed files: ${prepared.refused}. Make it private (chmod 700, owned by you), delete it, or set CHAUD_CACHE_DIR.`);
+      return null;
+    }
+    // Not writable (read-only node_modules, say): try the next place.
+  }
+  warn(`not caching transformed files: no writable cache folder (tried ${candidates.map((c) => c.dir).join(", ")}).`);
+  return null;
+}
+
+export function createTransformCache(options: TransformCacheOptions = {}): TransformCache {
+  const warn = options.onWarn ?? (() => {});
+  const counts: TransformCacheStats = { hits: 0, misses: 0, rejected: 0, transformed: 0, transformMs: 0 };
+  let dir: string | null | undefined = options.disk === false ? null : undefined;
+  let writeWarned = false;
+
+  // The folder is chosen on first use, so a cache that is never asked costs nothing.
+  const folder = (): string | null => (dir === undefined ? (dir = chooseDir(options, warn)) : dir);
+  const entryPath = (root: string, key: string): string => {
+    if (!/^[0-9a-zA-Z_-]+$/.test(key)) throw new Error(`chaud: not a transform cache key: ${JSON.stringify(key)}`);
+    return join(root, `${key}.cache`);
+  };
+
+  function reject(file: string, why: string): undefined {
+    counts.rejected++;
+    warn(`rejected the cache entry ${file}: ${why}. Transforming the file again.`);
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone, or not ours to delete: the next write replaces it anyway
+    }
+    return undefined;
+  }
+
+  function read(root: string, key: string): string | undefined {
+    const file = entryPath(root, key);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return undefined; // no entry yet
+    }
+    const newline = text.indexOf("\n");
+    const header = newline < 0 ? text : text.slice(0, newline);
+    if (!header.startsWith(ENTRY_HEADER)) return reject(file, "it is not a chaud cache entry");
+    const code = text.slice(newline + 1);
+    if (sha256(code) !== header.slice(ENTRY_HEADER.length)) return reject(file, "its code does not match its sha256");
+    return code;
+  }
+
+  return {
+    get dir() {
+      return folder();
+    },
+    get(key) {
+      const root = folder();
+      const code = root === null ? undefined : read(root, key);
+      if (code === undefined) counts.misses++;
+      else counts.hits++;
+      return code;
+    },
+    set(key, code) {
+      const root = folder();
+      if (root === null) return;
+      const file = entryPath(root, key);
+      const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+      try {
+        writeFileSync(temporary, `${ENTRY_HEADER}${sha256(code)}\n${code}`, { mode: 0o600, flag: "wx" });
+        renameSync(temporary, file);
+      } catch (error) {
+        try {
+          unlinkSync(temporary);
+        } catch {
+          // never created
+        }
+        if (!writeWarned) warn(`could not write to the transform cache in ${root}: ${(error as Error).message}`);
+        writeWarned = true;
+      }
+    },
+    recordTransform(ms) {
+      counts.transformed++;
+      counts.transformMs += ms;
+    },
+    stats: () => ({ ...counts }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+
+export interface CacheKeyInput {
+  filename: string;
+  source: string;
+  /** Babel's root (where `babel.config.*` is looked up); the transform's `cwd`. */
+  root: string;
+  /** The chaud plugin's options and anything else that shapes the output (plain JSON). */
+  options: unknown;
+  env?: NodeJS.ProcessEnv;
+}
+
+const ROOT_CONFIG_NAMES = ["babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.json", "babel.config.cts", "babel.config.ts"];
+const RELATIVE_CONFIG_NAMES = [".babelrc", ".babelrc.js", ".babelrc.cjs", ".babelrc.mjs", ".babelrc.json", ".babelrc.cts"];
+const KEYED_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
+
+function readOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The package.json of `name` as chaud would load it, found without running the package. */
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "?";
+  } catch {
+    // a package whose `exports` hides package.json: walk up from its entry point
+    try {
+      for (let dir = dirname(require.resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
+        const json = readOrNull(join(dir, "package.json"));
+        const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
+        if (parsed?.name === name) return parsed.version ?? "?";
+      }
+    } catch {
+      // not installed: the transform will say so
+    }
+    return "missing";
+  }
+}
+
+function chaudVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const json = readOrNull(join(dir, "package.json"));
+    const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
+    if (parsed?.name === "chaud") return parsed.version ?? "?";
+  }
+  return "?";
+}
+
+/**
+ * Size and mtime of chaud's own plugin and transform files: a linked or rebuilt checkout of
+ * chaud keeps its version number while its output changes.
+ */
+function chaudBuildStamp(): string {
+  const stamps: string[] = [];
+  const sources = [
+    { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
+    { dir: __dirname, pattern: /^(transform|module-kind)\.[jt]s$/ },
+  ];
+  for (const { dir, pattern } of sources) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((name) => pattern.test(name) && !name.endsWith(".d.ts")).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        const stats = statSync(join(dir, name));
+        stamps.push(`${name}:${stats.size}:${stats.mtimeMs}`);
+      } catch {
+        // removed while we looked
+      }
+    }
+  }
+  return stamps.join(",");
+}
+
+let versions: string[] | undefined;
+
+/** chaud's version and build, and the Babel packages' versions, read once per process. */
+function toolVersions(): string[] {
+  return (versions ??= [`chaud@${chaudVersion()}`, chaudBuildStamp(), ...KEYED_PACKAGES.map((name) => `${name}@${packageVersion(name)}`)]);
+}
+
+interface ConfigInputs {
+  /** Config files found, with their text (package.json#babel included as `path#babel`). */
+  configs: Array<{ path: string; text: string }>;
+  /** The package root's package.json fields the output depends on (`name` keys the registry). */
+  packageFields: string;
+}
+
+/**
+ * The Babel config files that could apply to `filename`: `babel.config.*` in the root, then
+ * `.babelrc*` and package.json's `babel` from the file's folder up to its package root (the
+ * folder of the nearest package.json), where Babel stops looking too.
+ */
+function configInputs(filename: string, root: string): ConfigInputs {
+  const configs: ConfigInputs["configs"] = [];
+  const add = (path: string): void => {
+    const text = readOrNull(path);
+    if (text !== null) configs.push({ path, text });
+  };
+  for (const name of ROOT_CONFIG_NAMES) add(join(root, name));
+  for (let dir = dirname(filename); ; dir = dirname(dir)) {
+    for (const name of RELATIVE_CONFIG_NAMES) add(join(dir, name));
+    const pkg = readOrNull(join(dir, "package.json"));
+    if (pkg !== null) {
+      try {
+        const json = JSON.parse(pkg) as Record<string, unknown>;
+        if (json["babel"] !== undefined) configs.push({ path: `${join(dir, "package.json")}#babel`, text: JSON.stringify(json["babel"]) });
+        return { configs, packageFields: JSON.stringify([dir, json["name"], json["type"]]) };
+      } catch {
+        return { configs, packageFields: pkg };
+      }
+    }
+    if (dirname(dir) === dir) return { configs, packageFields: "" };
+  }
+}
+
+/** Whether any Babel config file could apply to `filename` (Babel itself is not loaded). */
+export function hasBabelConfig(filename: string, root: string): boolean {
+  return configInputs(filename, root).configs.length > 0;
+}
+
+/** The cache key of one transform: a sha256 over every input that shapes its output. */
+export function transformCacheKey(input: CacheKeyInput): string {
+  const env = input.env ?? process.env;
+  const parts = [
+    input.source,
+    input.filename,
+    ...toolVersions(),
+    process.version,
+    env["BABEL_ENV"] || env["NODE_ENV"] || "development",
+    JSON.stringify(input.options) ?? "",
+  ];
+  const { configs, packageFields } = configInputs(input.filename, input.root);
+  parts.push(packageFields, ...configs.flatMap((config) => [config.path, config.text]));
+  const hash = createHash("sha256");
+  // Length-prefixed, so no two different lists of parts hash the same text.
+  for (const part of parts) hash.update(`${part.length}:`).update(part);
+  return hash.digest("hex");
+}

@@ -1,0 +1,187 @@
+// One file in, runnable JavaScript out: what `chaud/register` and the reloader run through
+// Babel before Node sees a workspace file.
+//
+// The Babel config is the user's when one applies to the file (babel.config.*, .babelrc*,
+// package.json#babel), plus TypeScript when that config has none, plus chaud's plugin
+// (enabled). Otherwise it is a default: @babel/preset-typescript for TypeScript files and the
+// plugin. In a file Node treats as CommonJS, `import`/`export` compile to CommonJS, as `tsc`
+// with `module: commonjs` would (the file is parsed "unambiguous", so a script without module
+// syntax stays a sloppy-mode script). Source maps are inline, so with
+// `process.setSourceMapsEnabled(true)` stack traces name the original lines.
+//
+// `@babel/core` is required only on a cache miss, so a warm start never loads it.
+
+import type * as Babel from "@babel/core";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { isCommonJsFile } from "./module-kind";
+import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
+
+export interface TransformFileOptions {
+  /** chaud's plugin option `enabled`; default true. */
+  enabled?: boolean;
+  /** Compile `import`/`export` to CommonJS; default: whether Node treats the file as CommonJS. */
+  commonjs?: boolean;
+  /** Babel's cwd and root (where `babel.config.*` is looked up); default `process.cwd()`. */
+  cwd?: string;
+  /** Where transformed code is kept between runs, and counted. Absent: nothing is cached. */
+  cache?: TransformCache;
+  /** Compile an entry module for a hot-only re-evaluation (chaud's plugin option `hotOnly`). */
+  hotOnly?: boolean;
+}
+
+export interface TransformResult {
+  code: string;
+  /** Always absent today: the map is inline in `code`. */
+  map?: unknown;
+  fromCache: boolean;
+}
+
+const TYPESCRIPT = /\.[cm]?tsx?$/i;
+const JSX = /\.[jt]sx$/i;
+const PLAIN_SCRIPT = /\.c?js$/i;
+const BABEL_CONFIG_FILE = /^(babel\.config|\.babelrc)(\.[cm]?[jt]s|\.json)?$/;
+
+// Files Babel requires while it loads a config (a babel.config.js, a local plugin) come back
+// through the require hook; they are compiled with the default config, never the user's, so
+// Babel is not asked to load the config it is in the middle of loading.
+let babelDepth = 0;
+
+// The compiled plugin sits next to this file's folder (dist/plugin/index.js), and Babel gets
+// its path. Under ts-jest this file runs from its source folder, where Babel cannot load
+// plugin/index.ts by path, so it gets the plugin function itself.
+let pluginTarget: Babel.PluginTarget | undefined;
+function pluginReference(): Babel.PluginTarget {
+  const compiled = join(__dirname, "../plugin/index.js");
+  return (pluginTarget ??= existsSync(compiled) ? compiled : chaudPluginFunction());
+}
+
+function chaudPluginFunction(): Babel.PluginTarget {
+  return (require(join(__dirname, "../plugin/index")) as { default: Babel.PluginTarget }).default;
+}
+
+/** Transforms `source` (the text of the file `filename`, an absolute path), through the cache. */
+export function transformFile(filename: string, source: string, options: TransformFileOptions = {}): TransformResult {
+  const enabled = options.enabled ?? true;
+  const hotOnly = options.hotOnly ?? false;
+  const commonjs = options.commonjs ?? isCommonJsFile(filename);
+  const cwd = options.cwd ?? process.cwd();
+  if (!hotOnly && needsNoBabel(filename, source, commonjs, cwd)) return { code: source, fromCache: false };
+
+  // Inside a Babel run (see babelDepth) the user's config is not used, so that is part of the key.
+  const userConfig = babelDepth === 0 && !BABEL_CONFIG_FILE.test(basename(filename));
+  const cache = options.cache;
+  const key = cache && transformCacheKey({ filename, source, root: cwd, options: { enabled, commonjs, userConfig, hotOnly } });
+  const cached = key === undefined ? undefined : cache?.get(key);
+  if (cached !== undefined) return { code: cached, fromCache: true };
+
+  const started = performance.now();
+  const code = runBabel(filename, source, { enabled, commonjs, cwd, userConfig, hotOnly });
+  if (cache && key !== undefined) {
+    cache.recordTransform(performance.now() - started);
+    cache.set(key, code);
+  }
+  return { code, fromCache: false };
+}
+
+/**
+ * A plain CommonJS script that mentions no marker and no `import`/`export`, with no Babel
+ * config around it, would come out of Babel meaning exactly what it meant going in: hand it
+ * back untouched (and spare a cold start loading Babel for it).
+ */
+function needsNoBabel(filename: string, source: string, commonjs: boolean, cwd: string): boolean {
+  return commonjs && PLAIN_SCRIPT.test(filename) && !source.includes("@chaud") && !/\b(?:import|export)\b/.test(source) && !hasBabelConfig(filename, cwd);
+}
+
+interface BabelSettings {
+  enabled: boolean;
+  commonjs: boolean;
+  cwd: string;
+  /** Whether a config of the user's may apply (false for Babel's own config files). */
+  userConfig: boolean;
+  hotOnly: boolean;
+}
+
+function runBabel(filename: string, source: string, settings: BabelSettings): string {
+  const babel = require("@babel/core") as typeof Babel;
+  babelDepth++;
+  try {
+    const options = settings.userConfig ? userOptions(babel, filename, settings) : null;
+    const result = babel.transformSync(source, {
+      ...(options ?? defaultOptions(filename, settings)),
+      filename,
+      sourceMaps: "inline",
+      sourceFileName: filename,
+    });
+    if (typeof result?.code !== "string") throw new Error(`chaud: Babel produced no code for ${filename}`);
+    return result.code;
+  } finally {
+    babelDepth--;
+  }
+}
+
+function caller(commonjs: boolean): Babel.TransformCaller & Record<string, unknown> {
+  // supportsStaticESM: a config that asks (preset-env's `modules: "auto"`) leaves modules to us.
+  return { name: "chaud", supportsStaticESM: true, supportsDynamicImport: true, supportsTopLevelAwait: !commonjs, supportsExportNamespaceFrom: true };
+}
+
+function chaudPlugin(settings: BabelSettings): Babel.PluginItem {
+  return [pluginReference(), settings.hotOnly ? { enabled: settings.enabled, hotOnly: true } : { enabled: settings.enabled }];
+}
+
+function commonJsPlugin(): Babel.PluginItem {
+  return require.resolve("@babel/plugin-transform-modules-commonjs");
+}
+
+function typescriptPreset(): Babel.PluginItem {
+  return [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }];
+}
+
+/**
+ * The user's config for `filename` with chaud's additions, or null when no config file
+ * applies or the config's `ignore`/`only` leaves the file out (Node still needs it compiled).
+ */
+function userOptions(babel: typeof Babel, filename: string, settings: BabelSettings): Babel.TransformOptions | null {
+  const partial = babel.loadPartialConfig({ filename, cwd: settings.cwd, caller: caller(settings.commonjs) });
+  if (!partial?.hasFilesystemConfig()) return null;
+  const options = partial.options;
+  const chaud = chaudPluginFunction();
+  const named = (pattern: RegExp) => (item: Babel.ConfigItem): boolean => pattern.test(`${item.file?.request ?? ""} ${item.file?.resolved ?? ""}`);
+  // A `chaud/babel` entry of the user's own gives way to ours, which is enabled.
+  const plugins = ((options.plugins ?? []) as Babel.ConfigItem[]).filter((item) => item.value !== chaud);
+  const presets = (options.presets ?? []) as Babel.ConfigItem[];
+  const hasTypeScript = [...plugins, ...presets].some(named(/preset-typescript|plugin-transform-typescript/));
+  const hasCommonJs = plugins.some(named(/plugin-transform-modules-commonjs/));
+  return {
+    ...options,
+    sourceType: options.sourceType ?? (settings.commonjs ? "unambiguous" : "module"),
+    presets: [...presets, ...(TYPESCRIPT.test(filename) && !hasTypeScript ? [typescriptPreset()] : [])],
+    plugins: [...plugins, chaudPlugin(settings), ...(settings.commonjs && !hasCommonJs ? [commonJsPlugin()] : [])],
+  };
+}
+
+function defaultOptions(filename: string, settings: BabelSettings): Babel.TransformOptions {
+  const jsx = JSX.test(filename);
+  return {
+    babelrc: false,
+    configFile: false,
+    cwd: settings.cwd,
+    caller: caller(settings.commonjs),
+    sourceType: settings.commonjs ? "unambiguous" : "module",
+    presets: TYPESCRIPT.test(filename) ? [typescriptPreset()] : [],
+    plugins: [...(jsx ? [jsxNeedsConfig] : []), chaudPlugin(settings), ...(settings.commonjs ? [commonJsPlugin()] : [])],
+    ...(jsx && !TYPESCRIPT.test(filename) ? { parserOpts: { plugins: ["jsx"] } } : {}),
+  };
+}
+
+/** Without a config there is no JSX transform (classic or automatic?): say so where it matters. */
+function jsxNeedsConfig(): Babel.PluginObj {
+  const refuse = (path: Babel.NodePath): never => {
+    throw path.buildCodeFrameError(
+      "chaud found JSX in this file, but no Babel config applies to it. " +
+        `Add a babel.config.js with @babel/preset-react (for example presets: [["@babel/preset-react", { runtime: "automatic" }]]).`,
+    );
+  };
+  return { name: "chaud-jsx-needs-config", visitor: { JSXElement: refuse, JSXFragment: refuse } };
+}
