@@ -125,6 +125,16 @@ function classifyHot(path: NodePath): Target[] {
 
   // `class A { /* @chaud.hot */ method() {} }`
   if (path.isClassMethod()) return hotMethod(path);
+  // `class A { /* @chaud.hot */ m(a: string): string; m(a: any) {…} }`: overload signatures of a method.
+  if (path.isTSDeclareMethod()) {
+    const key = path.node.key;
+    const name = key.type === "Identifier" && !path.node.computed ? key.name : null;
+    const implementation = (path.getAllNextSiblings() as NodePath[]).find(
+      (sibling): sibling is NodePath<t.ClassMethod> => sibling.isClassMethod() && !sibling.node.computed && sibling.node.key.type === "Identifier" && sibling.node.key.name === name && sibling.node.static === path.node.static,
+    );
+    if (!implementation) throw path.buildCodeFrameError(`@chaud.hot marks the overload signature of "${name ?? "this method"}", but no implementation with a body follows it. Mark the method that has a body.`);
+    return hotMethod(implementation);
+  }
   if (path.isClassPrivateMethod()) {
     throw path.buildCodeFrameError(`@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`);
   }

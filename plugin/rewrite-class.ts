@@ -24,7 +24,7 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
   const shapeHash = shapeHashOf(node, context.source);
   const symbols = replacePrivateNames(path, target.name, context);
 
-  const innerName = nameStaticSelfReferences(path, target.name, context);
+  const innerName = resolveSelfReferences(path, target.name, context);
   const expression = t.classExpression(innerName, node.superClass, node.body, node.decorators);
   expression.typeParameters = node.typeParameters ?? null;
   expression.superTypeParameters = node.superTypeParameters ?? null;
@@ -61,28 +61,34 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
 }
 
 /**
- * Static field initializers and static blocks run while the class is being defined, before
- * the outer binding exists: `static shared = new Registry()` must name the class being
- * built. Those references get an inner class name (`class _Registry { static shared = new
- * _Registry() }`); methods keep the outer name, which is the stable class.
+ * Which class a name inside the body means. Static field initializers and static blocks run
+ * while the class is being defined, before the outer binding exists, so there the class
+ * must be named by an inner name (`class _Registry { static shared = new _Registry() }`).
+ * Everywhere else (methods, instance fields) the name must mean the outer binding, which
+ * is the stable class. A class expression's own name (`class Inner {}`) is kept as the
+ * inner name, and its uses outside static initializers are pointed at the outer binding.
  */
-function nameStaticSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): t.Identifier | null {
-  const ownBinding = path.scope.getBinding(name);
-  if (!ownBinding) return null;
-  const inner = context.program.scope.generateUidIdentifier(name);
-  let used = false;
+function resolveSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): t.Identifier | null {
+  const outerBinding = path.parentPath?.scope.getBinding(name);
+  const ownId = path.isClassExpression() ? path.node.id : null;
+  const ownBinding = ownId ? path.scope.getBinding(ownId.name) : undefined;
+  const inner = ownId ? t.cloneNode(ownId) : context.program.scope.generateUidIdentifier(name);
+  let innerUsed = ownId !== null && ownId !== undefined;
   for (const member of path.get("body").get("body")) {
     const runsAtDefinition = member.isStaticBlock() || ((member.isClassProperty() || member.isClassPrivateProperty()) && member.node.static);
-    if (!runsAtDefinition) continue;
     member.traverse({
       ReferencedIdentifier(reference) {
-        if (reference.node.name !== name || reference.scope.getBinding(name) !== ownBinding) return;
-        reference.replaceWith(t.cloneNode(inner));
-        used = true;
+        const binding = reference.scope.getBinding(reference.node.name);
+        if (runsAtDefinition && outerBinding && binding === outerBinding) {
+          reference.replaceWith(t.cloneNode(inner));
+          innerUsed = true;
+        } else if (!runsAtDefinition && ownBinding && binding === ownBinding && ownId!.name !== name) {
+          reference.replaceWith(t.identifier(name));
+        }
       },
     });
   }
-  return used ? inner : null;
+  return innerUsed ? inner : null;
 }
 
 /** What existing instances already ran and a reload cannot redo: constructor and field initializers. */

@@ -65,7 +65,7 @@ export function updateClassInPlace(
 export function nameClass(cls: Function, name: string): void {
   const own = Reflect.getOwnPropertyDescriptor(cls, "name");
   // A class with its own `static name` member keeps it.
-  if (own && "value" in own && typeof own.value === "string" && own.value !== name && !own.writable) {
+  if (own && "value" in own && own.value === "" && !own.writable) {
     Object.defineProperty(cls, "name", { value: name, configurable: true });
   }
 }

@@ -116,6 +116,17 @@ const cases: Case[] = [
       export function run() { const b = new Box(3); return [b.get(), b.label, parse("4"), parse(5), parse.length]; }`,
   },
   {
+    title: "keeps a hot class expression's own name, in static initializers and methods",
+    code: `/* @chaud.hot */ const Foo = class Inner { static shared = new Inner(); static make() { return new Inner(); } };
+      /* @chaud.hot */ class Registry { static instance = new Registry(); static { Registry.ready = true; } static get() { return Registry.instance; } }
+      export function run() { return [Foo.name, Foo.make() instanceof Foo, Foo.shared instanceof Foo, Registry.ready, Registry.get() instanceof Registry]; }`,
+  },
+  {
+    title: "keeps TypeScript method overloads with the marker on the first signature",
+    code: `export class Parser { /* @chaud.hot */ parse(input: string): number; parse(input: number): number; parse(input: any): number { return Number(input) * 2; } }
+      export function run() { const p = new Parser(); return [p.parse("2"), p.parse(3), Parser.prototype.parse.name]; }`,
+  },
+  {
     title: "keeps persisted let semantics for every kind of write",
     code: `/* @chaud.persist */ let n = 1;
       /* @chaud.persist */ let list = [];

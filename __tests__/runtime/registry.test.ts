@@ -91,12 +91,13 @@ test("only one batch is open at a time, and a batch closes once", () => {
 
 test("a hot class keeps static data, replaces static methods, and removes dropped members", () => {
   const registry = getRegistry();
-  const V1 = class {
+  // Compiled code hands over an anonymous class expression; it takes the declaration's name.
+  const V1 = [class {
     static count = 1;
     static make() { return "v1"; }
     old() { return "old"; }
     kept() { return "v1"; }
-  };
+  }][0]!;
   const Stable = registry.module("app/c.js").cls("C", V1, "h1", "s1");
   expect(Stable).toBe(V1);
   expect(Stable.name).toBe("C");
@@ -120,6 +121,11 @@ test("a hot class keeps static data, replaces static methods, and removes droppe
   expect(Stable.make()).toBe("v2");
   expect(Stable.count).toBe(5);
   expect(report.notices).toEqual([{ kind: "class-shape-changed", key: "app/c.js#C" }]);
+});
+
+test("a class with a name of its own keeps it", () => {
+  const Named = getRegistry().module("app/n.js").cls("Outer", class Inner {}, "h", "s");
+  expect(Named.name).toBe("Inner");
 });
 
 test("members added to a hot class outside its body survive a reload", () => {
