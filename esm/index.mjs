@@ -2,4 +2,4 @@
 // one copy of the runtime (and its state) in a process.
 import runtime from "../dist/runtime/index.js";
 
-export const { init, on, nextReload, reload, status, epoch, stop, isRunning, getRegistry } = runtime;
+export const { init, on, nextReload, reload, status, epoch, stop, isRunning, getRegistry, logger } = runtime;

@@ -19,6 +19,9 @@ let complained = false;
 export function configureLogger(env: NodeJS.ProcessEnv = process.env): void {
   if (configured) return;
   configured = true;
+  // loglevel starts every logger at "warn"; any other level was set by the program before
+  // chaud started, and is kept unless CHAUD_LOG says otherwise.
+  const levelBefore = log.getLevel();
   log.methodFactory = (methodName) => {
     return (...args: unknown[]) => {
       process.stderr.write(`[chaud] ${args.map(formatArgument).join(" ")}\n`);
@@ -29,9 +32,7 @@ export function configureLogger(env: NodeJS.ProcessEnv = process.env): void {
   if (requested && (LEVELS as readonly string[]).includes(requested)) {
     log.setLevel(requested as LogLevelName, false);
   } else {
-    // Keep a level the user set on the logger before chaud started; else chaud's default.
-    log.setDefaultLevel("info");
-    log.rebuild();
+    log.setLevel(levelBefore !== log.levels.WARN ? levelBefore : "info", false);
     if (requested) log.warn(`CHAUD_LOG="${env["CHAUD_LOG"]}" is not a level; use one of ${LEVELS.join(", ")}.`);
   }
 }
