@@ -57,8 +57,20 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
 function insertAfterImports(program: NodePath<t.Program>, statements: t.Statement[]): void {
   const body = program.get("body");
   const firstOther = body.find((statement) => !statement.isImportDeclaration());
-  if (firstOther) firstOther.insertBefore(statements);
-  else program.pushContainer("body", statements);
+  if (!firstOther) {
+    program.pushContainer("body", statements);
+    return;
+  }
+  // Babel hands a statement's leading comments to what is inserted before it; the marker
+  // comment belongs with the declaration it marks.
+  const comments = firstOther.node.leadingComments;
+  const previous = firstOther.getPrevSibling();
+  if (comments && previous.node?.trailingComments) {
+    previous.node.trailingComments = previous.node.trailingComments.filter((comment) => !comments.includes(comment));
+  }
+  firstOther.insertBefore(statements);
+  for (const statement of statements) statement.leadingComments = null;
+  firstOther.node.leadingComments = comments ?? null;
 }
 
 function disposeCall(context: RewriteContext, id: t.Identifier): t.Statement {
