@@ -4,7 +4,7 @@
 // visitor at all, so output is byte-identical to Babel's without it and markers can stay in
 // production code. On, a file whose source never mentions `@chaud` is not traversed.
 
-import type { ConfigAPI, PluginObj, PluginPass } from "@babel/core";
+import type { PluginObj, PluginPass } from "@babel/core";
 import { hotFromEnvironment } from "./environment";
 import { transformModule } from "./transform-module";
 
@@ -33,18 +33,33 @@ function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
   return { ...(enabled !== undefined ? { enabled } : {}), ...(hotOnly !== undefined ? { hotOnly } : {}) };
 }
 
-function isEnabled(api: ConfigAPI, options: ChaudPluginOptions): boolean {
+/**
+ * The part of Babel's plugin API chaud uses, declared here so that chaud's published types
+ * do not require Babel's type packages.
+ */
+export interface BabelPluginApi {
+  assertVersion(range: number | string): void;
+  cache: { using<T>(handler: () => T): T };
+}
+
+/** What the plugin returns to Babel (a `PluginObj` in @babel/core's types). */
+export interface ChaudPluginObject {
+  name: string;
+  visitor: object;
+}
+
+function isEnabled(api: BabelPluginApi, options: ChaudPluginOptions): boolean {
   if (options.enabled !== undefined) return options.enabled;
   // Babel caches the plugin per options; without the option it must also key on the variable.
   return api.cache.using(() => hotFromEnvironment());
 }
 
-export default function chaudPlugin(api: ConfigAPI & { assertVersion(range: number | string): void }, rawOptions: Record<string, unknown> = {}): PluginObj<PluginPass> {
+export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<string, unknown> = {}): ChaudPluginObject {
   api.assertVersion(7);
   const options = readOptions(rawOptions);
   if (!isEnabled(api, options)) return { name: "chaud", visitor: {} };
   const hotOnly = options.hotOnly ?? false;
-  return {
+  const plugin: PluginObj<PluginPass> & ChaudPluginObject = {
     name: "chaud",
     visitor: {
       Program(program, state) {
@@ -53,4 +68,8 @@ export default function chaudPlugin(api: ConfigAPI & { assertVersion(range: numb
       },
     },
   };
+  return plugin;
 }
+
+/** The same function under a name, for ESM type declarations. */
+export { chaudPlugin };

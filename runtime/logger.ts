@@ -16,7 +16,7 @@ let configured = false;
 let complained = false;
 
 /** Writes every level to stderr with the `[chaud]` prefix. Idempotent. */
-export function configureLogger(env: NodeJS.ProcessEnv = process.env): void {
+export function configureLogger(env: Readonly<Record<string, string | undefined>> = process.env): void {
   if (configured) return;
   configured = true;
   // loglevel starts every logger at "warn"; any other level was set by the program before
@@ -56,7 +56,7 @@ export function warningsVisible(): boolean {
  * Prints, once per process, a line to stderr when the logger hides warnings, unless
  * `CHAUD_SILENCE_LOG_LEVEL_WARNING=1`. Called at start and before every warning.
  */
-export function complainIfWarningsHidden(env: NodeJS.ProcessEnv = process.env): void {
+export function complainIfWarningsHidden(env: Readonly<Record<string, string | undefined>> = process.env): void {
   if (complained || warningsVisible() || env["CHAUD_SILENCE_LOG_LEVEL_WARNING"] === "1") return;
   complained = true;
   const level = LEVELS[log.getLevel()] ?? "silent";
