@@ -2,7 +2,7 @@
 // what is wrong and what to do instead (SPEC 7). Each branch names the input shape it takes.
 
 import type { NodePath } from "@babel/traverse";
-import type * as t from "@babel/types";
+import * as t from "@babel/types";
 import { parseMarker, type MarkerKind } from "./markers";
 import type { Target } from "./targets";
 
@@ -142,7 +142,27 @@ function classifyHot(path: NodePath): Target[] {
     throw path.buildCodeFrameError(`@chaud.hot cannot mark a class field: its value is created per instance by the constructor. Write it as a method and mark that, or mark the whole class.`);
   }
   if (path.isObjectMethod() || path.isObjectProperty()) throw objectMemberError(path);
+  // CommonJS: `exports.f = function () {}`, `module.exports.f = () => {}`, `module.exports = function () {}`
+  if (path.isExpressionStatement() && isTopLevel(path)) {
+    const target = commonJsExport(path.get("expression"));
+    if (target) return [target];
+  }
   throw path.buildCodeFrameError(`@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`);
+}
+
+/** `exports.name = <function>` and its `module.exports` forms, as a hot expression named after the export. */
+function commonJsExport(expression: NodePath): Target | null {
+  if (!expression.isAssignmentExpression({ operator: "=" })) return null;
+  const left = expression.node.left;
+  const right = expression.get("right");
+  if (!isFunctionValue(right)) return null;
+  const isExportsObject = (node: t.Node): boolean =>
+    (t.isIdentifier(node, { name: "exports" }) && !expression.scope.hasBinding("exports")) ||
+    (t.isMemberExpression(node) && t.isIdentifier(node.object, { name: "module" }) && !expression.scope.hasBinding("module") && t.isIdentifier(node.property, { name: "exports" }) && !node.computed);
+  if (isExportsObject(left) && t.isMemberExpression(left)) return { kind: "hot-expression", name: "module.exports", path: right as NodePath<t.Expression> };
+  if (!t.isMemberExpression(left) || !isExportsObject(left.object)) return null;
+  const name = !left.computed && t.isIdentifier(left.property) ? left.property.name : t.isStringLiteral(left.property) ? left.property.value : null;
+  return name === null ? null : { kind: "hot-expression", name, path: right as NodePath<t.Expression> };
 }
 
 function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
