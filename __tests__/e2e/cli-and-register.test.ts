@@ -18,6 +18,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 afterEach(async () => {
+  // Leak check where the program can answer: stopping chaud leaves no watcher open.
+  if (child && !child.done && child.count("ready") > 0 && child.count("pid") > 0) {
+    child.send("stop");
+    expect((await child.message("stopped")).openWatchers).toBe(0);
+  }
   await child?.stop();
   child = undefined;
   project?.remove();
@@ -27,7 +32,7 @@ const env = (): NodeJS.ProcessEnv => ({ CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "d
 
 /** A TypeScript program: reports its hot `probe()` after every reload, counts its own starts. */
 const MAIN_TS = (label: string) => `
-import { on, epoch } from "chaud";
+import { on, epoch, stop, status } from "chaud";
 import { probe } from "./probe.js";
 import config from "./config.json";
 /* @chaud.persist */ const starts = { count: 0 };
@@ -37,7 +42,13 @@ const report = (type: string) => console.log(JSON.stringify({ type, probe: probe
 on("reload", () => report("reload"));
 on("error", () => report("error"));
 process.on("SIGTERM", () => { console.log(JSON.stringify({ type: "sigterm" })); process.exit(7); });
-process.stdin.on("data", () => report("probe"));
+process.stdin.on("data", (data) => {
+  if (data.toString().trim() !== "stop") return report("probe");
+  stop();
+  console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
+  process.exit(0);
+});
+setTimeout(() => console.log(JSON.stringify({ type: "pid", pid: process.pid })), 0);
 setTimeout(() => report("ready"), 100);
 `;
 const PROBE_TS = (word: string) => `
@@ -125,6 +136,17 @@ describe("the chaud command", () => {
     child.signal("SIGTERM");
     await child.message("sigterm");
     expect(await child.exited).toBe(7);
+  });
+
+  test("Ctrl-C (SIGINT to chaud) stops the program and leaves no orphan", async () => {
+    tsProject();
+    child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    const { pid } = await child.message("pid");
+    await child.message("ready");
+    child.signal("SIGINT");
+    await child.exited;
+    await sleep(100);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 
   test("prints its help and version", async () => {

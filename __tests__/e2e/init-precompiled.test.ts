@@ -50,7 +50,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   // Leak check: stopping leaves no watcher open.
-  if (child.exitCode === null) {
+  if (!child.done) {
     child.send("stop");
     const stopped = await child.message("stopped");
     expect(stopped.status.openWatchers).toBe(0);

@@ -7,7 +7,7 @@ import { createTempProject, type TempProject } from "../helpers/temp-project";
 let project: TempProject;
 let child: Child;
 afterEach(async () => {
-  if (child.exitCode === null) {
+  if (!child.done) {
     child.send("stop");
     expect((await child.message("stopped")).openWatchers).toBe(0);
   }

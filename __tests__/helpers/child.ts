@@ -15,6 +15,9 @@ export class Child {
   private readonly process: ChildProcess;
   private waiters: Array<() => void> = [];
   exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  /** Whether the process has ended (by exit code or by signal). */
+  done = false;
   exited: Promise<number | null>;
 
   constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; command?: string }) {
@@ -46,8 +49,10 @@ export class Child {
       this.notify();
     });
     this.exited = new Promise((resolve) =>
-      this.process.on("exit", (code) => {
+      this.process.on("exit", (code, signal) => {
         this.exitCode = code;
+        this.signalCode = signal;
+        this.done = true;
         this.notify();
         resolve(code);
       }),
@@ -66,7 +71,7 @@ export class Child {
     for (;;) {
       const value = predicate();
       if (value) return value;
-      if (this.exitCode !== null) throw new Error(`child exited (${this.exitCode}) while waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      if (this.done) throw new Error(`child exited (${this.exitCode ?? this.signalCode}) while waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
@@ -102,7 +107,7 @@ export class Child {
     } catch {
       // the group is already gone
     }
-    if (this.exitCode === null) await this.exited;
+    if (!this.done) await this.exited;
     this.process.stdin?.destroy();
   }
 }
