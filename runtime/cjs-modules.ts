@@ -49,6 +49,21 @@ export function createCommonJsModules(options: CommonJsOptions): ModuleSystem {
         .map((module) => module.filename);
     },
     begin: () => new CommonJsTransaction(options),
+    watchLoads: hookModuleLoads,
+  };
+}
+
+/** Calls `onLoad` after every CommonJS module load; returns an undo safe to call twice. */
+function hookModuleLoads(onLoad: () => void): () => void {
+  const proto = Module.prototype as unknown as { load(filename: string): void };
+  const original = proto.load;
+  const hooked = function (this: unknown, filename: string): void {
+    original.call(this, filename);
+    onLoad();
+  };
+  proto.load = hooked;
+  return () => {
+    if (proto.load === hooked) proto.load = original;
   };
 }
 

@@ -3,7 +3,6 @@
 // watch list in step with what the process has loaded, and reports each batch. Nothing on the
 // watch/reload path throws into user code.
 
-import Module from "node:module";
 import { ContentHashes } from "./content-hashes";
 import { createCommonJsModules } from "./cjs-modules";
 import { complainIfWarningsHidden, configureLogger, log, warn } from "./logger";
@@ -24,6 +23,8 @@ export interface InitOptions {
   poll?: boolean | number;
   /** Compiles an entry module's new source keeping only its hot parts (set by chaud/register). */
   compileHotOnly?: (file: string) => string | null;
+  /** The module system to reload through; default: Node's CommonJS (`require.cache`). For integrations (Jest). */
+  moduleSystem?: ModuleSystem;
 }
 
 export interface ReloadEvent {
@@ -71,14 +72,14 @@ export class Controller {
     const compileHotOnly = options.compileHotOnly ?? (() => {
       throw new Error("the entry module's top-level code does not re-run; start the program with `chaud` or `-r chaud/register` to update its hot functions");
     });
-    this.modules = createCommonJsModules({ compileHotOnly });
+    this.modules = options.moduleSystem ?? createCommonJsModules({ compileHotOnly });
     this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
     this.watcher = createWatcher({
       aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
       ...(options.poll !== undefined ? { poll: options.poll } : {}),
       onBatch: (changed, removed) => this.runBatch(changed, removed),
     });
-    this.undoLoadHook = hookModuleLoads(() => this.scheduleRefresh());
+    this.undoLoadHook = this.modules.watchLoads(() => this.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
     this.refreshWatchList();
     log.debug(`workspace (${this.workspace.kind}) at ${this.workspace.root}; watching the loaded files of ${this.workspace.watched.map((pkg) => `${pkg.name} (${pkg.dir})`).join(", ")}`);
@@ -178,20 +179,6 @@ function safely(fn: () => void): void {
   } catch (error) {
     warn(`a chaud event listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-}
-
-/** Calls `onLoad` after every CommonJS module load; returns an undo safe to call twice. */
-function hookModuleLoads(onLoad: () => void): () => void {
-  const proto = Module.prototype as unknown as { load(filename: string): void };
-  const original = proto.load;
-  const hooked = function (this: unknown, filename: string): void {
-    original.call(this, filename);
-    onLoad();
-  };
-  proto.load = hooked;
-  return () => {
-    if (proto.load === hooked) proto.load = original;
-  };
 }
 
 export { configureLogger, complainIfWarningsHidden };

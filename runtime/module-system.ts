@@ -11,6 +11,8 @@ export interface ModuleSystem {
   importersOf(file: string): string[];
   /** Opens a transaction: re-evaluations are undone by `rollback()`. */
   begin(): ModuleTransaction;
+  /** Calls `onLoad` after each module load (to keep the watch list current); returns an undo safe to call twice. */
+  watchLoads(onLoad: () => void): () => void;
 }
 
 export interface ModuleTransaction {

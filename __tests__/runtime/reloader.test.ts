@@ -22,6 +22,7 @@ class FakeModules implements ModuleSystem {
   isLoaded = (file: string): boolean => file in this.modules;
   dependenciesOf = (file: string): string[] => this.modules[file]?.deps ?? [];
   importersOf = (file: string): string[] => Object.keys(this.modules).filter((other) => this.modules[other]!.deps.includes(file));
+  watchLoads = (): (() => void) => () => {};
   begin(): ModuleTransaction {
     const saved = new Map<string, unknown>();
     return {
