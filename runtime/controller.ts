@@ -59,6 +59,7 @@ export class Controller {
   private readonly undoLoadHook: () => void;
   private waiters: Array<(outcome: ReloadOutcome) => void> = [];
   private refreshScheduled = false;
+  private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   committed = 0;
   failed = 0;
@@ -77,7 +78,7 @@ export class Controller {
     this.watcher = createWatcher({
       aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
       ...(options.poll !== undefined ? { poll: options.poll } : {}),
-      onBatch: (changed, removed) => this.runBatch(changed, removed),
+      onBatch: (changed, removed) => void this.runBatch(changed, removed),
     });
     this.undoLoadHook = this.modules.watchLoads(() => this.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
@@ -106,11 +107,20 @@ export class Controller {
     setImmediate(() => this.refreshWatchList()).unref();
   }
 
-  /** One batch, start to finish. Exceptions of chaud's own become a warn line. */
-  runBatch(changed: string[], removed: string[]): ReloadOutcome {
+  /**
+   * One batch, start to finish; batches never overlap (an ESM reload awaits imports, and a
+   * save can land meanwhile). Exceptions of chaud's own become a failed outcome.
+   */
+  runBatch(changed: string[], removed: string[]): Promise<ReloadOutcome> {
+    const run = this.queue.then(() => this.runNow(changed, removed));
+    this.queue = run.then(() => undefined);
+    return run;
+  }
+
+  private async runNow(changed: string[], removed: string[]): Promise<ReloadOutcome> {
     let outcome: ReloadOutcome;
     try {
-      outcome = this.reloader.run(changed, removed);
+      outcome = await this.reloader.run(changed, removed);
     } catch (error) {
       outcome = { kind: "failed", files: changed, removed, file: changed[0] ?? "", error, ms: 0 };
     }
@@ -120,7 +130,7 @@ export class Controller {
   }
 
   /** Reloads the given files now (default: every watched file whose content changed). */
-  reloadNow(paths?: string[]): ReloadOutcome {
+  reloadNow(paths?: string[]): Promise<ReloadOutcome> {
     return this.runBatch(paths ?? this.watchedFiles(), []);
   }
 

@@ -15,13 +15,16 @@ export interface ModuleSystem {
   watchLoads(onLoad: () => void): () => void;
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/** CommonJS answers synchronously; ESM (`import()`) asynchronously. */
 export interface ModuleTransaction {
   /** Evaluates the file's current source as a new module version. Throws what evaluation threw. */
-  reevaluate(file: string): { before: unknown; after: unknown };
+  reevaluate(file: string): MaybePromise<{ before: unknown; after: unknown }>;
   /** Evaluates only the hot parts of an entry module, whose top-level code must not re-run. */
-  reevaluateHotOnly(file: string): void;
+  reevaluateHotOnly(file: string): MaybePromise<void>;
   /** Makes the new versions the loaded ones and lets the old ones be collected. */
-  commit(): void;
+  commit(): MaybePromise<void>;
   /** Puts every old version back, as if nothing was evaluated. */
-  rollback(): void;
+  rollback(): MaybePromise<void>;
 }

@@ -27,8 +27,8 @@ export interface ReloaderOptions {
 export class Reloader {
   constructor(private readonly options: ReloaderOptions) {}
 
-  /** Runs one batch for files that changed or disappeared. Never throws. */
-  run(changed: string[], removed: string[]): ReloadOutcome {
+  /** Runs one batch for files that changed or disappeared. Never rejects. */
+  async run(changed: string[], removed: string[]): Promise<ReloadOutcome> {
     const { modules, hashes } = this.options;
     const now = this.options.now ?? (() => performance.now());
     const started = now();
@@ -43,7 +43,7 @@ export class Reloader {
     return this.reevaluate(reallyChanged, gone, started, now);
   }
 
-  private reevaluate(files: string[], removed: string[], started: number, now: () => number): ReloadOutcome {
+  private async reevaluate(files: string[], removed: string[], started: number, now: () => number): Promise<ReloadOutcome> {
     const { modules, registry, entry } = this.options;
     const order = topologicalIndex(modules);
     const queue = new Map<string, Reevaluated["reason"]>(files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]));
@@ -59,12 +59,12 @@ export class Reloader {
         queue.delete(current);
         done.push({ file: current, reason });
         if (current === entry) {
-          transaction.reevaluateHotOnly(current);
+          await transaction.reevaluateHotOnly(current);
           continue;
         }
         // Importers hold the version being replaced: ask before it is.
         const importers = modules.importersOf(current);
-        const { before, after } = transaction.reevaluate(current);
+        const { before, after } = await transaction.reevaluate(current);
         const exports = changedExports(before, after);
         if (exports.length === 0) continue;
         for (const importer of importers) {
@@ -75,13 +75,13 @@ export class Reloader {
       }
     } catch (error) {
       batch.rollback();
-      transaction.rollback();
+      await settle(() => transaction.rollback());
       // Forget the new content so saving the same bytes again retries the reload.
       for (const file of files) this.options.hashes.forget(file);
       return { kind: "failed", files, removed, file: current, error, ms: now() - started };
     }
     const report = batch.commit();
-    transaction.commit();
+    await settle(() => transaction.commit());
     return {
       kind: "reloaded",
       files,
@@ -94,6 +94,15 @@ export class Reloader {
       stoppedAtEntry,
       ms: now() - started,
     };
+  }
+}
+
+/** Runs a module system's clean-up step; its failure must not turn into a failed batch. */
+async function settle(step: () => void | Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch {
+    // the registry already decided the batch; a module system that cannot tidy up only leaks
   }
 }
 

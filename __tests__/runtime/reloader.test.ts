@@ -65,35 +65,35 @@ function setup(modules: Record<string, FakeModule>, entry: string | null = "main
   return { system, hashes, reloader };
 }
 
-test("re-evaluates changed modules dependencies first", () => {
+test("re-evaluates changed modules dependencies first", async () => {
   const { system, reloader } = setup({
     main: { deps: ["a"], evaluate: constant(0) },
     a: { deps: ["b"], evaluate: hotExports("a", () => "a") },
     b: { deps: [], evaluate: hotExports("b", () => "b") },
   });
-  const outcome = reloader.run(["a", "b"], []);
+  const outcome = await reloader.run(["a", "b"], []);
   expect(outcome.kind).toBe("reloaded");
   expect(system.log).toEqual(["b", "a", "commit"]);
 });
 
-test("stops propagating when every export kept its identity", () => {
+test("stops propagating when every export kept its identity", async () => {
   const { system, reloader } = setup({
     main: { deps: ["a"], evaluate: constant(0) },
     a: { deps: ["b"], evaluate: constant(1) },
     b: { deps: [], evaluate: hotExports("b", () => "b") },
   });
-  reloader.run(["b"], []);
+  await reloader.run(["b"], []);
   expect(system.log).toEqual(["b", "commit"]);
 });
 
-test("re-evaluates importers when an export changed, naming why, but never the entry", () => {
+test("re-evaluates importers when an export changed, naming why, but never the entry", async () => {
   let version = 0;
   const { system, reloader } = setup({
     main: { deps: ["a", "b"], evaluate: constant(0) },
     a: { deps: ["b"], evaluate: constant("a") },
     b: { deps: [], evaluate: () => ({ limit: version++ }) },
   });
-  const outcome = reloader.run(["b"], []);
+  const outcome = await reloader.run(["b"], []);
   expect(system.log).toEqual(["b", "a", "commit"]);
   if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
   expect(outcome.reevaluated).toEqual([
@@ -103,25 +103,25 @@ test("re-evaluates importers when an export changed, naming why, but never the e
   expect(outcome.stoppedAtEntry).toEqual(["b"]);
 });
 
-test("evaluates only the hot parts of an edited entry", () => {
+test("evaluates only the hot parts of an edited entry", async () => {
   const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
-  const outcome = reloader.run(["main"], []);
+  const outcome = await reloader.run(["main"], []);
   expect(system.log).toEqual(["hot-only main", "commit"]);
   expect(outcome.kind === "reloaded" && outcome.reevaluated[0]!.reason).toEqual({ kind: "entry" });
 });
 
-test("re-evaluates each module of an import cycle once", () => {
+test("re-evaluates each module of an import cycle once", async () => {
   let version = 0;
   const { system, reloader } = setup({
     main: { deps: ["a"], evaluate: constant(0) },
     a: { deps: ["b"], evaluate: () => ({ a: version++ }) },
     b: { deps: ["a"], evaluate: () => ({ b: version++ }) },
   });
-  reloader.run(["a"], []);
+  await reloader.run(["a"], []);
   expect(system.log).toEqual(["a", "b", "commit"]);
 });
 
-test("rolls back the registry and the modules when an evaluation throws, and retries the same save later", () => {
+test("rolls back the registry and the modules when an evaluation throws, and retries the same save later", async () => {
   let broken = false;
   const { system, hashes, reloader } = setup({
     main: { deps: ["a"], evaluate: constant(0) },
@@ -132,7 +132,7 @@ test("rolls back the registry and the modules when an evaluation throws, and ret
   system.modules["b"]!.evaluate = hotExports("b", () => "b2");
   system.modules["a"]!.deps = ["b"];
   broken = true;
-  const outcome = reloader.run(["b", "a"], []);
+  const outcome = await reloader.run(["b", "a"], []);
   expect(outcome.kind).toBe("failed");
   expect(outcome.kind === "failed" && outcome.file).toBe("a");
   expect(system.log).toEqual(["b", "a", "rollback"]);
@@ -141,22 +141,22 @@ test("rolls back the registry and the modules when an evaluation throws, and ret
   expect(hashes.forgotten.sort()).toEqual(["a", "b"]);
 });
 
-test("does nothing for a save that left the content unchanged", () => {
+test("does nothing for a save that left the content unchanged", async () => {
   const { system, hashes, reloader } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
   hashes.checks.set("a", "unchanged");
-  expect(reloader.run(["a"], [])).toEqual({ kind: "unchanged", files: ["a"] });
+  expect(await reloader.run(["a"], [])).toEqual({ kind: "unchanged", files: ["a"] });
   expect(system.log).toEqual([]);
 });
 
-test("keeps the loaded version of a deleted or unreadable file", () => {
+test("keeps the loaded version of a deleted or unreadable file", async () => {
   const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
   hashes.checks.set("b", "unreadable");
-  expect(reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"] });
+  expect(await reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"] });
   expect(system.log).toEqual([]);
 });
 
-test("ignores files that are not loaded modules", () => {
+test("ignores files that are not loaded modules", async () => {
   const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
-  expect(reloader.run(["/elsewhere/notes.txt"], [])).toEqual({ kind: "unchanged", files: [] });
+  expect(await reloader.run(["/elsewhere/notes.txt"], [])).toEqual({ kind: "unchanged", files: [] });
   expect(system.log).toEqual([]);
 });
