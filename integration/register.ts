@@ -5,11 +5,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
+import { createCommonJsModules } from "../runtime/cjs-modules";
+import { combineModuleSystems } from "../runtime/combined-modules";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "../runtime/require-hook";
 import { transformFile } from "../runtime/transform";
 import { createTransformCache } from "../runtime/transform-cache";
 import { findWorkspace } from "../runtime/workspace";
+import { installEsmLoader } from "./esm-loader";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
@@ -45,23 +48,22 @@ function register(): void {
     transform: (file, source) => transform(file, source),
   });
 
-  init({
-    entry,
-    compileHotOnly(file) {
-      const source = readFileSync(file, "utf8");
-      return source.includes("@chaud") ? transform(file, source, true) : null;
-    },
-  });
-
-  // After a cold start (empty cache), say what compiling cost.
-  setImmediate(() => {
+  const compileHotOnly = (file: string): string | null => {
+    const source = readFileSync(file, "utf8");
+    return source.includes("@chaud") ? transform(file, source, true) : null;
+  };
+  // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
+  // one module graph spans both.
+  const commonjs = createCommonJsModules({ compileHotOnly });
+  const esm = installEsmLoader(entry);
+  // After a cold start (cache misses), the start line says what compiling cost.
+  const startupNote = (): string | null => {
     const stats = cache.stats();
-    if (stats.transformed > 0) {
-      log.info(`compiled ${stats.transformed} files in ${Math.round(stats.transformMs)} ms (cached for the next start${stats.hits > 0 ? `; ${stats.hits} were already cached` : ""})`);
-    } else {
-      log.debug(`compiled files served from the cache: ${stats.hits}`);
-    }
-  }).unref();
+    const files = stats.transformed + (esm?.compiled.files ?? 0);
+    const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
+    return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
+  };
+  init({ entry, compileHotOnly, startupNote, moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs });
 }
 
 register();

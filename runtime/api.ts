@@ -68,8 +68,8 @@ export function init(options: InitOptions = {}): void {
         log.info("chaud's Babel plugin is not on (CHAUD_HOT is not 1 and no module compiled with the plugin has loaded): nothing to hot reload. Run with `npx chaud`, `-r chaud/register`, or enable the plugin.");
         return;
       }
-      const packages = controller.workspace.watched.map((pkg) => pkg.name).join(", ");
-      log.info(`hot reloading on: watching ${controller.watchedFiles().length} files of ${packages}`);
+      // Said once the first files are watched and loading pauses; at the latest in a second.
+      setTimeout(() => controller.announce(), 1000).unref();
     }).unref();
   } catch (error) {
     log.error(`could not start: ${error instanceof Error ? error.message : String(error)}. The program runs without hot reloading.`);
@@ -117,6 +117,8 @@ export interface Status {
   epoch: number;
   /** File watchers chaud holds open (0 once stopped). */
   openWatchers: number;
+  /** Old ES module versions Node keeps alive because of reloads, and their approximate code size. */
+  retained: { records: number; bytes: number };
 }
 
 /** What chaud is doing: files watched, registry entries, reload counts. */
@@ -134,6 +136,7 @@ export function status(): Status {
     reloads: { committed: controller?.committed ?? 0, failed: controller?.failed ?? 0 },
     epoch: epoch(),
     openWatchers: openWatcherCount(),
+    retained: controller?.retained() ?? { records: 0, bytes: 0 },
   };
 }
 

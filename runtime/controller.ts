@@ -25,7 +25,12 @@ export interface InitOptions {
   compileHotOnly?: (file: string) => string | null;
   /** The module system to reload through; default: Node's CommonJS (`require.cache`). For integrations (Jest). */
   moduleSystem?: ModuleSystem;
+  /** Appended to the start line, e.g. what compiling cost at a cold start (set by chaud/register). */
+  startupNote?: () => string | null;
 }
+
+/** Old ESM versions kept alive past which chaud suggests a restart (and again at each multiple). */
+export const RETAINED_RECORDS_NOTICE = 500;
 
 export interface ReloadEvent {
   files: string[];
@@ -59,6 +64,9 @@ export class Controller {
   private readonly undoLoadHook: () => void;
   private waiters: Array<(outcome: ReloadOutcome) => void> = [];
   private refreshScheduled = false;
+  private announced = false;
+  private announceTimer: NodeJS.Timeout | undefined;
+  private retainedNoticeAt = RETAINED_RECORDS_NOTICE;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   committed = 0;
@@ -99,6 +107,37 @@ export class Controller {
     const files = this.watchedFiles();
     for (const file of files) this.hashes.remember(file);
     this.watcher.watch(files);
+    if (files.length > 0) this.scheduleAnnouncement();
+  }
+
+  /** Announces once loading has paused for a moment, so the counts are complete. */
+  private scheduleAnnouncement(): void {
+    if (this.announced) return;
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => this.announce(), 30).unref();
+  }
+
+  /**
+   * The start line: what is watched. ES modules load asynchronously (and on Node 20 are
+   * reported by the loader thread), so it waits for the first watched file, or a second.
+   */
+  announce(): void {
+    if (this.announced || this.stopped) return;
+    this.announced = true;
+    const packages = this.workspace.watched.map((pkg) => pkg.name).join(", ");
+    const note = this.options.startupNote?.();
+    log.info(`hot reloading on: watching ${this.watchedFiles().length} files of ${packages}${note ? `; ${note}` : ""}`);
+  }
+
+  private noticeRetained(): void {
+    const retained = this.modules.retained?.();
+    if (!retained || retained.records < this.retainedNoticeAt) return;
+    this.retainedNoticeAt = (Math.floor(retained.records / RETAINED_RECORDS_NOTICE) + 1) * RETAINED_RECORDS_NOTICE;
+    log.info(`ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of code) alive; Node cannot unload them. Restart when convenient to free that memory.`);
+  }
+
+  retained(): { records: number; bytes: number } {
+    return this.modules.retained?.() ?? { records: 0, bytes: 0 };
   }
 
   private scheduleRefresh(): void {
@@ -126,6 +165,7 @@ export class Controller {
     }
     this.refreshWatchList();
     this.publish(outcome);
+    this.noticeRetained();
     return outcome;
   }
 

@@ -13,6 +13,8 @@ export interface ModuleSystem {
   begin(): ModuleTransaction;
   /** Calls `onLoad` after each module load (to keep the watch list current); returns an undo safe to call twice. */
   watchLoads(onLoad: () => void): () => void;
+  /** Old module versions kept alive because of reloads (ESM: Node cannot unload them). */
+  retained?(): { records: number; bytes: number };
 }
 
 type MaybePromise<T> = T | Promise<T>;

@@ -1,0 +1,237 @@
+// Node's module customization hooks for ESM (SPEC 1, `node --import chaud/register`). On
+// Node 20 they run on the loader's own thread (`module.register`), from Node 22.15 in the
+// main thread (`module.registerHooks`); the logic below is written once for both.
+//
+// - resolve: maps a workspace file that chaud re-imported to its newest URL
+//   (`file.mts?chaud=3`), so modules evaluated after a reload link to the new version;
+//   finds `x.ts` for a TypeScript import of `./x.js`; gives TypeScript files a format; and
+//   reports each import edge, from which the main thread builds the module graph.
+// - load: compiles the workspace's ESM files with Babel and chaud's plugin (through the same
+//   disk cache as the require hook; inline source maps), and hands CommonJS files to Node's
+//   CommonJS loader, where chaud's require hook compiles them.
+
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import type { MessagePort } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { isCommonJsFile } from "../runtime/module-kind";
+import { transformFile } from "../runtime/transform";
+import { createTransformCache, type TransformCache } from "../runtime/transform-cache";
+import { findWorkspace, type Workspace } from "../runtime/workspace";
+
+export const VERSION_PARAM = "chaud";
+export const HOT_ONLY_PARAM = "chaud-hot-only";
+
+/** What the hooks tell the main thread. */
+export type HookEvent =
+  | { type: "edge"; parent: string; child: string }
+  | { type: "load"; file: string; format: "module" | "commonjs"; bytes: number; transformed: boolean; transformMs: number };
+
+/** What the main thread tells the hooks: the version a file's imports now resolve to. */
+export interface VersionMessage {
+  id: number;
+  file: string;
+  version: number | null;
+}
+
+export interface HookData {
+  entry: string;
+  /** Node 20: the channel to the main thread (absent when the hooks run in the main thread). */
+  port?: MessagePort;
+}
+
+interface ResolveResult {
+  url: string;
+  format?: string | null | undefined;
+  shortCircuit?: boolean;
+  importAttributes?: Record<string, string>;
+}
+interface LoadResult {
+  format: string;
+  source?: string | Buffer | ArrayBuffer | null;
+  shortCircuit?: boolean;
+}
+interface ResolveContext {
+  parentURL?: string | undefined;
+  conditions?: string[];
+  importAttributes?: Record<string, string>;
+}
+interface LoadContext {
+  format?: string | null | undefined;
+  conditions?: string[];
+  importAttributes?: Record<string, string>;
+}
+
+/** The hooks' state and logic, shared by the threaded and the in-thread registration. */
+export class EsmHooks {
+  private readonly versions = new Map<string, number>();
+  private readonly workspace: Workspace;
+  private readonly cache: TransformCache;
+
+  constructor(entry: string, private readonly emit: (event: HookEvent) => void) {
+    this.workspace = findWorkspace(entry);
+    this.cache = createTransformCache({ cwd: this.workspace.root });
+  }
+
+  setVersion(file: string, version: number | null): void {
+    if (version === null) this.versions.delete(file);
+    else this.versions.set(file, version);
+  }
+
+  /** Candidate specifiers for a TypeScript import that names the `.js` file it compiles to. */
+  typescriptAlternatives(specifier: string, parentURL: string | undefined): string[] {
+    if (!parentURL?.startsWith("file:") || !/^\.{1,2}\//.test(specifier)) return [];
+    const swaps: Array<[RegExp, string[]]> = [[/\.js$/, [".ts", ".tsx"]], [/\.jsx$/, [".tsx"]], [/\.mjs$/, [".mts"]], [/\.cjs$/, [".cts"]]];
+    for (const [pattern, replacements] of swaps) {
+      if (pattern.test(specifier)) return replacements.map((extension) => specifier.replace(pattern, extension));
+    }
+    return [];
+  }
+
+  /** Post-processes what Node resolved. */
+  afterResolve(result: ResolveResult, context: ResolveContext): ResolveResult {
+    if (!result.url.startsWith("file:")) return result;
+    const url = new URL(result.url);
+    const file = fileURLToPath(url);
+    if (!this.workspace.isWatchable(file)) return result;
+    // Edges between workspace modules only: chaud's own `import()` calls are not importers.
+    const parent = context.parentURL?.startsWith("file:") ? fileURLToPath(context.parentURL) : null;
+    if (parent && this.workspace.isWatchable(parent)) this.emit({ type: "edge", parent, child: file });
+    const format = result.format ?? formatOf(file);
+    // A URL chaud asked for explicitly (a re-import) stays as it is.
+    if (!url.searchParams.has(VERSION_PARAM)) {
+      const version = this.versions.get(file);
+      if (version !== undefined) url.searchParams.set(VERSION_PARAM, String(version));
+    }
+    return { ...result, url: url.href, ...(format ? { format } : {}) };
+  }
+
+  /** Our own load result for a workspace file, or null to let Node load it. */
+  load(urlText: string, context: LoadContext): LoadResult | null {
+    if (!urlText.startsWith("file:")) return null;
+    const url = new URL(urlText);
+    const file = fileURLToPath(url);
+    if (!this.workspace.isWatchable(file)) return null;
+    const format = context.format ?? formatOf(file);
+    if (format === "commonjs") {
+      // Node's CommonJS loader runs it, through chaud's require hook (which compiles it).
+      this.emit({ type: "load", file, format, bytes: 0, transformed: false, transformMs: 0 });
+      return { format: "commonjs", shortCircuit: true };
+    }
+    if (format !== "module") return null;
+    const source = readFileSync(file, "utf8");
+    const hotOnly = url.searchParams.has(HOT_ONLY_PARAM);
+    const started = performance.now();
+    const result = transformFile(file, source, { commonjs: false, cache: this.cache, cwd: this.workspace.root, hotOnly });
+    const transformMs = result.fromCache ? 0 : performance.now() - started;
+    this.emit({ type: "load", file, format, bytes: result.code.length, transformed: !result.fromCache && result.code !== source, transformMs });
+    return { format: "module", source: hideVersion(url) + result.code, shortCircuit: true };
+  }
+}
+
+/**
+ * A re-imported version's URL carries chaud's query (`?chaud=3`); the module should see the
+ * URL it would have without chaud. `import.meta.url` is writable, and this is prepended on the
+ * first line, so no line number moves.
+ */
+function hideVersion(url: URL): string {
+  if (!url.searchParams.has(VERSION_PARAM) && !url.searchParams.has(HOT_ONLY_PARAM)) return "";
+  const clean = new URL(url.href);
+  clean.searchParams.delete(VERSION_PARAM);
+  clean.searchParams.delete(HOT_ONLY_PARAM);
+  return `import.meta.url = ${JSON.stringify(clean.href)};`;
+}
+
+/** Node does not know TypeScript's extensions: tell it their module format. */
+function formatOf(file: string): "module" | "commonjs" | null {
+  if (/\.m[jt]s$/.test(file)) return "module";
+  if (/\.c[jt]s$/.test(file)) return "commonjs";
+  if (/\.[jt]sx?$/.test(file)) return isCommonJsFile(file) ? "commonjs" : "module";
+  return null;
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "ERR_UNSUPPORTED_DIR_IMPORT";
+}
+
+// ----- Node 20: `module.register` (hooks thread, asynchronous hooks) ------------------------
+
+let threaded: EsmHooks | null = null;
+
+export function initialize(data: HookData): void {
+  const port = data.port;
+  threaded = new EsmHooks(data.entry, (event) => port?.postMessage(event));
+  if (!port) return;
+  port.on("message", (message: VersionMessage) => {
+    threaded!.setVersion(message.file, message.version);
+    // The main thread waits for this before it imports, so no import can see the old version.
+    port.postMessage({ ack: message.id });
+  });
+  port.unref();
+}
+
+type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
+type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
+
+export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
+  const hooks = threaded!;
+  let result: ResolveResult;
+  try {
+    result = await nextResolve(specifier, context);
+  } catch (error) {
+    const alternatives = isNotFound(error) ? hooks.typescriptAlternatives(specifier, context.parentURL) : [];
+    result = await firstResolvable(alternatives, context, nextResolve, error);
+  }
+  return hooks.afterResolve(result, context);
+}
+
+async function firstResolvable(candidates: string[], context: ResolveContext, nextResolve: NextResolve, original: unknown): Promise<ResolveResult> {
+  for (const candidate of candidates) {
+    try {
+      return await nextResolve(candidate, context);
+    } catch {
+      // try the next one
+    }
+  }
+  throw original;
+}
+
+export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
+  return threaded!.load(url, context) ?? nextLoad(url, context);
+}
+
+// ----- Node 22.15 and later: `module.registerHooks` (main thread, synchronous hooks) ------
+
+type SyncNextResolve = (specifier: string, context?: ResolveContext) => ResolveResult;
+type SyncNextLoad = (url: string, context?: LoadContext) => LoadResult;
+
+export function syncHooks(hooks: EsmHooks): {
+  resolve(specifier: string, context: ResolveContext, nextResolve: SyncNextResolve): ResolveResult;
+  load(url: string, context: LoadContext, nextLoad: SyncNextLoad): LoadResult;
+} {
+  return {
+    resolve(specifier, context, nextResolve) {
+      let result: ResolveResult | null = null;
+      try {
+        result = nextResolve(specifier, context);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        for (const candidate of hooks.typescriptAlternatives(specifier, context.parentURL)) {
+          try {
+            result = nextResolve(candidate, context);
+            break;
+          } catch {
+            // try the next one
+          }
+        }
+        if (!result) throw error;
+      }
+      return hooks.afterResolve(result, context);
+    },
+    load(url, context, nextLoad) {
+      return hooks.load(url, context) ?? nextLoad(url, context);
+    },
+  };
+}
+
