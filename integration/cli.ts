@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isCommonJsFile } from "../runtime/module-kind";
+import { isEsmEntry } from "../runtime/plain-esm";
 import { HELP, parseCliArgs } from "./cli-args";
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
@@ -15,10 +16,6 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIG
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string };
   return pkg.version;
-}
-
-function isEsmEntry(entry: string): boolean {
-  return /\.m[jt]s$/.test(entry) || (/\.[jt]sx?$/.test(entry) && !isCommonJsFile(entry));
 }
 
 function fail(message: string): never {
@@ -46,7 +43,7 @@ function main(): void {
   // An ESM entry gets the register module through --import (ESM hooks are in place before
   // the entry loads); a CommonJS one through -r. The module installs both hooks either way.
   const register = join(__dirname, "register.js");
-  const preload = isEsmEntry(entry) ? ["--import", pathToFileURL(register).href] : ["-r", register];
+  const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
   const child = spawn(process.execPath, [...request.nodeOptions, ...preload, entry, ...request.args], { stdio: "inherit" });
 
   // Ctrl-C reaches the whole process group; other signals are ours to pass on. Either way

@@ -6,6 +6,10 @@ import { complainIfWarningsHidden, configureLogger, log } from "./logger";
 import { getRegistry } from "./registry";
 import type { ReloadOutcome } from "./reload-outcome";
 import { openWatcherCount } from "./watcher";
+import { createCommonJsModules } from "./cjs-modules";
+import { combineModuleSystems } from "./combined-modules";
+import { isCommonJsFile } from "./module-kind";
+import { isEsmEntry, plainEsmModules } from "./plain-esm";
 
 export type { ErrorEvent, InitOptions, ReloadEvent, ReloadOutcome };
 
@@ -55,7 +59,7 @@ export function init(options: InitOptions = {}): void {
     return;
   }
   try {
-    const controller = new Controller(entry, options, state().listeners);
+    const controller = new Controller(entry, withModuleSystem(entry, options), state().listeners);
     state().controller = controller;
     complainIfWarningsHidden();
     // init() often runs before the program's own modules load, so whether the plugin is on
@@ -74,6 +78,18 @@ export function init(options: InitOptions = {}): void {
   } catch (error) {
     log.error(`could not start: ${error instanceof Error ? error.message : String(error)}. The program runs without hot reloading.`);
   }
+}
+
+/**
+ * Without a module system from chaud/register, an ESM entry gets CommonJS plus the ESM
+ * modules the registry hears about, and one line on what that cannot do.
+ */
+function withModuleSystem(entry: string, options: InitOptions): InitOptions {
+  if (options.moduleSystem || !isEsmEntry(entry, isCommonJsFile)) return options;
+  log.info("ES modules without chaud's loader: a changed module is re-imported alone and hot functions update, but its importers are not re-linked. Start with `node --import chaud/register` (or `npx chaud`) to re-link them.");
+  const commonjs = createCommonJsModules({ compileHotOnly: options.compileHotOnly ?? (() => null) });
+  const { modules } = plainEsmModules(getRegistry());
+  return { ...options, moduleSystem: combineModuleSystems(commonjs, modules) };
 }
 
 /** Subscribes to `reload` (a batch committed) or `error` (a batch failed); returns an unsubscribe. */

@@ -58,6 +58,8 @@ export interface CommitReport {
 
 interface ModuleVersion {
   readonly key: string;
+  /** The file (or file: URL, for ES modules) this version was evaluated from, when known. */
+  readonly file: string | null;
   readonly disposers: Function[];
   /** Getters for the module's unmarked top-level bindings, read by a hot-only evaluation. */
   scope: object | null;
@@ -135,8 +137,13 @@ export class ModuleHandle {
    * registers new code but is not a new version of the module: nothing is disposed.
    */
   constructor(private readonly registry: Registry, readonly key: string, private readonly batch: Batch, private readonly hotOnly = false) {
-    this.version = { key, disposers: [], scope: null };
+    this.version = { key, file: callerFile(), disposers: [], scope: null };
     if (!hotOnly) batch.addVersion(this.version);
+  }
+
+  /** The file this evaluation runs from (a file: URL for ES modules), when the stack tells. */
+  get file(): string | null {
+    return this.version.file;
   }
 
   /** Records the getters of this version's unmarked top-level bindings. */
@@ -233,12 +240,16 @@ export class Registry {
   readonly modules = new Map<string, ModuleVersion>();
   /** Notices from registrations applied outside a batch (no runtime, or first load). */
   readonly noticeListeners = new Set<(notice: Notice) => void>();
+  /** Told about every module evaluation that registers here (key, and file when known). */
+  readonly moduleListeners = new Set<(key: string, file: string | null) => void>();
   activeBatch: Batch | null = null;
 
   /** Called by compiled code at the top of each evaluation of a module. */
   module(key: string, mode?: "hot-only"): ModuleHandle {
     const batch = this.activeBatch ?? new Batch(this, true);
-    return new ModuleHandle(this, key, batch, mode === "hot-only");
+    const handle = new ModuleHandle(this, key, batch, mode === "hot-only");
+    for (const listener of this.moduleListeners) listener(key, handle.file);
+    return handle;
   }
 
   /** Opens a batch: until it commits, registrations are staged and old code keeps running. */
@@ -305,6 +316,28 @@ export class Registry {
   /** @internal Tells listeners about notices of registrations applied outside a batch. */
   announce(notices: Notice[]): void {
     for (const notice of notices) for (const listener of this.noticeListeners) listener(notice);
+  }
+}
+
+/**
+ * The file of the module whose top-level code called into the registry: the first stack
+ * frame outside this file. Used where no loader reports modules (plain ESM calling init()).
+ */
+function callerFile(): string | null {
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const sites = new Error().stack as unknown as Array<{ getFileName(): string | null | undefined }>;
+    const own = sites[0]?.getFileName();
+    for (const site of sites) {
+      const file = site.getFileName();
+      if (file && file !== own && !file.startsWith("node:")) return file;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    Error.prepareStackTrace = original;
   }
 }
 
