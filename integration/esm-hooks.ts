@@ -97,7 +97,7 @@ export class EsmHooks {
     // Edges between workspace modules only: chaud's own `import()` calls are not importers.
     const parent = context.parentURL?.startsWith("file:") ? fileURLToPath(context.parentURL) : null;
     if (parent && this.workspace.isWatchable(parent)) this.emit({ type: "edge", parent, child: file });
-    const format = result.format ?? formatOf(file);
+    const format = normalFormat(result.format) ?? formatOf(file);
     // A URL chaud asked for explicitly (a re-import) stays as it is.
     if (!url.searchParams.has(VERSION_PARAM)) {
       const version = this.versions.get(file);
@@ -112,7 +112,7 @@ export class EsmHooks {
     const url = new URL(urlText);
     const file = fileURLToPath(url);
     if (!this.workspace.isWatchable(file)) return null;
-    const format = context.format ?? formatOf(file);
+    const format = normalFormat(context.format) ?? formatOf(file);
     if (format === "commonjs") {
       // Node's CommonJS loader runs it, through chaud's require hook (which compiles it).
       this.emit({ type: "load", file, format, bytes: 0, transformed: false, transformMs: 0 });
@@ -140,6 +140,16 @@ function hideVersion(url: URL): string {
   clean.searchParams.delete(VERSION_PARAM);
   clean.searchParams.delete(HOT_ONLY_PARAM);
   return `import.meta.url = ${JSON.stringify(clean.href)};`;
+}
+
+/**
+ * Node 22.18+ strips TypeScript types itself and calls those formats "module-typescript" and
+ * "commonjs-typescript"; chaud compiles TypeScript (and its markers) itself, so they are
+ * plain "module" and "commonjs" here.
+ */
+function normalFormat(format: string | null | undefined): string | null {
+  if (!format) return null;
+  return format.replace(/-typescript$/, "");
 }
 
 /** Node does not know TypeScript's extensions: tell it their module format. */
