@@ -66,7 +66,9 @@ export class Controller {
   private refreshScheduled = false;
   private announced = false;
   private announceTimer: NodeJS.Timeout | undefined;
-  private retainedNoticeAt = RETAINED_RECORDS_NOTICE;
+  /** CHAUD_RETAINED_NOTICE overrides the step (tests, and programs that reload very often). */
+  private readonly retainedStep = Math.max(1, Number(process.env["CHAUD_RETAINED_NOTICE"]) || RETAINED_RECORDS_NOTICE);
+  private retainedNoticeAt = this.retainedStep;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   committed = 0;
@@ -132,7 +134,7 @@ export class Controller {
   private noticeRetained(): void {
     const retained = this.modules.retained?.();
     if (!retained || retained.records < this.retainedNoticeAt) return;
-    this.retainedNoticeAt = (Math.floor(retained.records / RETAINED_RECORDS_NOTICE) + 1) * RETAINED_RECORDS_NOTICE;
+    this.retainedNoticeAt = (Math.floor(retained.records / this.retainedStep) + 1) * this.retainedStep;
     log.info(`ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of code) alive; Node cannot unload them. Restart when convenient to free that memory.`);
   }
 

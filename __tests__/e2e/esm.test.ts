@@ -92,6 +92,19 @@ describe("node --import chaud/register", () => {
     expect(reload.retained.records).toBe(1);
   });
 
+  test("counts the old versions Node keeps alive and suggests a restart past the threshold", async () => {
+    esmProject();
+    child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: { ...env(), CHAUD_RETAINED_NOTICE: "2" } });
+    await child.message("ready");
+    project.write("src/app.mjs", APP("two"));
+    expect((await child.message("reload")).retained.records).toBe(1);
+    project.write("src/app.mjs", APP("three"));
+    const second = await child.message("reload", 1);
+    expect(second.retained.records).toBe(2);
+    expect(second.retained.bytes).toBeGreaterThan(200);
+    await child.waitFor("the restart suggestion", () => /ES module reloads have kept 2 old module versions \(~[\d.]+ MB of code\) alive/.test(child!.stderr));
+  });
+
   test("an atomic write-and-rename save reloads; an unchanged save does nothing", async () => {
     esmProject();
     const c = await startImport();
