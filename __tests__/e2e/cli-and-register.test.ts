@@ -1,34 +1,22 @@
 // `npx chaud app.ts` and `node -r chaud/register`: TypeScript and JavaScript entries in real
 // child processes, files edited on disk.
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { Child, sleep } from "../helpers/child";
+import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
-import { createTempProject, REPO_ROOT, type TempProject } from "../helpers/temp-project";
+import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli.js");
 let project: TempProject;
 let child: Child | undefined;
-let cacheDir: string;
+const { env } = sharedCacheDir("chaud-cache");
 
-beforeAll(() => {
-  cacheDir = mkdtempSync(join(tmpdir(), "chaud-cache-"));
-});
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 afterEach(async () => {
-  // Leak check where the program can answer: stopping chaud leaves no watcher open.
-  if (child && !child.done && child.count("ready") > 0 && child.count("pid") > 0) {
-    child.send("stop");
-    expect((await child.message("stopped")).openWatchers).toBe(0);
-  }
-  await child?.stop();
+  await stopWithLeakCheck(child, (c) => c.count("ready") > 0 && c.count("pid") > 0);
   child = undefined;
   project?.remove();
 });
-
-const env = (): NodeJS.ProcessEnv => ({ CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "debug" });
 
 /** A TypeScript program: reports its hot `probe()` after every reload, counts its own starts. */
 const MAIN_TS = (label: string) => `

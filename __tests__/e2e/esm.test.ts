@@ -3,33 +3,21 @@
 // loader. Real child processes, real files edited on disk.
 
 import { transformSync } from "@babel/core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Child, sleep } from "../helpers/child";
+import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
-import { createTempProject, REPO_ROOT, type TempProject } from "../helpers/temp-project";
+import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli.js");
 let project: TempProject;
 let child: Child | undefined;
-let cacheDir: string;
+const { env } = sharedCacheDir("chaud-esm-cache");
 
-beforeAll(() => {
-  cacheDir = mkdtempSync(join(tmpdir(), "chaud-esm-cache-"));
-});
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 afterEach(async () => {
-  if (child && !child.done && child.count("ready") > 0) {
-    child.send("stop");
-    expect((await child.message("stopped")).openWatchers).toBe(0);
-  }
-  await child?.stop();
+  await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
   child = undefined;
   project?.remove();
 });
-
-const env = (): NodeJS.ProcessEnv => ({ CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "debug" });
 
 /** The entry: reports `probe()` (from src/app) after every batch; `stop` on stdin. */
 const DRIVER = (ext: string) => `

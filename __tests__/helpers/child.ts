@@ -113,3 +113,16 @@ export class Child {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ends a test's child: when the program is up and answers `stop` on stdin, first check that
+ * stopping chaud leaves no watcher open (the leak check every end-to-end test ends with).
+ */
+export async function stopWithLeakCheck(child: Child | undefined, isUp: (child: Child) => boolean): Promise<void> {
+  if (child && !child.done && isUp(child)) {
+    child.send("stop");
+    const stopped = await child.message("stopped");
+    if (stopped.openWatchers !== 0) throw new Error(`chaud left ${stopped.openWatchers} watcher(s) open`);
+  }
+  await child?.stop();
+}

@@ -44,3 +44,16 @@ export function createTempProject(name = "app", packageJson: Record<string, unkn
     },
   };
 }
+
+/**
+ * A transform cache folder shared by one test file's child processes (so each start after the
+ * first is warm), removed after the file; `env()` gives the variables that point chaud at it.
+ */
+export function sharedCacheDir(prefix: string): { env: (extra?: NodeJS.ProcessEnv) => NodeJS.ProcessEnv } {
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return { env: (extra = {}) => ({ CHAUD_CACHE_DIR: dir, CHAUD_LOG: "debug", ...extra }) };
+}
