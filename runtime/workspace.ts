@@ -5,8 +5,9 @@
 // inside node_modules never are, but a workspace package linked into node_modules is, since
 // Node hands us its real path (or we resolve it).
 
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { expandPatterns } from "./workspace-globs";
 import { readYamlList } from "./yaml-list";
 
 export interface WorkspacePackage {
@@ -189,72 +190,6 @@ function dependencyClosure(from: WorkspacePackage, packages: WorkspacePackage[])
   return closure;
 }
 
-// ---- Globs -----------------------------------------------------------------------------
-
-/**
- * Package folders matched by workspace globs (`*`, `**`, `?`, plain paths, `!` exclusions),
- * as real paths, without the root itself. Wildcards never enter node_modules, dot folders or
- * symlinked folders (which could loop), matching what npm, yarn and pnpm list.
- */
-function expandPatterns(root: string, patterns: string[]): string[] {
-  const normalized = patterns.map(normalizePattern).filter((pattern) => pattern !== "" && pattern !== "!");
-  const includes = normalized.filter((pattern) => !pattern.startsWith("!")).map(splitPattern);
-  const excludes = normalized.filter((pattern) => pattern.startsWith("!")).map((pattern) => splitPattern(pattern.slice(1)));
-  const found = new Set<string>();
-  for (const segments of includes) {
-    for (const dir of expandSegments(root, segments)) {
-      const segmentsOfDir = relative(root, dir).split(sep);
-      if (excludes.some((exclude) => matchSegments(segmentsOfDir, exclude))) continue;
-      if (existsSync(join(dir, "package.json"))) found.add(realpathSync(dir));
-    }
-  }
-  found.delete(root);
-  return [...found].sort();
-}
-
-function normalizePattern(pattern: string): string {
-  return pattern.trim().replace(/\\/g, "/").replace(/^(!?)(\.\/)+/, "$1").replace(/\/+$/, "");
-}
-
-function splitPattern(pattern: string): string[] {
-  return pattern.split("/").filter((segment) => segment !== "" && segment !== ".");
-}
-
-function expandSegments(dir: string, segments: string[]): string[] {
-  const [head, ...rest] = segments;
-  if (head === undefined) return [dir];
-  if (head === "**") return [...expandSegments(dir, rest), ...childDirs(dir).flatMap((child) => expandSegments(child, segments))];
-  if (!/[*?]/.test(head)) return isDirectory(join(dir, head)) ? expandSegments(join(dir, head), rest) : [];
-  const matcher = segmentRegExp(head);
-  return childDirs(dir)
-    .filter((child) => matcher.test(basename(child)))
-    .flatMap((child) => expandSegments(child, rest));
-}
-
-/** Whether a relative path (as segments) matches a pattern (as segments), for exclusions. */
-function matchSegments(path: string[], pattern: string[]): boolean {
-  const [head, ...rest] = pattern;
-  if (head === undefined) return path.length === 0;
-  if (head === "**") return matchSegments(path, rest) || (path.length > 0 && matchSegments(path.slice(1), pattern));
-  const [first, ...others] = path;
-  return first !== undefined && segmentRegExp(head).test(first) && matchSegments(others, rest);
-}
-
-function segmentRegExp(segment: string): RegExp {
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
-  return new RegExp(`^${source}$`);
-}
-
-function childDirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith("."))
-      .map((entry) => join(dir, entry.name));
-  } catch {
-    return []; // unreadable folder: nothing to list
-  }
-}
-
 // ---- File system helpers ---------------------------------------------------------------
 
 /**
@@ -287,14 +222,6 @@ function contains(dir: string, file: string): boolean {
 /** Whether `file` sits in a node_modules folder below its package's root. */
 function inNodeModules(packageDir: string, file: string): boolean {
   return relative(packageDir, file).split(sep).includes("node_modules");
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function readText(path: string): string | null {

@@ -1,0 +1,113 @@
+// The per-module handle compiled code registers through: hot functions, classes, persisted cells.
+
+import { callerFile, markRegistryFile } from "./caller-file";
+import { membersOf, nameClass } from "./hot-class";
+import { createStub, type HotTarget, type StubNaming } from "./hot-stub";
+import { PersistCell } from "./persist-cell";
+import type { ClassEntry, HotEntry, ModuleVersion, Registry } from "./registry";
+import type { Batch } from "./registry-batch";
+
+markRegistryFile();
+
+/** The handle one evaluation of one module registers through. */
+export class ModuleHandle {
+  private readonly version: ModuleVersion;
+
+  /**
+   * `hotOnly`: an entry module's hot parts evaluated again without its top-level code. It
+   * registers new code but is not a new version of the module: nothing is disposed.
+   */
+  constructor(private readonly registry: Registry, readonly key: string, private readonly batch: Batch, private readonly hotOnly = false) {
+    this.version = { key, file: callerFile(), disposers: [], scope: null };
+    if (!hotOnly) batch.addVersion(this.version);
+  }
+
+  /** The file this evaluation runs from (a file: URL for ES modules), when the stack tells. */
+  get file(): string | null {
+    return this.version.file;
+  }
+
+  /** Records the getters of this version's unmarked top-level bindings. */
+  scope(getters: object): void {
+    this.version.scope = getters;
+  }
+
+  /** The running version's binding getters, for a hot-only evaluation. */
+  previous(): Record<string, unknown> {
+    return (this.registry.modules.get(this.key)?.scope ?? {}) as Record<string, unknown>;
+  }
+
+  /**
+   * A hot function: returns the key's stable stub; the stub runs `impl` once committed.
+   * `displayName` names the stub when the source's name is not the function's own
+   * (`export default function () {}` is named "default").
+   */
+  fn<F extends Function>(name: string, impl: F, hash: string, displayName?: string): F {
+    const key = `${this.key}#${name}`;
+    const existing = this.registry.hot.get(key);
+    if (existing) {
+      this.batch.stage({ kind: "hot", key, entry: existing, fn: impl, hash, isNew: false });
+      return existing.stub as unknown as F;
+    }
+    // An arrow passed to the registry has no name of its own: it takes its binding's.
+    const naming: StubNaming = { displayName, fallbackName: name.slice(name.lastIndexOf(".") + 1) };
+    const target: HotTarget = { fn: impl };
+    const entry: HotEntry = Object.assign(target, { stub: createStub(target, impl, naming), naming, hash });
+    this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
+    return entry.stub as unknown as F;
+  }
+
+  /** A hot class: returns the first class evaluated for the key; later versions' members move onto it. */
+  cls<C extends Function>(name: string, next: C, hash: string, shapeHash: string): C {
+    const key = `${this.key}#${name}`;
+    nameClass(next, name);
+    const members = membersOf(next);
+    const existing = this.registry.classes.get(key);
+    if (existing) {
+      this.batch.stage({ kind: "class", key, entry: existing, next, hash, shapeHash, members, isNew: false });
+      return existing.cls as C;
+    }
+    const entry: ClassEntry = { cls: next, hash, shapeHash, members };
+    this.batch.stage({ kind: "class", key, entry, next, hash, shapeHash, members, isNew: true });
+    return next;
+  }
+
+  /** A single hot method of an unmarked class: replaces it on `target` with the key's stub. */
+  method(name: string, target: object, property: PropertyKey, hash: string, kind: "method" | "get" | "set" = "method"): void {
+    const descriptor = Reflect.getOwnPropertyDescriptor(target, property);
+    const slot = kind === "method" ? "value" : kind;
+    const impl: unknown = descriptor?.[slot];
+    if (!descriptor || typeof impl !== "function") return;
+    const stub = this.fn(name, impl, hash);
+    Reflect.defineProperty(target, property, { ...descriptor, [slot]: stub });
+  }
+
+  /** A persisted binding's cell: `ready` with the kept value after the first evaluation. */
+  cell(name: string, hash: string): PersistCell {
+    const key = `${this.key}#${name}`;
+    const existing = this.registry.cells.get(key);
+    if (existing) {
+      if (existing.hash !== hash) this.batch.stage({ kind: "cell-hash", key, cell: existing, hash });
+      return existing;
+    }
+    const cell = new PersistCell(hash);
+    this.batch.stage({ kind: "cell", key, cell });
+    return cell;
+  }
+
+  /** A private name of a hot class, the same symbol in every version of the module. */
+  priv(name: string): symbol {
+    const key = `${this.key}#${name}`;
+    let symbol = this.registry.privateNames.get(key);
+    if (!symbol) {
+      symbol = Symbol(name);
+      this.registry.privateNames.set(key, symbol);
+    }
+    return symbol;
+  }
+
+  /** A `@chaud.dispose` function: runs once when this version of the module is replaced or dropped. */
+  dispose(fn: Function): void {
+    if (!this.hotOnly) this.version.disposers.push(fn);
+  }
+}

@@ -1,0 +1,156 @@
+// The transform cache's key: a sha256 of everything that can change Babel's output for a file.
+//
+// That is the file's content and path, the versions of chaud and of the Babel packages it
+// runs, the transform options, Node's version, the Babel env name, and the text of every Babel
+// config file that could apply (read here, without loading Babel). A config file that
+// `require`s other files is keyed on its own text only: after editing such a dependency,
+// delete the cache folder.
+
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export interface CacheKeyInput {
+  filename: string;
+  source: string;
+  /** Babel's root (where `babel.config.*` is looked up); the transform's `cwd`. */
+  root: string;
+  /** The chaud plugin's options and anything else that shapes the output (plain JSON). */
+  options: unknown;
+  env?: NodeJS.ProcessEnv;
+}
+
+const ROOT_CONFIG_NAMES = ["babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.json", "babel.config.cts", "babel.config.ts"];
+const RELATIVE_CONFIG_NAMES = [".babelrc", ".babelrc.js", ".babelrc.cjs", ".babelrc.mjs", ".babelrc.json", ".babelrc.cts"];
+const KEYED_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
+
+function readOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The package.json of `name` as chaud would load it, found without running the package. */
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "?";
+  } catch {
+    // a package whose `exports` hides package.json: walk up from its entry point
+    try {
+      for (let dir = dirname(require.resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
+        const json = readOrNull(join(dir, "package.json"));
+        const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
+        if (parsed?.name === name) return parsed.version ?? "?";
+      }
+    } catch {
+      // not installed: the transform will say so
+    }
+    return "missing";
+  }
+}
+
+function chaudVersion(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const json = readOrNull(join(dir, "package.json"));
+    const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
+    if (parsed?.name === "chaud") return parsed.version ?? "?";
+  }
+  return "?";
+}
+
+/**
+ * Size and mtime of chaud's own plugin and transform files: a linked or rebuilt checkout of
+ * chaud keeps its version number while its output changes.
+ */
+function chaudBuildStamp(): string {
+  const stamps: string[] = [];
+  const sources = [
+    { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
+    { dir: __dirname, pattern: /^(transform|module-kind)\.[jt]s$/ },
+  ];
+  for (const { dir, pattern } of sources) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((name) => pattern.test(name) && !name.endsWith(".d.ts")).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        const stats = statSync(join(dir, name));
+        stamps.push(`${name}:${stats.size}:${stats.mtimeMs}`);
+      } catch {
+        // removed while we looked
+      }
+    }
+  }
+  return stamps.join(",");
+}
+
+let versions: string[] | undefined;
+
+/** chaud's version and build, and the Babel packages' versions, read once per process. */
+function toolVersions(): string[] {
+  return (versions ??= [`chaud@${chaudVersion()}`, chaudBuildStamp(), ...KEYED_PACKAGES.map((name) => `${name}@${packageVersion(name)}`)]);
+}
+
+interface ConfigInputs {
+  /** Config files found, with their text (package.json#babel included as `path#babel`). */
+  configs: Array<{ path: string; text: string }>;
+  /** The package root's package.json fields the output depends on (`name` keys the registry). */
+  packageFields: string;
+}
+
+/**
+ * The Babel config files that could apply to `filename`: `babel.config.*` in the root, then
+ * `.babelrc*` and package.json's `babel` from the file's folder up to its package root (the
+ * folder of the nearest package.json), where Babel stops looking too.
+ */
+function configInputs(filename: string, root: string): ConfigInputs {
+  const configs: ConfigInputs["configs"] = [];
+  const add = (path: string): void => {
+    const text = readOrNull(path);
+    if (text !== null) configs.push({ path, text });
+  };
+  for (const name of ROOT_CONFIG_NAMES) add(join(root, name));
+  for (let dir = dirname(filename); ; dir = dirname(dir)) {
+    for (const name of RELATIVE_CONFIG_NAMES) add(join(dir, name));
+    const pkg = readOrNull(join(dir, "package.json"));
+    if (pkg !== null) {
+      try {
+        const json = JSON.parse(pkg) as Record<string, unknown>;
+        if (json["babel"] !== undefined) configs.push({ path: `${join(dir, "package.json")}#babel`, text: JSON.stringify(json["babel"]) });
+        return { configs, packageFields: JSON.stringify([dir, json["name"], json["type"]]) };
+      } catch {
+        return { configs, packageFields: pkg };
+      }
+    }
+    if (dirname(dir) === dir) return { configs, packageFields: "" };
+  }
+}
+
+/** Whether any Babel config file could apply to `filename` (Babel itself is not loaded). */
+export function hasBabelConfig(filename: string, root: string): boolean {
+  return configInputs(filename, root).configs.length > 0;
+}
+
+/** The cache key of one transform: a sha256 over every input that shapes its output. */
+export function transformCacheKey(input: CacheKeyInput): string {
+  const env = input.env ?? process.env;
+  const parts = [
+    input.source,
+    input.filename,
+    ...toolVersions(),
+    process.version,
+    env["BABEL_ENV"] || env["NODE_ENV"] || "development",
+    JSON.stringify(input.options) ?? "",
+  ];
+  const { configs, packageFields } = configInputs(input.filename, input.root);
+  parts.push(packageFields, ...configs.flatMap((config) => [config.path, config.text]));
+  const hash = createHash("sha256");
+  // Length-prefixed, so no two different lists of parts hash the same text.
+  for (const part of parts) hash.update(`${part.length}:`).update(part);
+  return hash.digest("hex");
+}
