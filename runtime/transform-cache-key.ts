@@ -103,21 +103,75 @@ interface ConfigInputs {
   packageFields: string;
 }
 
+/** What one folder holds for the key: its `.babelrc*` files and its package.json text. */
+interface FolderInputs {
+  configs: Array<{ path: string; text: string }>;
+  packageJson: string | null;
+}
+
+interface FolderSnapshot {
+  /** The folder's mtime and each file's, at reading: any change invalidates the snapshot. */
+  stamps: Array<{ path: string; mtimeMs: number }>;
+  inputs: FolderInputs;
+}
+
+// A start compiles hundreds of files from a few folders, and looking up config files by name
+// is a dozen failed reads per folder and file. So each folder is listed once and remembered
+// with its mtime (a file added or removed changes it) and its config files' mtimes (an edit
+// changes those): a later lookup costs a few stats.
+const folders = new Map<string, FolderSnapshot>();
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function readFolder(dir: string, names: readonly string[], withPackageJson: boolean): FolderInputs {
+  const key = `${withPackageJson ? "pkg" : "root"}:${dir}`;
+  const known = folders.get(key);
+  if (known && known.stamps.every((stamp) => mtimeOf(stamp.path) === stamp.mtimeMs)) return known.inputs;
+  const stamps = [{ path: dir, mtimeMs: mtimeOf(dir) }];
+  let listing: Set<string>;
+  try {
+    listing = new Set(readdirSync(dir));
+  } catch {
+    listing = new Set();
+  }
+  const configs: FolderInputs["configs"] = [];
+  for (const name of names) {
+    if (!listing.has(name)) continue;
+    const path = join(dir, name);
+    const text = readOrNull(path);
+    if (text !== null) {
+      configs.push({ path, text });
+      stamps.push({ path, mtimeMs: mtimeOf(path) });
+    }
+  }
+  let packageJson: string | null = null;
+  if (withPackageJson && listing.has("package.json")) {
+    const path = join(dir, "package.json");
+    packageJson = readOrNull(path);
+    stamps.push({ path, mtimeMs: mtimeOf(path) });
+  }
+  const snapshot = { stamps, inputs: { configs, packageJson } };
+  folders.set(key, snapshot);
+  return snapshot.inputs;
+}
+
 /**
  * The Babel config files that could apply to `filename`: `babel.config.*` in the root, then
  * `.babelrc*` and package.json's `babel` from the file's folder up to its package root (the
  * folder of the nearest package.json), where Babel stops looking too.
  */
 function configInputs(filename: string, root: string): ConfigInputs {
-  const configs: ConfigInputs["configs"] = [];
-  const add = (path: string): void => {
-    const text = readOrNull(path);
-    if (text !== null) configs.push({ path, text });
-  };
-  for (const name of ROOT_CONFIG_NAMES) add(join(root, name));
+  const configs: ConfigInputs["configs"] = [...readFolder(root, ROOT_CONFIG_NAMES, false).configs];
   for (let dir = dirname(filename); ; dir = dirname(dir)) {
-    for (const name of RELATIVE_CONFIG_NAMES) add(join(dir, name));
-    const pkg = readOrNull(join(dir, "package.json"));
+    const folder = readFolder(dir, RELATIVE_CONFIG_NAMES, true);
+    configs.push(...folder.configs);
+    const pkg = folder.packageJson;
     if (pkg !== null) {
       try {
         const json = JSON.parse(pkg) as Record<string, unknown>;
