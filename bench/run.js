@@ -1,14 +1,21 @@
 "use strict";
 // `npm run bench`: runs every benchmark in its own node process (a fresh heap and JIT state each,
-// so one benchmark's garbage and type feedback cannot bias the next), then prints one summary
-// table. Results also go to bench/results/latest.json for BENCHMARKS.md.
+// so one benchmark's garbage and type feedback cannot bias the next), then prints each one's
+// table and one summary table. Results also go to bench/results/latest.json for BENCHMARKS.md.
 //
-// Both benchmarks measure CPU time (stats.js). The transform benchmark runs with
+// hot-call and transform measure CPU time (stats.js). The transform benchmark runs with
 // --single-threaded so V8's background GC and compiler threads do not add to it; hot-call runs
 // with no flags, because --single-threaded changes what TurboFan makes of the stub (calls came
 // out ~40% slower) and its loops allocate nothing for background threads to do. No --expose-gc:
 // forcing full GCs between rounds flushed V8's caches and slowed Babel about 4x, so the GC runs
 // as it would in a real process.
+//
+// reload-latency, memory and startup run real programs under chaud and under other tools
+// (node --watch, nodemon, tsx: bench/package.json, installed into bench/node_modules on first
+// run) and measure wall time as a user sees it; their parent process mostly waits.
+//
+// `node bench/run.js [names…] [--quick]`: only the named benchmarks; --quick passes on to the
+// process-level ones (fewer edits, smaller apps) for a fast try-out, not for results.
 
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -20,7 +27,11 @@ const ROOT = path.join(__dirname, "..");
 const BENCHMARKS = [
   { name: "hot-call", nodeFlags: [] },
   { name: "transform", nodeFlags: ["--single-threaded"] },
+  { name: "reload-latency", nodeFlags: [], passQuick: true },
+  { name: "memory", nodeFlags: [], passQuick: true },
+  { name: "startup", nodeFlags: [], passQuick: true },
 ];
+const QUICK = process.argv.includes("--quick");
 
 /** Benchmarks run the built package; `npm install` builds it, but a fresh clone may not have. */
 function ensureBuilt() {
@@ -41,10 +52,11 @@ function ensureBenchDependencies() {
   if (result.status !== 0) throw new Error("npm install --prefix bench failed");
 }
 
-function runBenchmark({ name, nodeFlags }) {
+function runBenchmark({ name, nodeFlags, passQuick }) {
   console.error(`[bench] running ${name}…`);
   const started = Date.now();
-  const child = spawnSync(process.execPath, [...nodeFlags, path.join(__dirname, `${name}.js`), "--json"], {
+  const extra = passQuick && QUICK ? ["--quick"] : [];
+  const child = spawnSync(process.execPath, [...nodeFlags, path.join(__dirname, `${name}.js`), "--json", ...extra], {
     cwd: ROOT,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -59,7 +71,7 @@ function runBenchmark({ name, nodeFlags }) {
 function summaryRows(results) {
   const hotCall = require("./hot-call");
   const verdict = (ratio, goal) => (goal === null ? "(reported)" : ratio <= goal ? "pass" : "FAIL");
-  const rows = results["hot-call"].cases.map((c) => [
+  const rows = (results["hot-call"]?.cases ?? []).map((c) => [
     "hot-call",
     c.name,
     `${c.directNs.toFixed(2)} ns`,
@@ -68,23 +80,89 @@ function summaryRows(results) {
     c.slowPath ? "-" : `<= ${hotCall.GOAL}x`,
     verdict(c.ratio, c.slowPath ? null : hotCall.GOAL),
   ]);
-  for (const c of results.transform.comparisons) {
+  for (const c of results.transform?.comparisons ?? []) {
     rows.push(["transform", c.name, `${c.plainMs.toFixed(1)} ms`, `${c.chaudMs.toFixed(1)} ms`, `${c.ratio.toFixed(3)}x`, c.goal === null ? "-" : `<= ${c.goal}x`, verdict(c.ratio, c.goal)]);
   }
+  rows.push(...reloadLatencyRows(results["reload-latency"]));
+  rows.push(...memoryRows(results.memory));
+  rows.push(...startupRows(results.startup));
   return rows;
+}
+
+const ms1 = (x) => `${x.toFixed(1)} ms`;
+const passFail = (ok) => (ok ? "pass" : "FAIL");
+
+/** Per language and size: chaud against node --watch (the goal), and nodemon / tsx watch (reported). */
+function reloadLatencyRows(result) {
+  if (!result) return [];
+  const { GOALS } = require("./reload-latency");
+  const rows = [];
+  const largest = Math.max(...result.sizes);
+  const smallest = Math.min(...result.sizes);
+  for (const r of result.results) {
+    if (r.tool === "chaud") continue;
+    const chaud = result.results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
+    const isNodeWatch = r.tool.startsWith("node-watch");
+    const goal = isNodeWatch && r.modules === largest;
+    rows.push([
+      "reload-latency",
+      `${r.lang} ${r.modules} modules: edit -> new code, vs ${r.label}`,
+      ms1(r.medianMs),
+      ms1(chaud.medianMs),
+      `${(r.medianMs / chaud.medianMs).toFixed(1)}x faster`,
+      goal ? `>= ${GOALS.minSpeedup}x faster` : "-",
+      goal ? passFail(r.medianMs / chaud.medianMs >= GOALS.minSpeedup) : "(reported)",
+    ]);
+  }
+  for (const lang of [...new Set(result.results.map((r) => r.lang))]) {
+    const big = result.results.find((r) => r.lang === lang && r.modules === largest && r.tool === "chaud");
+    const small = result.results.find((r) => r.lang === lang && r.modules === smallest && r.tool === "chaud");
+    rows.push(["reload-latency", `${lang}: chaud median at ${largest} modules`, "-", ms1(big.medianMs), "-", `<= ${GOALS.maxMedianMs} ms`, passFail(big.medianMs <= GOALS.maxMedianMs)]);
+    rows.push(["reload-latency", `${lang}: chaud at ${largest} vs ${smallest} modules`, ms1(small.medianMs), ms1(big.medianMs), `${(big.medianMs / small.medianMs).toFixed(2)}x`, `<= ${GOALS.maxScale}x`, passFail(big.medianMs / small.medianMs <= GOALS.maxScale)]);
+  }
+  return rows;
+}
+
+function memoryRows(result) {
+  if (!result) return [];
+  const mb = (bytes) => `${(bytes / 1048576).toFixed(2)} MB`;
+  const before = result.checkpoints[0];
+  const after = result.checkpoints.at(-1);
+  return [
+    ["memory", `heap used after gc(), ${result.reloads} reloads of a 1 MB module`, mb(before.heapUsed), mb(after.heapUsed), `${result.growthBytes >= 0 ? "+" : ""}${mb(result.growthBytes)}`, `<= +${mb(result.goalBytes)}`, passFail(result.pass)],
+    ["memory", `rss, same run`, mb(before.rss), mb(after.rss), `${result.rssGrowthBytes >= 0 ? "+" : ""}${mb(result.rssGrowthBytes)}`, "-", "(reported)"],
+  ];
+}
+
+function startupRows(result) {
+  if (!result) return [];
+  const node = result.cases.find((c) => c.name.startsWith("node"));
+  return result.cases
+    .filter((c) => c !== node)
+    .map((c) => ["startup", `${result.modules}-module TS app: ${c.name} vs node (precompiled)`, `${node.medianMs.toFixed(0)} ms`, `${c.medianMs.toFixed(0)} ms`, `${c.vsNode.toFixed(2)}x`, "-", "(reported)"]);
 }
 
 function main() {
   ensureBuilt();
   ensureBenchDependencies();
+  const names = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+  const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
+  const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
   const results = {};
-  for (const benchmark of BENCHMARKS) results[benchmark.name] = runBenchmark(benchmark);
+  for (const benchmark of selected) results[benchmark.name] = runBenchmark(benchmark);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`;
-  console.log(`\nchaud benchmarks on ${machine}\n`);
+  console.log(`\nchaud benchmarks on ${machine}${QUICK ? " (--quick: not for results)" : ""}\n`);
+  for (const benchmark of selected) {
+    console.log(require(`./${benchmark.name}`).render(results[benchmark.name]));
+    console.log("");
+  }
+  console.log("summary:");
   console.log(table(["benchmark", "case", "baseline", "chaud", "ratio", "goal", "result"], summaryRows(results)));
-  console.log("\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform).");
+  console.log("\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform) / the other tool (reload-latency) / before the reloads (memory) / plain node on precompiled JS (startup).");
   fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, "results", "latest.json"), JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2) + "\n");
+  const file = QUICK ? "quick.json" : names.length > 0 ? `${names.join("+")}.json` : "latest.json";
+  fs.writeFileSync(path.join(__dirname, "results", file), JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2) + "\n");
 }
 
 try {

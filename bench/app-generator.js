@@ -1,0 +1,434 @@
+"use strict";
+// Generated apps for the benchmarks that run a real program under a tool (chaud, node --watch,
+// nodemon, tsx): reload-latency.js, startup.js, memory.js.
+//
+// An app of N modules, CommonJS (.js) or TypeScript (.ts, compiled to CommonJS by each tool):
+//
+//   package.json                    { name, dependencies: { "heavy-dep" } }, no "type": CommonJS
+//   node_modules/chaud              -> the chaud build under test (chaud-build.js); required by
+//                                    the entry only under chaud
+//   node_modules/heavy-dep/index.js  ~3 MB of generated code: 3,000 functions and 600 number tables,
+//                                    loaded by the entry at startup, outside the watched package
+//   src/main.{js,ts}                the entry
+//   src/probe.{js,ts}               the leaf that the benchmarks edit: a hot `probe()` and a
+//                                   persisted call counter
+//   src/types.ts                    (TypeScript only) interfaces the modules `import type`
+//   src/gNN/mNNNN.{js,ts}           N modules in folders of 50, a binary tree: module i imports
+//                                   modules 2i+1 and 2i+2; the last module also imports the leaf
+//
+// Every module computes a value from its children when it loads and has one hot function, so
+// chaud's registry holds N + 1 hot functions, as in an app where markers are common.
+//
+// The measurement protocol works the same for every tool. The entry prints one JSON line on
+// stdout, `{"type":"probe","phase":"start","version":V,"calls":C,...}`, once its HTTP server
+// (127.0.0.1, port 0) listens. Under chaud (CHAUD_HOT=1, set by chaud/register) it also
+// listens to `on("reload")` and prints `{"type":"probe","phase":"reload",...}` with the new
+// `probe()` result at once. Tools that restart the process (node --watch, nodemon, tsx watch)
+// print the "start" line of the new process. Either way the parent edits the leaf in place
+// (`writeLeaf`), taking a timestamp just before the write, and waits for a probe line whose
+// `version` is the one it wrote. `calls` is the leaf's `/* @chaud.persist */` counter:
+// it keeps counting under chaud and is 1 again after every restart.
+//
+// With BENCH_TRACE=1 the entry also reports, under chaud, where a reload's time went: when its
+// own fs.watch saw the leaf change, when chaud's batch first read the file (fs.readFileSync,
+// wrapped), how long the Babel transform of the changed file and its evaluation took (by
+// wrapping the require hook and Module#_compile), and chaud's own figure for the batch.
+
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { chaudRoot } = require("./chaud-build");
+
+const GROUP_SIZE = 50;
+
+const ext = (lang) => (lang === "ts" ? "ts" : "js");
+const moduleName = (i) => `m${String(i).padStart(4, "0")}`;
+const groupName = (i) => `g${String(Math.floor(i / GROUP_SIZE)).padStart(2, "0")}`;
+const modulePath = (i, lang) => `src/${groupName(i)}/${moduleName(i)}.${ext(lang)}`;
+
+/** Import specifier from module `from` (a src/ path) to `to`; TypeScript names the .js file, as NodeNext code does. */
+function specifier(from, to) {
+  let rel = path.posix.relative(path.posix.dirname(from), to).replace(/\.ts$/, ".js");
+  if (!rel.startsWith(".")) rel = `./${rel}`;
+  return rel;
+}
+
+// A small deterministic generator, so two runs generate the same apps.
+function numbers(seed, count) {
+  let x = seed * 2654435761 >>> 0;
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out.push(x % 100000);
+  }
+  return out;
+}
+
+function moduleSource(i, count, lang) {
+  const self = modulePath(i, lang);
+  const children = [2 * i + 1, 2 * i + 2].filter((c) => c < count);
+  const leaf = i === count - 1 ? `src/probe.${ext(lang)}` : null;
+  const table = numbers(i + 1, 24).join(", ");
+  const name = moduleName(i);
+  const className = `Thing${i}`;
+  if (lang === "ts") {
+    const imports = [
+      `import type { Shape, Summary } from "${specifier(self, "src/types.ts")}";`,
+      ...children.map((c, k) => `import * as child${k} from "${specifier(self, modulePath(c, lang))}";`),
+      ...(leaf ? [`import { probe } from "${specifier(self, leaf)}";`] : []),
+    ];
+    const childTotal = children.map((_, k) => `child${k}.total`).join(" + ") || "0";
+    return `${imports.join("\n")}
+
+export const NAME: string = "${name}";
+const TABLE: readonly number[] = [${table}];
+
+export enum Level${i} { Low = 1, High = ${i + 2} }
+
+export function compute(x: number): number {
+  let acc = x;
+  for (const value of TABLE) acc = (acc * 31 + value) % 1000003;
+  return acc;
+}
+
+/* @chaud.hot */
+export function describe(shape: Shape = { id: ${i}, label: NAME }): Summary {
+  return { id: shape.id, text: \`\${shape.label}:\${compute(shape.id)}\`, level: Level${i}.High };
+}
+
+export class ${className} {
+  constructor(private readonly value: number) {}
+  get doubled(): number {
+    return this.value * 2;
+  }
+  scale(by: number): ${className} {
+    return new ${className}(this.value * by);
+  }
+}
+
+export const total: number = (compute(1) + ${childTotal}) % 1000003;${leaf ? `\nexport const leafKind: string = typeof probe;` : ""}
+`;
+  }
+  const requires = [
+    ...children.map((c, k) => `const child${k} = require("${specifier(self, modulePath(c, lang))}");`),
+    ...(leaf ? [`const { probe } = require("${specifier(self, leaf)}");`] : []),
+  ];
+  const childTotal = children.map((_, k) => `child${k}.total`).join(" + ") || "0";
+  return `"use strict";
+${requires.join("\n")}
+
+const NAME = "${name}";
+const TABLE = [${table}];
+const Level = Object.freeze({ Low: 1, High: ${i + 2} });
+
+function compute(x) {
+  let acc = x;
+  for (const value of TABLE) acc = (acc * 31 + value) % 1000003;
+  return acc;
+}
+
+/* @chaud.hot */
+function describe(shape = { id: ${i}, label: NAME }) {
+  return { id: shape.id, text: \`\${shape.label}:\${compute(shape.id)}\`, level: Level.High };
+}
+
+class ${className} {
+  constructor(value) {
+    this.value = value;
+  }
+  get doubled() {
+    return this.value * 2;
+  }
+  scale(by) {
+    return new ${className}(this.value * by);
+  }
+}
+
+const total = (compute(1) + ${childTotal}) % 1000003;
+module.exports = { NAME, Level, compute, describe, ${className}, total${leaf ? ", leafKind: typeof probe" : ""} };
+`;
+}
+
+/** The leaf the benchmarks edit. Only `version` changes between edits: `probe`'s body. */
+function leafSource(lang, version) {
+  if (lang === "ts") {
+    return `export interface ProbeResult {
+  version: number;
+  calls: number;
+}
+
+/* @chaud.persist */
+let calls: number = 0;
+
+/* @chaud.hot */
+export function probe(): ProbeResult {
+  calls++;
+  return { version: ${version}, calls };
+}
+`;
+  }
+  return `"use strict";
+
+/* @chaud.persist */
+let calls = 0;
+
+/* @chaud.hot */
+function probe() {
+  calls++;
+  return { version: ${version}, calls };
+}
+
+module.exports = { probe };
+`;
+}
+
+const TYPES_TS = `export interface Shape {
+  id: number;
+  label: string;
+}
+
+export interface Summary {
+  id: number;
+  text: string;
+  level: number;
+}
+`;
+
+function entrySource(lang) {
+  const root = specifier("src/main.ts", modulePath(0, lang));
+  const leaf = specifier("src/main.ts", `src/probe.${ext(lang)}`);
+  const head =
+    lang === "ts"
+      ? `import * as http from "node:http";
+import * as heavy from "heavy-dep";
+import * as root from "${root}";
+import { probe } from "${leaf}";
+
+declare const require: (id: string) => any;
+type Phase = "start" | "reload";
+`
+      : `"use strict";
+const http = require("node:http");
+const heavy = require("heavy-dep");
+const root = require("${root}");
+const { probe } = require("${leaf}");
+`;
+  const t = lang === "ts";
+  return `${head}
+// Under chaud (chaud/register sets CHAUD_HOT=1) the entry listens for reloads; under the other
+// tools chaud is never loaded, so it costs their startup nothing.
+const chaud${t ? ": any" : ""} = process.env.CHAUD_HOT === "1" ? require("chaud") : null;
+const trace${t ? ": any" : ""} = chaud && process.env.BENCH_TRACE === "1" ? startTrace() : null;
+const now = ()${t ? ": number" : ""} => performance.timeOrigin + performance.now();
+
+function report(phase${t ? ": Phase" : ""}, event${t ? "?: any" : ""})${t ? ": void" : ""} {
+  const result = probe();
+  const line${t ? ": any" : ""} = {
+    type: "probe",
+    phase,
+    version: result.version,
+    calls: result.calls,
+    pid: process.pid,
+    uptimeMs: performance.now(),
+    at: now(),
+    epoch: chaud ? chaud.epoch() : 0,
+    port: (server.address()${t ? " as any" : ""}).port,
+    check: (root.total + heavy.checksum) % 1000003,
+  };
+  if (event) line.reloadMs = event.ms;
+  if (trace) Object.assign(line, trace.take());
+  process.stdout.write(JSON.stringify(line) + "\\n");
+}
+
+// Answers with the current probe() (keeps the process alive, as a dev server would).
+const server = http.createServer((_req${t ? ": any" : ""}, res${t ? ": any" : ""}) => res.end(JSON.stringify(probe())));
+server.listen(0, "127.0.0.1", () => {
+  report("start");
+  if (chaud) chaud.on("reload", (event${t ? ": any" : ""}) => report("reload", event));
+});
+
+// memory.js and friends talk to the app on stdin: "gc" prints the heap after forced GCs.
+process.stdin.on("data", (chunk${t ? ": any" : ""}) => {
+  if (!String(chunk).includes("gc")) return;
+  const g = (globalThis${t ? " as any" : ""}).gc;
+  if (g) for (let i = 0; i < 4; i++) g();
+  const m = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ type: "memory", heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, epoch: chaud ? chaud.epoch() : 0 }) + "\\n");
+});
+
+/** BENCH_TRACE=1: where a reload's time goes (see bench/app-generator.js). */
+function startTrace()${t ? ": any" : ""} {
+  const fs = require("node:fs");
+  const Module = require("node:module");
+  const path = require("node:path");
+  const leafFile = require.resolve("${leaf}");
+  const state${t ? ": any" : ""} = { watchAt: 0, batchAt: 0, transformMs: 0, evalMs: 0, compiles: 0 };
+  // Our own fs.watch on the leaf's folder: when the kernel's event reached this process.
+  fs.watch(path.dirname(leafFile), (_type${t ? ": any" : ""}, name${t ? ": any" : ""}) => {
+    if (name === path.basename(leafFile) && state.watchAt === 0) state.watchAt = now();
+  }).unref();
+  // The batch starts when chaud first reads the changed file (its content hash).
+  const readFileSync = fs.readFileSync;
+  (fs${t ? " as any" : ""}).readFileSync = function (${t ? "this: any, " : ""}file${t ? ": any" : ""}, ...rest${t ? ": any[]" : ""}) {
+    if (state.watchAt !== 0 && state.batchAt === 0 && file === leafFile) state.batchAt = now();
+    return (readFileSync${t ? " as any" : ""}).call(this, file, ...rest);
+  };
+  // Evaluation: Module#_compile (V8 compile + top-level run); transform: the rest of the hook.
+  const proto = Module.prototype;
+  const compile = proto._compile;
+  let inCompile = 0;
+  proto._compile = function (${t ? "this: any, " : ""}...args${t ? ": any[]" : ""}) {
+    const started = performance.now();
+    try {
+      return compile.apply(this, args);
+    } finally {
+      inCompile = performance.now() - started;
+      state.evalMs += inCompile;
+      state.compiles++;
+    }
+  };
+  const extensions = (Module${t ? " as any" : ""})._extensions;
+  for (const key of [".js", ".ts"]) {
+    const handler = extensions[key];
+    if (!handler) continue;
+    extensions[key] = function (${t ? "this: any, " : ""}module${t ? ": any" : ""}, filename${t ? ": string" : ""}) {
+      const started = performance.now();
+      inCompile = 0;
+      const out = handler.call(this, module, filename);
+      state.transformMs += performance.now() - started - inCompile;
+      return out;
+    };
+  }
+  return {
+    take() {
+      const out = { watchAt: state.watchAt, batchAt: state.batchAt, transformMs: state.transformMs, evalMs: state.evalMs, compiles: state.compiles };
+      Object.assign(state, { watchAt: 0, batchAt: 0, transformMs: 0, evalMs: 0, compiles: 0 });
+      return out;
+    },
+  };
+}
+`;
+}
+
+/**
+ * ~`megabytes` MB of CommonJS: 600 tables of 400 numbers and 3,000 small functions that read
+ * them, and a checksum computed at load (so the tables are built, not only parsed).
+ */
+function heavySource(megabytes = 3) {
+  const parts = ['"use strict";\n// Generated by chaud/bench/app-generator.js: a big dependency loaded at startup.\n'];
+  let size = 0;
+  const target = megabytes * 1024 * 1024;
+  let tables = 0;
+  let functions = 0;
+  while (size < target) {
+    let chunk;
+    if (functions % 5 === 0) {
+      chunk = `const T${tables} = [${numbers(tables + 7, 400).join(",")}];\n`;
+      tables++;
+    } else {
+      const t = functions % tables;
+      chunk = `function f${functions}(a, b) {
+  let acc = a | 0;
+  for (let i = 0; i < T${t}.length; i += ${1 + (functions % 7)}) acc = (acc * 33 + T${t}[i] + b) % 1000003;
+  if (acc % ${2 + (functions % 11)} === 0) return { kind: "even${functions}", value: acc, label: "function number ${functions} of the heavy dependency" };
+  return { kind: "odd${functions}", value: acc ^ ${functions}, label: "function number ${functions} of the heavy dependency" };
+}
+`;
+    }
+    functions++;
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  const fnNames = Array.from({ length: functions }, (_, i) => i).filter((i) => i % 5 !== 0).map((i) => `f${i}`);
+  const tableNames = Array.from({ length: tables }, (_, i) => `T${i}`);
+  parts.push(`const tables = [${tableNames.join(",")}];\n`);
+  parts.push(`let checksum = 0;\nfor (const t of tables) for (let i = 0; i < t.length; i++) checksum = (checksum + t[i] * (i + 1)) % 1000003;\n`);
+  parts.push(`module.exports = { checksum, tables, ${fnNames.join(", ")} };\n`);
+  return parts.join("");
+}
+
+let heavyCache = null;
+function writeHeavy(dir) {
+  heavyCache ??= heavySource();
+  const pkg = path.join(dir, "node_modules", "heavy-dep");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "heavy-dep", version: "1.0.0", main: "index.js" }, null, 2));
+  fs.writeFileSync(path.join(pkg, "index.js"), heavyCache);
+}
+
+function write(dir, relative, content) {
+  const file = path.join(dir, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/**
+ * Writes an app into a new temporary folder (under `parent`, default the OS temp dir).
+ * Returns where things are and `writeLeaf(version)`, the in-place edit the benchmarks time.
+ */
+function generateApp({ lang, modules, parent = os.tmpdir(), label = "" }) {
+  if (lang !== "cjs" && lang !== "ts") throw new Error(`lang must be "cjs" or "ts", not ${lang}`);
+  const dir = fs.mkdtempSync(path.join(parent, `chaud-bench-${lang}-${modules}${label ? `-${label}` : ""}-`));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `bench-app-${lang}-${modules}`, version: "1.0.0", private: true, dependencies: { "heavy-dep": "1.0.0" } }, null, 2),
+  );
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
+  writeHeavy(dir);
+  if (lang === "ts") {
+    write(dir, "src/types.ts", TYPES_TS);
+    write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }, null, 2));
+  }
+  for (let i = 0; i < modules; i++) write(dir, modulePath(i, lang), moduleSource(i, modules, lang));
+  const entry = write(dir, `src/main.${ext(lang)}`, entrySource(lang));
+  const leaf = write(dir, `src/probe.${ext(lang)}`, leafSource(lang, 0));
+  return {
+    dir,
+    lang,
+    modules,
+    entry,
+    leaf,
+    /** The edit: rewrites the leaf in place with `probe()` returning `version`. */
+    writeLeaf(version) {
+      fs.writeFileSync(leaf, leafSource(lang, version));
+    },
+    remove() {
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A plain-JavaScript copy of a TypeScript app (for `node` without any loader): every .ts file
+ * compiled once with Babel's preset-typescript and the CommonJS transform, as a build step would.
+ */
+function compileAppToJs(app, outDir) {
+  const babel = require("@babel/core");
+  const presets = [[require.resolve("@babel/preset-typescript"), {}]];
+  const plugins = [require.resolve("@babel/plugin-transform-modules-commonjs")];
+  fs.cpSync(app.dir, outDir, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith(".ts") || src.endsWith(".d.ts") });
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(full);
+      } else if (entry.name.endsWith(".ts")) {
+        const { code } = babel.transformSync(fs.readFileSync(full, "utf8"), { filename: full, babelrc: false, configFile: false, presets, plugins });
+        write(outDir, path.relative(app.dir, full).replace(/\.ts$/, ".js"), code);
+      }
+    }
+  };
+  walk(app.dir);
+  return { dir: outDir, entry: path.join(outDir, "src/main.js") };
+}
+
+module.exports = { generateApp, compileAppToJs, leafSource, heavySource, moduleSource };
+
+// `node bench/app-generator.js ts 100`: generate one app and print where it is.
+if (require.main === module) {
+  const [lang = "cjs", modules = "10"] = process.argv.slice(2);
+  const app = generateApp({ lang, modules: Number(modules) });
+  console.log(app.dir);
+}

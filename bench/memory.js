@@ -1,0 +1,181 @@
+"use strict";
+// Memory across reloads: one program under chaud (`chaud --expose-gc src/main.js`) whose module
+// `src/data.js` builds 1 MB of data when it loads (a flat one-byte string of 1,048,576
+// characters, different in every version) and reads it from a hot function. The benchmark
+// rewrites data.js 1,000 times, in place, through the real file watcher (no `reload()` API
+// calls), waiting each time for the app's on("reload") line carrying the new version. At
+// checkpoints it asks the app (on stdin) to run gc() four times and print
+// process.memoryUsage(); heap used is what is left after those collections.
+//
+// If an old version of the module stayed reachable (through the registry, require.cache,
+// a parent's `children`, the old hot function), each reload would keep its 1 MB: 1,000 reloads,
+// ~1 GB. The app also registers each version's data object in a FinalizationRegistry and
+// reports how many old versions were collected.
+//
+// Goal: heap used after 1,000 reloads <= heap used before the first edit + 1 MB.
+
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { ToolProcess, sleep, quantile } = require("./tool-process");
+const { chaudRoot, chaudCli } = require("./chaud-build");
+const { median, table, report } = require("./stats");
+
+const RELOADS = process.argv.includes("--quick") ? 100 : 1000;
+const CHECKPOINTS = [0, 1, 10, 100, 250, 500, 750, 1000].filter((n) => n <= RELOADS);
+const GOAL_GROWTH_BYTES = 1024 * 1024;
+const MB = 1024 * 1024;
+
+const MAIN_JS = `"use strict";
+const { on, epoch } = require("chaud");
+// Counts the versions of data.js whose data the GC has freed (data.js registers each version).
+let finalized = 0;
+globalThis.__benchFinalizer = new FinalizationRegistry(() => finalized++);
+const { probe } = require("./data.js");
+
+on("reload", (event) => {
+  const p = probe();
+  process.stdout.write(JSON.stringify({ type: "reload", version: p.version, length: p.length, epoch: epoch(), ms: event.ms }) + "\\n");
+});
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+process.stdin.on("data", async (chunk) => {
+  if (!String(chunk).includes("gc")) return;
+  // Several full GCs, with turns of the event loop between them so finalizers run.
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc();
+    await settle();
+  }
+  const m = process.memoryUsage();
+  // Machine code V8 made (mostly Babel's, optimized as reloads repeat) lives in code space.
+  const codeSpace = require("node:v8").getHeapSpaceStatistics().find((space) => space.space_name === "code_space").space_used_size;
+  process.stdout.write(JSON.stringify({ type: "memory", heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, codeSpace, finalized, epoch: epoch(), version: probe().version }) + "\\n");
+});
+setInterval(() => {}, 1 << 30);
+process.stdout.write(JSON.stringify({ type: "ready", version: probe().version, length: probe().length }) + "\\n");
+`;
+
+const dataJs = (version) => `"use strict";
+const VERSION = ${version};
+
+// About 1 MB built at load, different in every version: 65,536 lines of 16 characters.
+function build(version) {
+  const lines = [];
+  for (let i = 0; i < 65536; i++) lines.push((version + ":" + i + "                ").slice(0, 15) + "\\n");
+  return lines.join("");
+}
+
+const DATA = { version: VERSION, blob: build(VERSION) };
+if (globalThis.__benchFinalizer) globalThis.__benchFinalizer.register(DATA, VERSION);
+
+/* @chaud.hot */
+function probe() {
+  return { version: DATA.version, length: DATA.blob.length };
+}
+
+module.exports = { probe };
+`;
+
+function createApp(workDir) {
+  const dir = path.join(workDir, "app");
+  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-memory-app", version: "1.0.0", private: true }, null, 2));
+  fs.writeFileSync(path.join(dir, "src/main.js"), MAIN_JS);
+  fs.writeFileSync(path.join(dir, "src/data.js"), dataJs(0));
+  return dir;
+}
+
+async function measure(proc) {
+  const from = proc.lines.length;
+  proc.send("gc");
+  const { msg } = await proc.waitFor((m) => m.type === "memory", { from, timeoutMs: 30000, what: "memory" });
+  return msg;
+}
+
+async function main() {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-memory-"));
+  const dir = createApp(workDir);
+  const cacheDir = path.join(workDir, "cache");
+  const proc = new ToolProcess([process.execPath, [chaudCli(), "--expose-gc", "src/main.js"]], { cwd: dir, env: { CHAUD_CACHE_DIR: cacheDir } });
+  const started = Date.now();
+  try {
+    const ready = await proc.waitFor((m) => m.type === "ready", { timeoutMs: 60000, what: "ready" });
+    if (ready.msg.length !== MB) throw new Error(`data.js built ${ready.msg.length} characters, not ${MB}`);
+    await sleep(1000); // the watcher's initial scan
+    const checkpoints = [];
+    const latencies = [];
+    checkpoints.push({ reloads: 0, ...(await measure(proc)) });
+    for (let version = 1; version <= RELOADS; version++) {
+      const from = proc.lines.length;
+      const t0 = performance.now();
+      fs.writeFileSync(path.join(dir, "src/data.js"), dataJs(version));
+      const { msg, t } = await proc.waitFor((m) => m.type === "reload" && m.version === version, { from, timeoutMs: 20000, what: `reload ${version}` });
+      if (msg.length !== MB) throw new Error(`reload ${version}: data is ${msg.length} characters`);
+      latencies.push(t - t0);
+      if (CHECKPOINTS.includes(version)) {
+        checkpoints.push({ reloads: version, ...(await measure(proc)) });
+        console.error(`[memory] ${version} reloads: heap used ${(checkpoints.at(-1).heapUsed / MB).toFixed(2)} MB`);
+      }
+    }
+    const before = checkpoints[0];
+    const after = checkpoints.at(-1);
+    const steadyFrom = checkpoints.find((c) => c.reloads >= 10) ?? before;
+    return {
+      reloads: RELOADS,
+      mode: "file edits through chaud's watcher (fs.writeFileSync in place), one at a time",
+      checkpoints,
+      growthBytes: after.heapUsed - before.heapUsed,
+      codeSpaceGrowthBytes: after.codeSpace - before.codeSpace,
+      rssGrowthBytes: after.rss - before.rss,
+      steadyGrowthBytes: after.heapUsed - steadyFrom.heapUsed,
+      steadyFrom: steadyFrom.reloads,
+      perReloadBytes: (after.heapUsed - steadyFrom.heapUsed) / Math.max(1, after.reloads - steadyFrom.reloads),
+      finalized: after.finalized,
+      goalBytes: GOAL_GROWTH_BYTES,
+      pass: after.heapUsed - before.heapUsed <= GOAL_GROWTH_BYTES,
+      reloadLatency: { medianMs: median(latencies), p90Ms: quantile(latencies, 0.9) },
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await proc.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const mb = (bytes) => `${(bytes / MB).toFixed(2)} MB`;
+const signedMb = (bytes) => `${bytes >= 0 ? "+" : ""}${(bytes / MB).toFixed(2)} MB`;
+
+function render(result) {
+  const start = result.checkpoints[0];
+  const rows = result.checkpoints.map((c) => [
+    c.reloads,
+    mb(c.heapUsed),
+    signedMb(c.heapUsed - start.heapUsed),
+    signedMb(c.codeSpace - start.codeSpace),
+    signedMb(c.heapUsed - c.codeSpace - (start.heapUsed - start.codeSpace)),
+    mb(c.rss),
+    signedMb(c.rss - start.rss),
+    c.finalized,
+  ]);
+  return [
+    `memory: ${result.reloads} reloads of a module holding 1 MB (${result.mode}); heap after 4x gc(); ${result.seconds.toFixed(0)} s`,
+    table(["reloads", "heap used", "vs start", "of which code space", "rest of heap", "rss", "vs start", "old versions freed"], rows),
+    "",
+    `heap growth over ${result.reloads} reloads: ${signedMb(result.growthBytes)} (goal <= ${mb(result.goalBytes)}): ${result.pass ? "pass" : "FAIL"}`,
+    `after the first ${result.steadyFrom} reloads: ${signedMb(result.steadyGrowthBytes)} (${(result.perReloadBytes / 1024).toFixed(2)} KB per reload); rss ${signedMb(result.rssGrowthBytes)}`,
+    `reload latency while doing it (edit -> on("reload") line): median ${result.reloadLatency.medianMs.toFixed(1)} ms, p90 ${result.reloadLatency.p90Ms.toFixed(1)} ms`,
+  ].join("\n");
+}
+
+module.exports = { main, render, GOAL_GROWTH_BYTES };
+if (require.main === module) {
+  main().then(
+    (result) => report(result, render),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,326 @@
+"use strict";
+// Edit -> new code running: how long after a save the program runs the new code, under chaud
+// (hot reload in the running process) and under tools that restart the process on a change
+// (node --watch, nodemon, tsx watch).
+//
+// Apps from app-generator.js: N = 10, 100, 1000 modules, CommonJS and TypeScript, each with a
+// ~3 MB dependency loaded at startup. Every (language, N, tool) gets its own copy of the app and
+// its own long-running process; all processes of a language run at once, idle but for the one
+// being edited, and the edits are interleaved: each round edits every participant due in it once, in an
+// order that rotates, so load on this shared machine hits every tool alike.
+//
+// One edit: take performance.now(), write the leaf in place (fs.writeFileSync), and wait for the
+// probe line carrying the new version on the process's stdout (the arrival time is taken in the
+// 'data' handler). Under chaud that line comes from the app's on("reload") listener; under the
+// restarting tools, from the new process's startup. After each edit the benchmark waits for the
+// tool to settle (200 ms for chaud, 300 ms for a restart) before the next edit anywhere.
+//
+// chaud edits every round (30 edits); the restarting tools every third round (10 edits), which
+// keeps the whole file at about five minutes. Warm-up: one edit per process (two for chaud),
+// not counted. Persistence check: the leaf's `/* @chaud.persist */` call counter must keep
+// counting under chaud, and is 1 after every restart.
+//
+// chaud starts with a warm transform cache (a first start of each app fills it, unmeasured), as
+// for a program that ran before: Babel is then not loaded until the first edit, whose latency
+// (Babel loading) is reported apart. Its V8 JIT state is that of a process that has compiled
+// only what the edits changed, not the whole app.
+//
+// Then, per language, a traced chaud run on the 1000-module app (BENCH_TRACE=1, same app and a
+// warm cache, run alone): where the time of one edit goes (see app-generator.js).
+
+const path = require("node:path");
+const fs = require("node:fs");
+const os = require("node:os");
+const { generateApp } = require("./app-generator");
+const { TOOLS, ToolProcess, sleep, wallNow, quantile } = require("./tool-process");
+const { median, table, report } = require("./stats");
+
+const QUICK = process.argv.includes("--quick");
+const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
+const ALL_LANGS = {
+  cjs: ["chaud", "node-watch", "nodemon"],
+  ts: ["chaud", "node-watch-tsx", "nodemon-tsx", "tsx-watch"],
+};
+// `--only=ts` or `--only=cjs`: one language (for trying things out).
+const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
+const LANGS = only ? { [only]: ALL_LANGS[only] } : ALL_LANGS;
+const CHAUD_EDITS = QUICK ? 6 : 30;
+const RESTART_EVERY = 3; // restarting tools edit every third round: CHAUD_EDITS / 3 edits
+const TRACE_EDITS = QUICK ? 5 : 20;
+const SETTLE_MS = { hot: 200, restart: 300 };
+const EDIT_TIMEOUT_MS = 20000;
+
+// Goals (chaud's brief).
+const GOALS = { maxMedianMs: 10, minSpeedup: 50, maxScale: 1.3 };
+
+/** A probe line with this version: the edit has reached running code. */
+const probeOf = (version) => (m) => m.type === "probe" && m.version === version;
+
+async function start(subject, cacheDir) {
+  const rel = path.relative(subject.app.dir, subject.app.entry);
+  const env = { CHAUD_CACHE_DIR: cacheDir, ...(subject.trace ? { BENCH_TRACE: "1" } : {}) };
+  const t0 = performance.now();
+  subject.proc = new ToolProcess(TOOLS[subject.tool].command(rel), { cwd: subject.app.dir, env });
+  const first = await subject.proc.waitFor(probeOf(subject.version), { timeoutMs: 180000, what: `${subject.tool} to start` });
+  subject.startupMs = first.t - t0;
+  subject.pid = first.msg.pid;
+}
+
+/** One timed edit. Returns the probe line, or null if it never came (counted as a miss). */
+async function edit(subject) {
+  const version = ++subject.version;
+  const from = subject.proc.lines.length;
+  const wall = wallNow();
+  const t0 = performance.now();
+  subject.app.writeLeaf(version);
+  let line;
+  try {
+    line = await subject.proc.waitFor(probeOf(version), { from, timeoutMs: EDIT_TIMEOUT_MS, what: `version ${version}` });
+  } catch (error) {
+    subject.misses++;
+    console.error(`[reload-latency] ${subject.lang} ${subject.modules} ${subject.tool}: ${error.message.split("\n")[0]}`);
+    return null;
+  }
+  const ms = line.t - t0;
+  subject.pids.add(line.msg.pid);
+  subject.calls.push(line.msg.calls);
+  return { ms, msg: line.msg, wall };
+}
+
+async function measured(subject) {
+  const result = await edit(subject);
+  if (!result) return;
+  subject.samples.push(result.ms);
+  if (typeof result.msg.reloadMs === "number") subject.reloadMs.push(result.msg.reloadMs);
+  if (subject.trace) subject.traces.push({ ...result.msg, wall: result.wall, ms: result.ms });
+  await sleep(TOOLS[subject.tool].restarts ? SETTLE_MS.restart : SETTLE_MS.hot);
+}
+
+function persistence(subject) {
+  // Under chaud, one process and a counter that went 1, 2, 3, …; under a restart, 1 every time.
+  const { calls } = subject;
+  if (calls.length === 0) return "n/a";
+  const counting = calls.every((c, i) => i === 0 || c === calls[i - 1] + 1);
+  const reset = calls.every((c) => c === 1);
+  if (!TOOLS[subject.tool].restarts) return counting && calls[0] > 1 && subject.pids.size === 1 ? `kept (${calls.at(-1)})` : `BROKEN (${calls.join(",")})`;
+  return reset && subject.pids.size === calls.length ? "reset (restart)" : `unexpected (${[...new Set(calls)].join(",")})`;
+}
+
+function summary(subject) {
+  return {
+    lang: subject.lang,
+    modules: subject.modules,
+    tool: subject.tool,
+    label: TOOLS[subject.tool].label,
+    edits: subject.samples.length,
+    misses: subject.misses,
+    medianMs: median(subject.samples),
+    p90Ms: quantile(subject.samples, 0.9),
+    minMs: Math.min(...subject.samples),
+    maxMs: Math.max(...subject.samples),
+    startupMs: subject.startupMs,
+    firstEditMs: subject.firstEditMs,
+    reloadMsMedian: subject.reloadMs.length ? median(subject.reloadMs) : null,
+    persisted: persistence(subject),
+    // More probe lines than edits: the tool restarted twice for one save, or similar.
+    extraLines: subject.proc.lines.filter((l) => l.msg.type === "probe").length - 1 - subject.version + subject.misses,
+  };
+}
+
+/** The traced run: one chaud process, alone, on the app of the largest size (warm cache). */
+async function traced(lang, app, cacheDir) {
+  const subject = newSubject(lang, app.modules, "chaud", app);
+  subject.trace = true;
+  subject.version = app.lastVersion;
+  // One start that fills the cache with whatever the edits changed, then the measured warm start.
+  await start(subject, cacheDir);
+  await subject.proc.stop();
+  await start(subject, cacheDir);
+  await sleep(1000);
+  // The first edit after a warm start (cache hits only) also loads Babel: reported alone.
+  const first = await edit(subject);
+  subject.firstEditMs = first?.ms ?? null;
+  await sleep(500);
+  for (let i = 0; i < TRACE_EDITS; i++) await measured(subject);
+  await subject.proc.stop();
+  // chaud's own line about its start: "compiled N files…" (cold) or, at debug level, cache hits.
+  const cacheLine = (subject.proc.stderr.match(/compiled \d+ files in[^\n]*/) ?? [null])[0];
+  const parts = subject.traces.map((t) => {
+    const reloaderEnd = t.batchAt + t.reloadMs;
+    return {
+      total: t.ms,
+      // parent's write -> the app's own fs.watch callback (kernel event delivery, event loop wake-up)
+      toWatchEvent: t.watchAt - t.wall,
+      // the app's fs.watch callback -> chaud's batch reads the file (watchpack's lstat + aggregateTimeout)
+      watcher: t.batchAt - t.watchAt,
+      // chaud's batch (its own "reloaded … in N ms"): Babel, evaluation, and the rest of it
+      transform: t.transformMs,
+      evaluate: t.evalMs,
+      // content hash, dependency order, importers, registry and require.cache commit
+      otherReload: t.reloadMs - t.transformMs - t.evalMs,
+      // after the batch, before the app's listener runs: watch-list refresh, the log line, the event
+      afterBatch: t.at - reloaderEnd,
+      // the probe line written -> the parent reads it from the pipe
+      toParent: t.ms - (t.at - t.wall),
+    };
+  });
+  const keys = Object.keys(parts[0] ?? {});
+  return {
+    lang,
+    modules: app.modules,
+    edits: parts.length,
+    startupWarmMs: subject.startupMs,
+    cacheLine,
+    firstEditAfterWarmStartMs: subject.firstEditMs,
+    medians: Object.fromEntries(keys.map((k) => [k, median(parts.map((p) => p[k]))])),
+  };
+}
+
+function newSubject(lang, modules, tool, app) {
+  return { lang, modules, tool, app, proc: null, version: 0, samples: [], reloadMs: [], calls: [], pids: new Set(), misses: 0, traces: [], startupMs: null, firstEditMs: null, trace: false };
+}
+
+async function runLanguage(lang, workDir) {
+  const cacheDir = fs.mkdtempSync(path.join(workDir, `cache-${lang}-`));
+  const subjects = [];
+  for (const modules of SIZES) {
+    for (const tool of LANGS[lang]) subjects.push(newSubject(lang, modules, tool, generateApp({ lang, modules, parent: workDir, label: tool })));
+  }
+  try {
+    // chaud starts warm, as it does for a program that has run before: one start per chaud app
+    // first fills the transform cache (that start is what startup.js calls "cold").
+    for (const subject of subjects.filter((s) => s.tool === "chaud")) {
+      console.error(`[reload-latency] filling chaud's cache for ${lang} ${subject.modules}…`);
+      await start(subject, cacheDir);
+      await subject.proc.stop();
+    }
+    // Start one at a time, so startups do not compete for the two cores.
+    for (const subject of subjects) {
+      console.error(`[reload-latency] starting ${lang} ${subject.modules} under ${subject.tool}…`);
+      await start(subject, cacheDir);
+    }
+    await sleep(1500); // watchers finish their initial scans (chokidar, watchpack)
+    for (const subject of subjects) {
+      const warmups = subject.tool === "chaud" ? 2 : 1;
+      for (let i = 0; i < warmups; i++) {
+        const result = await edit(subject);
+        if (i === 0) subject.firstEditMs = result?.ms ?? null;
+        await sleep(TOOLS[subject.tool].restarts ? SETTLE_MS.restart : SETTLE_MS.hot);
+      }
+      subject.calls = [];
+      subject.pids = new Set();
+    }
+    console.error(`[reload-latency] ${lang}: ${CHAUD_EDITS} rounds…`);
+    for (let round = 0; round < CHAUD_EDITS; round++) {
+      const due = subjects.filter((s) => !TOOLS[s.tool].restarts || round % RESTART_EVERY === 0);
+      const shift = round % due.length;
+      for (const subject of [...due.slice(shift), ...due.slice(0, shift)]) await measured(subject);
+    }
+  } finally {
+    await Promise.all(subjects.filter((s) => s.proc).map((s) => s.proc.stop()));
+  }
+  const results = subjects.map(summary);
+  // The traced run reuses the largest chaud app (its compiled files are cached now).
+  const largest = subjects.find((s) => s.tool === "chaud" && s.modules === SIZES.at(-1));
+  largest.app.lastVersion = largest.version;
+  console.error(`[reload-latency] ${lang}: traced chaud run on ${largest.modules} modules…`);
+  const trace = await traced(lang, largest.app, cacheDir);
+  for (const subject of subjects) subject.app.remove();
+  return { results, trace };
+}
+
+function goals(results) {
+  const find = (lang, modules, tool) => results.find((r) => r.lang === lang && r.modules === modules && r.tool === tool);
+  const largest = SIZES.at(-1);
+  const smallest = SIZES[0];
+  const checks = [];
+  for (const lang of Object.keys(LANGS)) {
+    const chaud = find(lang, largest, "chaud");
+    const nodeWatch = find(lang, largest, lang === "ts" ? "node-watch-tsx" : "node-watch");
+    const small = find(lang, smallest, "chaud");
+    checks.push({ lang, goal: `chaud median at ${largest} modules <= ${GOALS.maxMedianMs} ms`, value: `${chaud.medianMs.toFixed(1)} ms`, pass: chaud.medianMs <= GOALS.maxMedianMs });
+    const speedup = nodeWatch.medianMs / chaud.medianMs;
+    checks.push({ lang, goal: `>= ${GOALS.minSpeedup}x faster than ${nodeWatch.label} (${largest} modules)`, value: `${speedup.toFixed(1)}x`, pass: speedup >= GOALS.minSpeedup });
+    const scale = chaud.medianMs / small.medianMs;
+    checks.push({ lang, goal: `chaud ${largest} modules / ${smallest} modules <= ${GOALS.maxScale}x`, value: `${scale.toFixed(2)}x`, pass: scale <= GOALS.maxScale });
+  }
+  return checks;
+}
+
+async function main() {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-reload-"));
+  const started = Date.now();
+  try {
+    const results = [];
+    const traces = [];
+    for (const lang of Object.keys(LANGS)) {
+      const out = await runLanguage(lang, workDir);
+      results.push(...out.results);
+      traces.push(out.trace);
+    }
+    for (const r of results) {
+      const chaud = results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
+      r.vsChaud = r.medianMs / chaud.medianMs;
+    }
+    return { quick: QUICK, sizes: SIZES, chaudEdits: CHAUD_EDITS, restartEdits: Math.ceil(CHAUD_EDITS / RESTART_EVERY), settleMs: SETTLE_MS, results, traces, goals: goals(results), seconds: (Date.now() - started) / 1000 };
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const f1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "-" : x.toFixed(1));
+
+function render(result) {
+  const rows = result.results.map((r) => [
+    r.lang,
+    r.modules,
+    r.label,
+    `${r.edits}${r.misses ? ` (${r.misses} missed)` : ""}${r.extraLines > 0 ? ` (+${r.extraLines} extra lines)` : ""}`,
+    f1(r.medianMs),
+    f1(r.p90Ms),
+    `${f1(r.minMs)}-${f1(r.maxMs)}`,
+    r.tool === "chaud" ? "1x" : `${r.vsChaud.toFixed(0)}x`,
+    r.tool === "chaud" ? f1(r.reloadMsMedian) : "-",
+    f1(r.firstEditMs),
+    f1(r.startupMs),
+    r.persisted,
+  ]);
+  const out = [
+    `reload-latency: edit -> new code running, ms (${result.chaudEdits} edits for chaud, ${result.restartEdits} for the restarting tools; ${result.seconds.toFixed(0)} s)`,
+    table(["lang", "N", "tool", "edits", "median", "p90", "range", "vs chaud", "chaud batch", "1st edit", "startup", "persisted counter"], rows),
+    "",
+    "goals:",
+    table(["lang", "goal", "value", "result"], result.goals.map((g) => [g.lang, g.goal, g.value, g.pass ? "pass" : "FAIL"])),
+    "",
+    "where chaud's time goes (traced run, medians, ms; see BENCHMARKS.md for the columns):",
+    table(
+      ["lang", "N", "total", "write->event", "watcher", "transform", "evaluate", "rest of batch", "after batch", "->parent", "warm start", "1st edit after it"],
+      result.traces.map((t) => [
+        t.lang,
+        t.modules,
+        f1(t.medians.total),
+        f1(t.medians.toWatchEvent),
+        f1(t.medians.watcher),
+        f1(t.medians.transform),
+        f1(t.medians.evaluate),
+        f1(t.medians.otherReload),
+        f1(t.medians.afterBatch),
+        f1(t.medians.toParent),
+        `${f1(t.startupWarmMs)}${t.cacheLine ? " (NOT warm)" : ""}`,
+        f1(t.firstEditAfterWarmStartMs),
+      ]),
+    ),
+  ];
+  return out.join("\n");
+}
+
+module.exports = { main, render, GOALS };
+if (require.main === module) {
+  main().then(
+    (result) => report(result, render),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

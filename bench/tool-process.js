@@ -1,0 +1,175 @@
+"use strict";
+// A program run under a tool (chaud, node --watch, nodemon, tsx), as the benchmarks drive it:
+// its stdout JSON lines are kept with the time each arrived (performance.now() in this process,
+// taken in the 'data' handler, before parsing), and the benchmark waits for the line it expects.
+// Each tool runs in its own process group, so stop() also ends the processes it started.
+
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+const { chaudCli } = require("./chaud-build");
+
+const BIN = path.join(__dirname, "node_modules", ".bin");
+
+/** How each tool is started on an app's entry (`rel`: entry path relative to the app). */
+const TOOLS = {
+  chaud: {
+    label: "chaud",
+    restarts: false,
+    command: (rel) => [process.execPath, [chaudCli(), rel]],
+  },
+  "node-watch": {
+    // --watch-preserve-output: no screen clearing (escape codes) between runs.
+    label: "node --watch",
+    restarts: true,
+    command: (rel) => [process.execPath, ["--watch", "--watch-preserve-output", rel]],
+  },
+  "node-watch-tsx": {
+    // Node's own watcher, with tsx's loader for TypeScript (the tool compiles; node restarts).
+    label: "node --watch --import tsx",
+    restarts: true,
+    command: (rel) => [process.execPath, ["--watch", "--watch-preserve-output", "--import", require("node:url").pathToFileURL(path.join(__dirname, "node_modules/tsx/dist/loader.mjs")).href, rel]],
+  },
+  nodemon: {
+    // --delay 0: restart on the first event (0 is also nodemon's default); only src/ is watched.
+    label: "nodemon --exec node",
+    restarts: true,
+    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"), "--delay", "0", "--watch", "src", "--ext", "js", "--exec", "node", rel]],
+  },
+  "nodemon-tsx": {
+    label: "nodemon --exec tsx",
+    restarts: true,
+    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"), "--delay", "0", "--watch", "src", "--ext", "ts", "--exec", path.join(BIN, "tsx"), rel]],
+  },
+  "tsx-watch": {
+    label: "tsx watch",
+    restarts: true,
+    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/tsx/dist/cli.mjs"), "watch", "--clear-screen=false", rel]],
+  },
+  tsx: {
+    label: "tsx",
+    restarts: false,
+    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/tsx/dist/cli.mjs"), rel]],
+  },
+  node: {
+    label: "node",
+    restarts: false,
+    command: (rel, nodeFlags = []) => [process.execPath, [...nodeFlags, rel]],
+  },
+};
+
+class ToolProcess {
+  /**
+   * @param {string[]} argv command and arguments
+   * @param {{cwd: string, env?: object}} options
+   */
+  constructor([command, args], { cwd, env = {} }) {
+    this.lines = []; // { msg, t }
+    this.stderr = "";
+    this.exitCode = null;
+    this.waiters = new Set();
+    this.spawnedAt = performance.now();
+    this.child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    let buffer = "";
+    this.child.stdout.on("data", (chunk) => {
+      const t = performance.now();
+      buffer += chunk.toString();
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        // Tools print their own lines ("[nodemon] restarting…"), colored or not: only JSON is ours.
+        const brace = line.indexOf('{"type"');
+        if (brace < 0) continue;
+        try {
+          this.lines.push({ msg: JSON.parse(line.slice(brace)), t });
+        } catch {
+          continue;
+        }
+      }
+      this.notify();
+    });
+    this.child.stderr.on("data", (chunk) => {
+      // Keep the tail only: a long run under a chatty tool would otherwise grow this forever.
+      this.stderr = (this.stderr + chunk.toString()).slice(-20000);
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on("exit", (code, signal) => {
+        this.exitCode = code ?? signal;
+        this.notify();
+        resolve(this.exitCode);
+      }),
+    );
+  }
+
+  notify() {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /**
+   * The first line at index >= `from` that `predicate` accepts: { msg, t, index }.
+   * Rejects after `timeoutMs`, or when the process exits first.
+   */
+  waitFor(predicate, { from = 0, timeoutMs = 20000, what = "a line" } = {}) {
+    return new Promise((resolve, reject) => {
+      let timer;
+      const check = () => {
+        for (let i = from; i < this.lines.length; i++) {
+          if (predicate(this.lines[i].msg)) {
+            done();
+            resolve({ ...this.lines[i], index: i });
+            return;
+          }
+        }
+        if (this.exitCode !== null) {
+          done();
+          reject(new Error(`process exited (${this.exitCode}) while waiting for ${what}; stderr:\n${this.stderr.slice(-2000)}`));
+        }
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr:\n${this.stderr.slice(-2000)}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  send(text) {
+    this.child.stdin.write(text + "\n");
+  }
+
+  async stop() {
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    if (this.exitCode === null) await this.exited;
+    this.child.stdin.destroy();
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Wall-clock ms with sub-ms precision, comparable across processes (the apps report the same). */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+};
+
+module.exports = { TOOLS, ToolProcess, sleep, wallNow, quantile };
