@@ -13,8 +13,20 @@ import { transformFile } from "../runtime/transform";
 import { createTransformCache } from "../runtime/transform-cache";
 import { findWorkspace } from "../runtime/workspace";
 import { installEsmLoader } from "./esm-loader";
+import { isCommonJsFile } from "../runtime/module-kind";
+import { isEsmEntry } from "../runtime/plain-esm";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
+
+/**
+ * Whether this module came in through `--import` (the way to ask for ESM support). A CommonJS
+ * entry started with `-r` gets no loader thread: it would cost ~70 ms at start for imports
+ * such a program rarely makes.
+ */
+function loadedThroughImport(): boolean {
+  const flags = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""].join(" ");
+  return [...flags.matchAll(/--import[= ]\s*(\S+)/g)].some((match) => /chaud.*register|integration[\\/]register\.js/.test(match[1] ?? ""));
+}
 
 function register(): void {
   const holder = globalThis as { [REGISTERED]?: boolean };
@@ -55,7 +67,7 @@ function register(): void {
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm = installEsmLoader(entry);
+  const esm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry) : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();
