@@ -107,7 +107,9 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
   const babel = require("@babel/core") as typeof Babel;
   babelDepth++;
   try {
-    const options = settings.userConfig ? userOptions(babel, filename, settings) : null;
+    // Asking Babel for a config costs ~1 ms per file; chaud's own lookup (cached per folder)
+    // says first whether any config file could apply.
+    const options = settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
     const result = babel.transformSync(source, {
       ...(options ?? defaultOptions(filename, settings)),
       filename,
