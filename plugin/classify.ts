@@ -150,18 +150,23 @@ function classifyHot(path: NodePath): Target[] {
   throw path.buildCodeFrameError(`@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`);
 }
 
-/** `exports.name = <function>` and its `module.exports` forms, as a hot expression named after the export. */
-function commonJsExport(expression: NodePath): Target | null {
-  if (!expression.isAssignmentExpression({ operator: "=" })) return null;
+/** `exports.name = …` or `module.exports.name = …` (name), `module.exports = …` ("module.exports"), else null. */
+function commonJsExportName(expression: NodePath<t.AssignmentExpression>): string | null {
   const left = expression.node.left;
-  const right = expression.get("right");
-  if (!isFunctionValue(right)) return null;
   const isExportsObject = (node: t.Node): boolean =>
     (t.isIdentifier(node, { name: "exports" }) && !expression.scope.hasBinding("exports")) ||
     (t.isMemberExpression(node) && t.isIdentifier(node.object, { name: "module" }) && !expression.scope.hasBinding("module") && t.isIdentifier(node.property, { name: "exports" }) && !node.computed);
-  if (isExportsObject(left) && t.isMemberExpression(left)) return { kind: "hot-expression", name: "module.exports", path: right as NodePath<t.Expression> };
+  if (isExportsObject(left) && t.isMemberExpression(left)) return "module.exports";
   if (!t.isMemberExpression(left) || !isExportsObject(left.object)) return null;
-  const name = !left.computed && t.isIdentifier(left.property) ? left.property.name : t.isStringLiteral(left.property) ? left.property.value : null;
+  return !left.computed && t.isIdentifier(left.property) ? left.property.name : t.isStringLiteral(left.property) ? left.property.value : null;
+}
+
+/** `exports.name = <function>` and its `module.exports` forms, as a hot expression named after the export. */
+function commonJsExport(expression: NodePath): Target | null {
+  if (!expression.isAssignmentExpression({ operator: "=" })) return null;
+  const right = expression.get("right");
+  if (!isFunctionValue(right)) return null;
+  const name = commonJsExportName(expression);
   return name === null ? null : { kind: "hot-expression", name, path: right as NodePath<t.Expression> };
 }
 
@@ -243,6 +248,14 @@ function classifyPersist(path: NodePath): Target[] {
       if (!name) throw path.buildCodeFrameError(`@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`);
       return { kind: "persist", name, path: declarator };
     });
+  }
+  // CommonJS, and what TypeScript emits for `export let x = …` under module commonjs (ts-jest):
+  // `exports.x = …` / `module.exports.x = …`
+  if (path.isExpressionStatement() && isTopLevel(path)) {
+    const expression = path.get("expression");
+    const name = expression.isAssignmentExpression({ operator: "=" }) ? commonJsExportName(expression) : null;
+    if (name === "module.exports") throw path.buildCodeFrameError(`@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`);
+    if (name !== null) return [{ kind: "persist-export", name, path: expression as NodePath<t.AssignmentExpression> }];
   }
   if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";

@@ -12,7 +12,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { sourceHash } from "./hash";
 import { callHandle, type RewriteContext } from "./rewrite-context";
-import type { PersistTarget } from "./targets";
+import type { PersistExportTarget, PersistTarget } from "./targets";
 
 const member = (object: t.Identifier, name: string): t.MemberExpression => t.memberExpression(t.cloneNode(object), t.identifier(name));
 
@@ -91,4 +91,24 @@ function rewriteOtherWrite(write: NodePath, target: PersistTarget, cell: t.Ident
     return;
   }
   throw write.buildCodeFrameError(`chaud cannot keep writes to the persisted "${target.name}" made here (${write.type}). Assign it with \`${target.name} = …\` instead.`);
+}
+
+/**
+ * exports.hits = 0;  →  _hits.ready || _hits.init(0), _hits.bind(exports, "hits");
+ * The export becomes an accessor backed by the cell, so every read and write through the
+ * exports object (TypeScript compiles `hits++` on an exported let to `exports.hits++`) is the
+ * persisted value.
+ */
+export function rewritePersistExport(target: PersistExportTarget, context: RewriteContext): void {
+  const assignment = target.path.node;
+  const cell = context.program.scope.generateUidIdentifier(target.name);
+  const hash = sourceHash(context.source.slice(assignment.right.start ?? 0, assignment.right.end ?? 0));
+  context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)]))]));
+  const exportsObject = (assignment.left as t.MemberExpression).object;
+  target.path.replaceWith(
+    t.sequenceExpression([
+      t.logicalExpression("||", member(cell, "ready"), t.callExpression(member(cell, "init"), [assignment.right])),
+      t.callExpression(member(cell, "bind"), [t.cloneNode(exportsObject), t.stringLiteral(target.name)]),
+    ]),
+  );
 }

@@ -35,4 +35,11 @@ export interface DisposeTarget {
   path: NodePath<t.FunctionDeclaration>;
 }
 
-export type Target = HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | DisposeTarget;
+/** `exports.x = value` (CommonJS, or TypeScript's output for `export let x`). */
+export interface PersistExportTarget {
+  kind: "persist-export";
+  name: string;
+  path: NodePath<t.AssignmentExpression>;
+}
+
+export type Target = HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | PersistExportTarget | DisposeTarget;

@@ -12,7 +12,7 @@ import { buildPrelude } from "./prelude";
 import { rewriteHotClass } from "./rewrite-class";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import { rewriteHotFunction, rewriteHotMethods } from "./rewrite-hot";
-import { findPersistWrites, rewritePersist } from "./rewrite-persist";
+import { findPersistWrites, rewritePersist, rewritePersistExport } from "./rewrite-persist";
 import { keepHotOnly, scopeBindings, scopeRegistration } from "./hot-only";
 import type { HotMethodTarget, Target } from "./targets";
 
@@ -48,6 +48,7 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
     if (target.kind === "hot-class") rewriteHotClass(target, context);
     else if (target.kind === "hot-declaration" || target.kind === "hot-expression") rewriteHotFunction(target, context);
     else if (target.kind === "dispose" && !options.hotOnly) context.prelude.push(disposeCall(context, target.path.node.id!));
+    else if (target.kind === "persist-export") rewritePersistExport(target, context);
   }
   insertAfterImports(program, [...statements, ...context.prelude]);
   program.scope.crawl();
@@ -119,5 +120,5 @@ function markedItem(target: Target): t.Node {
 }
 
 function markerOf(target: Target): string {
-  return target.kind === "persist" ? "@chaud.persist" : target.kind === "dispose" ? "@chaud.dispose" : "@chaud.hot";
+  return target.kind === "persist" || target.kind === "persist-export" ? "@chaud.persist" : target.kind === "dispose" ? "@chaud.dispose" : "@chaud.hot";
 }

@@ -11,6 +11,18 @@ export class PersistCell {
     this.ready = true;
     return value;
   }
+  /** Makes `target[name]` (an exports object's property) read and write this cell. */
+  bind(target: object, name: string): void {
+    const cell = this;
+    Object.defineProperty(target, name, {
+      get: () => cell.v,
+      set: (value: unknown) => {
+        cell.v = value;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
   /** Write-through for `x = …`, `x++`, `x += …`: stores `value`, returns the expression's `result`. */
   w<T>(result: T, value: unknown): T {
     this.v = value;

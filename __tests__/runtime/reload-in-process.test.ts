@@ -107,3 +107,23 @@ test("the commit report names updated, added and unchanged hot entries", () => {
   expect(report.hotUpdated).toEqual([expect.stringMatching(/#greet$/)]);
   expect(report.classesUpdated).toEqual([expect.stringMatching(/#Counter$/)]);
 });
+
+test("a persisted CommonJS export (TypeScript's output for `export let`) keeps its value and its writes", () => {
+  // What TypeScript emits for `/* @chaud.persist */ export let hits = 0;` with module commonjs.
+  const emitted = (greeting: string) => `"use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.hits = void 0;
+    exports.bump = bump;
+    /* @chaud.persist */
+    exports.hits = 0;
+    /* @chaud.hot */
+    function bump() { exports.hits++; return "${greeting} " + exports.hits; }`;
+  const v1 = load(emitted("one"), { filename, commonjs: false });
+  expect(v1.bump()).toBe("one 1");
+  expect(v1.bump()).toBe("one 2");
+  const v2 = reload(emitted("two"));
+  expect(v2.hits).toBe(2);
+  expect(v1.bump()).toBe("two 3");
+  expect(v2.hits).toBe(3);
+  expect(Object.keys(v2)).toContain("hits");
+});
