@@ -19,8 +19,12 @@ export class Counter {
 /* @chaud.persist */
 const steps: number[] = [];
 
+/* @chaud.persist */
+export let advances = 0;
+
 /* @chaud.hot */
 export function advance(counter: Counter): number {
+  advances++;
   steps.push(counter.step());
   return steps.length;
 }
@@ -33,7 +37,7 @@ export function total(): number {
 
 const LIVE_TEST = `
 import { editFile } from "chaud/jest";
-import { advance, Counter, total } from "../src/counter";
+import { advance, advances, Counter, total } from "../src/counter";
 
 test("an instance made before the edit runs the new method, and persisted state stays", async () => {
   const counter = new Counter();
@@ -43,6 +47,8 @@ test("an instance made before the edit runs the new method, and persisted state 
   expect(counter).toBeInstanceOf(Counter);
   expect(advance(counter)).toBe(2);
   expect(total()).toBe(1 + 101);
+  // An exported persisted let (TypeScript emits \`exports.advances = 0\`) kept its count.
+  expect(advances).toBe(2);
 });
 
 test("the next test runs the original code", () => {

@@ -1,6 +1,6 @@
-// Under ts-jest, TypeScript compiles to CommonJS before chaud's plugin runs, and turns an
-// exported `let`/`const` into `exports.x = …`, which cannot be persisted: persisted state
-// stays unexported here, and hot functions give access to it.
+// Under ts-jest, TypeScript compiles to CommonJS before chaud's plugin runs (an exported
+// persisted `let` becomes `exports.x = …`, which chaud keeps as an accessor on the persisted
+// value). Here the state stays private and hot functions give access to it.
 
 /* @chaud.hot */
 export class Thermostat {
