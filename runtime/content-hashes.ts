@@ -4,14 +4,22 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-export type ContentCheck = "changed" | "unchanged" | "unreadable";
+/**
+ * "empty": the file has no content. Editors and `writeFile` save by truncating, then writing;
+ * on a loaded machine the two can land in separate batches. An empty module is never a good
+ * new version, so it is not loaded and not remembered: the write that follows decides.
+ */
+export type ContentCheck = "changed" | "unchanged" | "unreadable" | "empty";
+
+const EMPTY = "<empty>";
 
 export class ContentHashes {
   private readonly hashes = new Map<string, string>();
 
   private static hashFile(file: string): string | null {
     try {
-      return createHash("sha1").update(readFileSync(file)).digest("base64");
+      const content = readFileSync(file);
+      return content.length === 0 ? EMPTY : createHash("sha1").update(content).digest("base64");
     } catch {
       return null;
     }
@@ -28,6 +36,7 @@ export class ContentHashes {
   check(file: string): ContentCheck {
     const hash = ContentHashes.hashFile(file);
     if (hash === null) return "unreadable";
+    if (hash === EMPTY) return "empty";
     const previous = this.hashes.get(file);
     this.hashes.set(file, hash);
     return previous === hash ? "unchanged" : "changed";

@@ -24,6 +24,8 @@ export type ReloadOutcome =
       ms: number;
     }
   | { kind: "unchanged"; files: string[] }
+  /** Files that are empty right now (a save between truncate and write, or emptied on purpose). */
+  | { kind: "empty"; files: string[] }
   | { kind: "failed"; files: string[]; removed: string[]; file: string; error: unknown; ms: number }
   | { kind: "removed"; files: string[] };
 

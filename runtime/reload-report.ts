@@ -31,6 +31,8 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
       ];
     case "removed":
       return describeRemoved(outcome.files, relative);
+    case "empty":
+      return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} is empty (a save in progress?): the loaded version keeps running until it has content` }];
     case "unchanged":
       return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} saved without changes: nothing to reload` }];
   }

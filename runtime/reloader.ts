@@ -38,7 +38,9 @@ export class Reloader {
     // Deleted, or unreadable (permissions, a directory in its place): the loaded version stays.
     const gone = [...removed.filter((file) => modules.isLoaded(file)), ...present.filter((file) => status.get(file) === "unreadable")];
     if (reallyChanged.length === 0) {
-      return gone.length > 0 ? { kind: "removed", files: gone } : { kind: "unchanged", files: present };
+      if (gone.length > 0) return { kind: "removed", files: gone };
+      const empty = present.filter((file) => status.get(file) === "empty");
+      return empty.length > 0 ? { kind: "empty", files: empty } : { kind: "unchanged", files: present };
     }
     return this.reevaluate(reallyChanged, gone, started, now);
   }

@@ -148,6 +148,13 @@ test("does nothing for a save that left the content unchanged", async () => {
   expect(system.log).toEqual([]);
 });
 
+test("does not load an empty file (a save caught between truncating and writing)", async () => {
+  const { system, hashes, reloader } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  hashes.checks.set("a", "empty");
+  expect(await reloader.run(["a"], [])).toEqual({ kind: "empty", files: ["a"] });
+  expect(system.log).toEqual([]);
+});
+
 test("keeps the loaded version of a deleted or unreadable file", async () => {
   const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
   hashes.checks.set("b", "unreadable");
