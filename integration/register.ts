@@ -2,7 +2,7 @@
 // workspace's files with Babel and chaud's plugin as Node loads them, then starts chaud.
 // `npx chaud` runs programs through this file.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
 import { createCommonJsModules } from "../runtime/cjs-modules";
@@ -48,7 +48,7 @@ function register(): void {
     log.info("chaud/register: no entry file (REPL or --eval?), nothing to compile or watch");
     return;
   }
-  const entry = resolve(entryArgument);
+  const entry = mainFile(resolve(entryArgument));
   const workspace = findWorkspace(entry);
   const cache = createTransformCache({ cwd: workspace.root, onWarn: (message) => warn(message) });
   const transform = (file: string, source: string, hotOnly = false): string =>
@@ -76,6 +76,16 @@ function register(): void {
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
   init({ entry, compileHotOnly, startupNote, moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs });
+}
+
+/** `electron .` (under `NODE_OPTIONS="-r chaud/register"`) names the app folder: its package.json names the main file. */
+function mainFile(entry: string): string {
+  try {
+    if (statSync(entry).isDirectory()) return require.resolve(entry);
+  } catch {
+    // not a folder, or its main does not resolve: keep the path as it is
+  }
+  return entry;
 }
 
 register();
