@@ -2,24 +2,21 @@
 // example and the http-server example, each run from a temporary copy (the checked-in
 // examples are never modified) with the built chaud command.
 
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { get as httpGet } from "node:http";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join, relative } from "node:path";
 import { Child, sleep } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
+import { copyExample, EXAMPLES, removeExampleCopies } from "../helpers/examples";
 import { assertBuilt, REPO_ROOT } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli.js");
-const EXAMPLES = join(REPO_ROOT, "examples");
-
 let child: Child | undefined;
-const temporaryDirs: string[] = [];
 
 afterEach(async () => {
   await child?.stop();
   child = undefined;
-  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeExampleCopies();
 });
 
 /** Every file under `dir` (node_modules left out) with its content. */
@@ -35,18 +32,6 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return files;
-}
-
-/** A copy of examples/<name> in a temporary folder, with node_modules/chaud linked to this checkout. */
-function copyExample(name: string): string {
-  assertBuilt();
-  const source = join(EXAMPLES, name);
-  const dir = mkdtempSync(join(tmpdir(), `chaud-example-${name}-`));
-  temporaryDirs.push(dir);
-  cpSync(source, dir, { recursive: true, filter: (file) => !relative(source, file).split(sep).includes("node_modules") });
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "chaud"), "dir");
-  return dir;
 }
 
 function get(port: number, path = "/"): Promise<string> {

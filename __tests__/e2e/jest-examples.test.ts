@@ -6,27 +6,17 @@
 // (`npm install jest@29 babel-jest@29` in an empty folder) to run the examples with it too.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { linkPackages, runJest } from "../helpers/jest-project";
-import { assertBuilt, createTempProject, REPO_ROOT } from "../helpers/temp-project";
+import { copyExample as copyPlainExample, removeExampleCopies, removeWithCopies } from "../helpers/examples";
+import { createTempProject, REPO_ROOT } from "../helpers/temp-project";
 
-const EXAMPLES = join(REPO_ROOT, "examples");
-const temporaryDirs: string[] = [];
-afterEach(() => {
-  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeExampleCopies);
 
-/** A copy of examples/<name> with node_modules/chaud linked to this checkout and its other dev dependencies linked from `from`. */
+/** A copy of examples/<name> with its other dev dependencies linked from this checkout, or from `from`. */
 function copyExample(name: string, from?: { dir: string; packages: string[] }): string {
-  assertBuilt();
-  const source = join(EXAMPLES, name);
-  const dir = mkdtempSync(join(tmpdir(), `chaud-example-${name}-`));
-  temporaryDirs.push(dir);
-  cpSync(source, dir, { recursive: true, filter: (file) => !relative(source, file).split(sep).includes("node_modules") });
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "chaud"), "dir");
+  const dir = copyPlainExample(name);
   const devDependencies = Object.keys((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies);
   const mine = devDependencies.filter((dependency) => dependency !== "chaud" && !from?.packages.includes(dependency));
   linkPackages(dir, mine);
@@ -71,7 +61,7 @@ const jest29 = process.env["CHAUD_TEST_JEST29"];
 
 test("chaud/jest's types work without @types/node or Jest's types, from CommonJS and ESM", () => {
   const project = createTempProject("typed-jest-consumer");
-  temporaryDirs.push(project.dir);
+  removeWithCopies(project.dir);
   project.write("tsconfig.json", JSON.stringify({ compilerOptions: { strict: true, exactOptionalPropertyTypes: true, module: "node16", moduleResolution: "node16", noEmit: true, skipLibCheck: false, types: [] }, include: ["*.ts", "*.mts"] }));
   const usage = `
     async function live(): Promise<void> {
