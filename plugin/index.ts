@@ -55,7 +55,8 @@ function isEnabled(api: BabelPluginApi, options: ChaudPluginOptions): boolean {
 }
 
 export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<string, unknown> = {}): ChaudPluginObject {
-  api.assertVersion(7);
+  // Babel 7.22+ and Babel 8 (which needs Node 22.18 or later).
+  api.assertVersion("^7.22.0 || ^8.0.0");
   const options = readOptions(rawOptions);
   if (!isEnabled(api, options)) return { name: "chaud", visitor: {} };
   const hotOnly = options.hotOnly ?? false;
