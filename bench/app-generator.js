@@ -41,14 +41,18 @@ const { chaudRoot } = require("./chaud-build");
 
 const GROUP_SIZE = 50;
 
-const ext = (lang) => (lang === "ts" ? "ts" : "js");
+// cjs: CommonJS .js; ts: TypeScript compiled to CommonJS; esm: ES modules (.mjs); mts: TypeScript ES modules (.mts).
+const EXT = { cjs: "js", ts: "ts", esm: "mjs", mts: "mts" };
+const ext = (lang) => EXT[lang];
+const isTs = (lang) => lang === "ts" || lang === "mts";
+const isEsm = (lang) => lang === "esm" || lang === "mts";
 const moduleName = (i) => `m${String(i).padStart(4, "0")}`;
 const groupName = (i) => `g${String(Math.floor(i / GROUP_SIZE)).padStart(2, "0")}`;
 const modulePath = (i, lang) => `src/${groupName(i)}/${moduleName(i)}.${ext(lang)}`;
 
 /** Import specifier from module `from` (a src/ path) to `to`; TypeScript names the .js file, as NodeNext code does. */
 function specifier(from, to) {
-  let rel = path.posix.relative(path.posix.dirname(from), to).replace(/\.ts$/, ".js");
+  let rel = path.posix.relative(path.posix.dirname(from), to).replace(/\.ts$/, ".js").replace(/\.mts$/, ".mjs");
   if (!rel.startsWith(".")) rel = `./${rel}`;
   return rel;
 }
@@ -67,13 +71,15 @@ function numbers(seed, count) {
 function moduleSource(i, count, lang) {
   const self = modulePath(i, lang);
   const children = [2 * i + 1, 2 * i + 2].filter((c) => c < count);
-  const leaf = i === count - 1 ? `src/probe.${ext(lang)}` : null;
+  // ES module apps: only the entry imports the leaf (hot-hook needs its boundary imported
+  // dynamically everywhere, and the entry does that under hot-hook); CommonJS apps: the last module too.
+  const leaf = i === count - 1 && !isEsm(lang) ? `src/probe.${ext(lang)}` : null;
   const table = numbers(i + 1, 24).join(", ");
   const name = moduleName(i);
   const className = `Thing${i}`;
-  if (lang === "ts") {
+  if (isTs(lang)) {
     const imports = [
-      `import type { Shape, Summary } from "${specifier(self, "src/types.ts")}";`,
+      `import type { Shape, Summary } from "${specifier(self, `src/types.${ext(lang)}`)}";`,
       ...children.map((c, k) => `import * as child${k} from "${specifier(self, modulePath(c, lang))}";`),
       ...(leaf ? [`import { probe } from "${specifier(self, leaf)}";`] : []),
     ];
@@ -107,6 +113,41 @@ export class ${className} {
 }
 
 export const total: number = (compute(1) + ${childTotal}) % 1000003;${leaf ? `\nexport const leafKind: string = typeof probe;` : ""}
+`;
+  }
+  if (lang === "esm") {
+    const imports = children.map((c, k) => `import * as child${k} from "${specifier(self, modulePath(c, lang))}";`);
+    const childTotal = children.map((_, k) => `child${k}.total`).join(" + ") || "0";
+    return `${imports.join("\n")}
+
+export const NAME = "${name}";
+const TABLE = [${table}];
+export const Level = Object.freeze({ Low: 1, High: ${i + 2} });
+
+export function compute(x) {
+  let acc = x;
+  for (const value of TABLE) acc = (acc * 31 + value) % 1000003;
+  return acc;
+}
+
+/* @chaud.hot */
+export function describe(shape = { id: ${i}, label: NAME }) {
+  return { id: shape.id, text: \`\${shape.label}:\${compute(shape.id)}\`, level: Level.High };
+}
+
+export class ${className} {
+  constructor(value) {
+    this.value = value;
+  }
+  get doubled() {
+    return this.value * 2;
+  }
+  scale(by) {
+    return new ${className}(this.value * by);
+  }
+}
+
+export const total = (compute(1) + ${childTotal}) % 1000003;
 `;
   }
   const requires = [
@@ -151,6 +192,26 @@ module.exports = { NAME, Level, compute, describe, ${className}, total${leaf ? "
 
 /** The leaf the benchmarks edit. Only `version` changes between edits: `probe`'s body. */
 function leafSource(lang, version) {
+  if (isEsm(lang)) {
+    const t = lang === "mts";
+    const meta = t ? "(import.meta as any)" : "import.meta";
+    return `${t ? "export interface ProbeResult {\n  version: number;\n  calls: number;\n}\n\n" : ""}/* @chaud.persist */
+let calls${t ? ": number" : ""} = 0;
+
+/* @chaud.hot */
+export function probe()${t ? ": ProbeResult" : ""} {
+  calls++;
+  return { version: ${version}, calls };
+}
+
+// dynohot: this module accepts its own updates (self-accepting), and tells the entry once the
+// new version is in. hot-hook: the old version's dispose callback runs when the file changes.
+// (chaud needs neither; under vite-node --watch a change re-runs the whole program.)
+const g${t ? ": any" : ""} = globalThis;
+if (${meta}.dynoHot) ${meta}.dynoHot.accept((self${t ? ": any" : ""}) => g.__benchHotUpdate?.("dynohot", self));
+if (${meta}.hot?.boundary) ${meta}.hot.dispose(() => g.__benchHotUpdate?.("hot-hook"));
+`;
+  }
   if (lang === "ts") {
     return `export interface ProbeResult {
   version: number;
@@ -311,6 +372,92 @@ function startTrace()${t ? ": any" : ""} {
 }
 
 /**
+ * The entry of an ES module app. Same protocol as entrySource; how it hears of an update
+ * depends on the tool (`tool`): chaud's on("reload"); dynohot's and hot-hook's callbacks in
+ * the leaf (globalThis.__benchHotUpdate); under vite-node --watch the whole entry runs again and
+ * prints a "start" line. Under hot-hook the leaf is a boundary, imported dynamically with
+ * `import.meta.hot.boundary` (static imports of a boundary cannot be reloaded); every other
+ * tool imports it statically.
+ */
+function esmEntrySource(lang, tool) {
+  const t = lang === "mts";
+  const root = specifier("src/main.mts", modulePath(0, lang));
+  const leaf = specifier("src/main.mts", `src/probe.${ext(lang)}`);
+  const meta = t ? "(import.meta as any)" : "import.meta";
+  const any = t ? ": any" : "";
+  const probeImport =
+    tool === "hot-hook"
+      ? `// hot-hook: the leaf is a boundary, imported dynamically, and imported again after a change.
+const loadProbe = async () => (await import("${leaf}", ${meta}.hot?.boundary)).probe;
+let probe${any} = await loadProbe();`
+      : `import { probe as probeBinding } from "${leaf}";
+// Reads the import binding at every call (dynohot updates live bindings).
+let probe${any} = () => probeBinding();`;
+  return `import * as http from "node:http";
+import { createRequire } from "node:module";
+import heavy from "heavy-dep";
+import * as root from "${root}";
+${probeImport}
+
+const require = createRequire(import.meta.url);
+const chaud${any} = process.env.CHAUD_HOT === "1" ? require("chaud") : null;
+const now = ()${t ? ": number" : ""} => performance.timeOrigin + performance.now();
+
+function report(phase${t ? ": string" : ""}, event${t ? "?: any" : ""})${t ? ": void" : ""} {
+  const result = probe();
+  const line${any} = {
+    type: "probe",
+    phase,
+    version: result.version,
+    calls: result.calls,
+    pid: process.pid,
+    uptimeMs: performance.now(),
+    at: now(),
+    epoch: chaud ? chaud.epoch() : 0,
+    port: (server.address()${t ? " as any" : ""}).port,
+    check: (root.total + heavy.checksum) % 1000003,
+  };
+  if (event) line.reloadMs = event.ms;
+  if (chaud) line.retained = chaud.status().retained;
+  process.stdout.write(JSON.stringify(line) + "\\n");
+}
+
+// dynohot and hot-hook: the leaf calls this when its new version is in (dynohot) or its old
+// version was invalidated (hot-hook, which then imports the boundary again).
+(globalThis${t ? " as any" : ""}).__benchHotUpdate = async (tool${t ? ": string" : ""}, next${t ? "?: any" : ""}) => {
+  if (tool === "hot-hook") probe = await ${tool === "hot-hook" ? "loadProbe()" : "Promise.resolve(probe)"};
+  // dynohot calls the accept handler with the new version's namespace before it moves the
+  // importers' live bindings over: the new probe() is the namespace's.
+  if (tool === "dynohot") probe = () => next.probe();
+  try {
+    report("reload");
+  } catch (error) {
+    // hot-hook can invalidate on the truncate half of an in-place write and import an empty
+    // module (no probe export): a request at that moment would fail; the next change event
+    // (the write itself) invalidates the module again and the next import gets the new code.
+    process.stdout.write(JSON.stringify({ type: "error", tool, message: String(error) }) + "\\n");
+  }
+};
+
+const server = http.createServer((_req${any}, res${any}) => res.end(JSON.stringify(probe())));
+server.listen(0, "127.0.0.1", () => {
+  report("start");
+  if (chaud) chaud.on("reload", (event${any}) => report("reload", event));
+});
+// vite-node --watch runs the entry again after a change: close this run's server then.
+${meta}.hot?.dispose?.(() => server.close());
+
+process.stdin.on("data", (chunk${any}) => {
+  if (!String(chunk).includes("gc")) return;
+  const g = (globalThis${t ? " as any" : ""}).gc;
+  if (g) for (let i = 0; i < 4; i++) g();
+  const m = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ type: "memory", heapUsed: m.heapUsed, rss: m.rss, epoch: chaud ? chaud.epoch() : 0, retained: chaud ? chaud.status().retained : null }) + "\\n");
+});
+`;
+}
+
+/**
  * ~`megabytes` MB of CommonJS: 600 tables of 400 numbers and 3,000 small functions that read
  * them, and a checksum computed at load (so the tables are built, not only parsed).
  */
@@ -367,22 +514,35 @@ function write(dir, relative, content) {
  * Writes an app into a new temporary folder (under `parent`, default the OS temp dir).
  * Returns where things are and `writeLeaf(version)`, the in-place edit the benchmarks time.
  */
-function generateApp({ lang, modules, parent = os.tmpdir(), label = "" }) {
-  if (lang !== "cjs" && lang !== "ts") throw new Error(`lang must be "cjs" or "ts", not ${lang}`);
+function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = label }) {
+  if (!EXT[lang]) throw new Error(`lang must be one of ${Object.keys(EXT).join(", ")}, not ${lang}`);
   const dir = fs.mkdtempSync(path.join(parent, `chaud-bench-${lang}-${modules}${label ? `-${label}` : ""}-`));
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: `bench-app-${lang}-${modules}`, version: "1.0.0", private: true, dependencies: { "heavy-dep": "1.0.0" } }, null, 2),
+    JSON.stringify(
+      {
+        name: `bench-app-${lang}-${modules}`,
+        version: "1.0.0",
+        private: true,
+        // ES module apps are "type": "module" (dynohot requires it), with .mjs / .mts files as well.
+        ...(isEsm(lang) ? { type: "module" } : {}),
+        dependencies: { "heavy-dep": "1.0.0" },
+      },
+      null,
+      2,
+    ),
   );
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
+  // hot-hook's import.meta.hot.dispose imports "hot-hook" from the app, as if the app depended on it.
+  if (tool === "hot-hook") fs.symlinkSync(path.join(__dirname, "node_modules", "hot-hook"), path.join(dir, "node_modules", "hot-hook"), "dir");
   writeHeavy(dir);
-  if (lang === "ts") {
-    write(dir, "src/types.ts", TYPES_TS);
+  if (isTs(lang)) {
+    write(dir, `src/types.${ext(lang)}`, TYPES_TS);
     write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }, null, 2));
   }
   for (let i = 0; i < modules; i++) write(dir, modulePath(i, lang), moduleSource(i, modules, lang));
-  const entry = write(dir, `src/main.${ext(lang)}`, entrySource(lang));
+  const entry = write(dir, `src/main.${ext(lang)}`, isEsm(lang) ? esmEntrySource(lang, tool) : entrySource(lang));
   const leaf = write(dir, `src/probe.${ext(lang)}`, leafSource(lang, 0));
   return {
     dir,
@@ -424,11 +584,11 @@ function compileAppToJs(app, outDir) {
   return { dir: outDir, entry: path.join(outDir, "src/main.js") };
 }
 
-module.exports = { generateApp, compileAppToJs, leafSource, heavySource, moduleSource };
+module.exports = { generateApp, compileAppToJs, leafSource, heavySource, moduleSource, isEsm };
 
 // `node bench/app-generator.js ts 100`: generate one app and print where it is.
 if (require.main === module) {
-  const [lang = "cjs", modules = "10"] = process.argv.slice(2);
-  const app = generateApp({ lang, modules: Number(modules) });
+  const [lang = "cjs", modules = "10", tool = ""] = process.argv.slice(2);
+  const app = generateApp({ lang, modules: Number(modules), tool });
   console.log(app.dir);
 }

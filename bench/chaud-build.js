@@ -1,6 +1,6 @@
 "use strict";
 // The chaud build that the process-level benchmarks (reload-latency, startup, memory) run: a
-// snapshot of this checkout's package.json and dist/, copied when a benchmark starts.
+// snapshot of this checkout's package.json, dist/ and esm/, copied when a benchmark starts.
 //
 // Why a copy: dist/ is rebuilt whenever someone runs `tsc` in the checkout, and chaud keys its
 // transform cache on the build (size and mtime of its plugin files), so a rebuild in the middle
@@ -28,6 +28,8 @@ function chaudRoot() {
   const dir = fs.mkdtempSync(path.join(parent, "chaud-bench-build-"));
   fs.copyFileSync(path.join(ROOT, "package.json"), path.join(dir, "package.json"));
   fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
+  // esm/: the ES module entry points (chaud, chaud/registry, chaud/babel) that compiled ES modules import.
+  if (fs.existsSync(path.join(ROOT, "esm"))) fs.cpSync(path.join(ROOT, "esm"), path.join(dir, "esm"), { recursive: true });
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   snapshot = dir;
   return dir;

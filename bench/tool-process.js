@@ -9,6 +9,7 @@ const path = require("node:path");
 const { chaudCli } = require("./chaud-build");
 
 const BIN = path.join(__dirname, "node_modules", ".bin");
+const fileUrl = (relative) => require("node:url").pathToFileURL(path.join(__dirname, relative)).href;
 
 /** How each tool is started on an app's entry (`rel`: entry path relative to the app). */
 const TOOLS = {
@@ -44,6 +45,31 @@ const TOOLS = {
     label: "tsx watch",
     restarts: true,
     command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/tsx/dist/cli.mjs"), "watch", "--clear-screen=false", rel]],
+  },
+  // ES modules (chaud itself: the "chaud" entry above; its CLI starts an ESM entry with --import chaud/register).
+  dynohot: {
+    // The leaf self-accepts (import.meta.hot.accept()); TypeScript through tsx's ESM loader,
+    // registered first, as dynohot's README says for a TS loader (it names @loaderkit/ts).
+    label: "dynohot",
+    restarts: false,
+    hmr: true,
+    command: (rel) => [process.execPath, [...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []), "--import", fileUrl("node_modules/dynohot/dist/loader/register.js"), rel]],
+  },
+  "hot-hook": {
+    // hot-hook/register reads its options from package.json ("hotHook"); the leaf is a boundary
+    // imported with import.meta.hot.boundary. TypeScript: tsx first, hot-hook second (its docs).
+    label: "hot-hook",
+    restarts: false,
+    hmr: true,
+    command: (rel) => [process.execPath, [...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []), "--import", fileUrl("node_modules/hot-hook/build/src/register.js"), rel]],
+  },
+  "vite-node": {
+    // vite-node --watch: on a change Vite's watcher sends a full reload (nothing accepts it) and
+    // vite-node clears its module cache and runs the entry again, in the same process.
+    label: "vite-node --watch",
+    restarts: true,
+    rerun: true,
+    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/vite-node/dist/cli.mjs"), "--watch", rel]],
   },
   tsx: {
     label: "tsx",
