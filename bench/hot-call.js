@@ -36,7 +36,7 @@ const CASES = [
   { name: "arrow const, 1 arg", subject: (m) => m.arrow, call: "f(i)" },
   { name: "method of a hot class", subject: (m) => new m.Counter(), call: "f.step(i)" },
   { name: "single hot method", subject: (m) => new m.Single(), call: "f.step(i)" },
-  // The stub's fast path passes exactly its arity; any other count goes through Reflect.apply.
+  // Stubs forward every call with Reflect.apply(fn, this, arguments): a different count costs the same.
   { name: "2-arg fn called with 1 (mismatched arity)", subject: (m) => m.pair, call: "f(i)", slowPath: true },
 ];
 
