@@ -115,6 +115,9 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
       filename,
       sourceMaps: "inline",
       sourceFileName: filename,
+      // Code frames in chaud's log lines: colored only on a terminal (Babel's color detection
+      // also says yes under CI=true, which would put escape codes in piped logs).
+      highlightCode: Boolean(process.stderr.isTTY),
     });
     if (typeof result?.code !== "string") throw new Error(`chaud: Babel produced no code for ${filename}`);
     return result.code;
