@@ -17,9 +17,9 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { ToolProcess, sleep } = require("./tool-process");
+const { ToolProcess, sleep, measureMemory: measure } = require("./tool-process");
 const { chaudRoot } = require("./chaud-build");
-const { median, table, report } = require("./stats");
+const { median, table, runAsScript } = require("./stats");
 
 const RELOADS = process.argv.includes("--quick") ? 60 : 300;
 const CHECKPOINTS = [0, 10, 50, 100, 200, 300].filter((n) => n <= RELOADS);
@@ -82,12 +82,6 @@ function createApp(workDir) {
   return dir;
 }
 
-async function measure(proc) {
-  const from = proc.lines.length;
-  proc.send("gc");
-  const { msg } = await proc.waitFor((m) => m.type === "memory", { from, timeoutMs: 30000, what: "memory" });
-  return msg;
-}
 
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-esm-memory-"));
@@ -148,12 +142,4 @@ function render(result) {
 }
 
 module.exports = { main, render };
-if (require.main === module) {
-  main().then(
-    (result) => report(result, render),
-    (error) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(main, render);

@@ -17,9 +17,9 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { ToolProcess, sleep, quantile } = require("./tool-process");
+const { ToolProcess, sleep, quantile, measureMemory: measure } = require("./tool-process");
 const { chaudRoot, chaudCli } = require("./chaud-build");
-const { median, table, report } = require("./stats");
+const { median, table, runAsScript } = require("./stats");
 
 const RELOADS = process.argv.includes("--quick") ? 100 : 1000;
 const CHECKPOINTS = [0, 1, 10, 100, 250, 500, 750, 1000].filter((n) => n <= RELOADS);
@@ -87,12 +87,6 @@ function createApp(workDir) {
   return dir;
 }
 
-async function measure(proc) {
-  const from = proc.lines.length;
-  proc.send("gc");
-  const { msg } = await proc.waitFor((m) => m.type === "memory", { from, timeoutMs: 30000, what: "memory" });
-  return msg;
-}
 
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-memory-"));
@@ -170,12 +164,4 @@ function render(result) {
 }
 
 module.exports = { main, render, GOAL_GROWTH_BYTES };
-if (require.main === module) {
-  main().then(
-    (result) => report(result, render),
-    (error) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(main, render);

@@ -38,7 +38,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
 const { TOOLS, ToolProcess, sleep, wallNow, quantile } = require("./tool-process");
-const { median, table, report } = require("./stats");
+const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
 const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
@@ -346,12 +346,4 @@ function render(result) {
 }
 
 module.exports = { main, render, GOALS };
-if (require.main === module) {
-  main().then(
-    (result) => report(result, render),
-    (error) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(main, render);

@@ -23,7 +23,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { generateApp, compileAppToJs } = require("./app-generator");
 const { TOOLS, ToolProcess, quantile } = require("./tool-process");
-const { median, table, report } = require("./stats");
+const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
 const MODULES = QUICK ? 100 : 1000;
@@ -117,12 +117,4 @@ function render(result) {
 }
 
 module.exports = { main, render };
-if (require.main === module) {
-  main().then(
-    (result) => report(result, render),
-    (error) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(main, render);

@@ -30,4 +30,15 @@ function report(result, render) {
   else console.log(render(result));
 }
 
-module.exports = { median, cpuMs, table, report };
+/** Runs an asynchronous benchmark's main() as a script: its table (or JSON line), or its error. */
+function runAsScript(main, render) {
+  main().then(
+    (result) => report(result, render),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
+
+module.exports = { median, cpuMs, table, report, runAsScript };

@@ -198,4 +198,12 @@ const quantile = (values, q) => {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 };
 
-module.exports = { TOOLS, ToolProcess, sleep, wallNow, quantile };
+/** Asks a benchmark app (one that answers "gc" with a {type: "memory"} line) for its memory after gc(). */
+async function measureMemory(proc) {
+  const from = proc.lines.length;
+  proc.send("gc");
+  const { msg } = await proc.waitFor((m) => m.type === "memory", { from, timeoutMs: 30000, what: "memory" });
+  return msg;
+}
+
+module.exports = { TOOLS, ToolProcess, sleep, wallNow, quantile, measureMemory };
