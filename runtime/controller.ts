@@ -19,7 +19,7 @@ export interface InitOptions {
   entry?: string;
   /** Quiet time in ms that ends a burst of saves; default 5. */
   aggregateTimeout?: number;
-  /** Poll instead of using inotify (also `CHAUD_POLL=1`); a number is the interval in ms. */
+  /** Poll instead of using inotify (also `CHAUD_POLL=1`): true polls every 100 ms, a number is the interval in ms. */
   poll?: boolean | number;
   /** Compiles an entry module's new source keeping only its hot parts (set by chaud/register). */
   compileHotOnly?: (file: string) => string | null;
@@ -27,6 +27,17 @@ export interface InitOptions {
   moduleSystem?: ModuleSystem;
   /** Appended to the start line, e.g. what compiling cost at a cold start (set by chaud/register). */
   startupNote?: () => string | null;
+}
+
+/** Polling interval for `poll: true` and CHAUD_POLL=1 (watchpack's own default is 5 s). */
+export const DEFAULT_POLL_INTERVAL = 100;
+
+/** CHAUD_POLL=1 (or true): poll every 100 ms; CHAUD_POLL=<ms>: that interval; else inotify. */
+function pollFromEnvironment(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (value === "1" || value.toLowerCase() === "true") return DEFAULT_POLL_INTERVAL;
+  const interval = Number(value);
+  return Number.isFinite(interval) && interval > 1 ? interval : undefined;
 }
 
 /** Old ESM versions kept alive past which chaud suggests a restart (and again at each multiple). */
@@ -91,11 +102,13 @@ export class Controller {
     });
     this.modules = options.moduleSystem ?? createCommonJsModules({ compileHotOnly });
     this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
+    const poll = options.poll === true ? DEFAULT_POLL_INTERVAL : (options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]));
     this.watcher = createWatcher({
       aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
-      ...(options.poll !== undefined ? { poll: options.poll } : {}),
+      ...(poll !== undefined ? { poll } : {}),
       onBatch: (changed, removed) => void this.runBatch(changed, removed),
     });
+    if (poll !== undefined) log.debug(`polling for changes every ${poll} ms (inotify is not used)`);
     this.undoLoadHook = this.modules.watchLoads(() => this.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
     this.refreshWatchList();

@@ -173,6 +173,17 @@ describe("chaud/register", () => {
     expect((await child.message("reload")).probe).toBe("two");
   });
 
+  test("CHAUD_POLL polls for changes instead of using inotify", async () => {
+    project = createTempProject("poll-app");
+    project.write("main.js", JS_MAIN);
+    project.write("lib.js", `/* @chaud.hot */ function probe() { return "one"; }\nexports.probe = probe;\n`);
+    child = new Child(["-r", "chaud/register", "main.js"], { cwd: project.dir, env: { ...env(), CHAUD_POLL: "50" } });
+    expect((await child.message("ready")).probe).toBe("one");
+    project.write("lib.js", `/* @chaud.hot */ function probe() { return "polled"; }\nexports.probe = probe;\n`);
+    expect((await child.message("reload")).probe).toBe("polled");
+    expect(child.stderr).toContain("polling for changes every 50 ms");
+  });
+
   test("NODE_OPTIONS=-r chaud/register works too", async () => {
     project = createTempProject("node-options-app");
     project.write("main.js", JS_MAIN);
