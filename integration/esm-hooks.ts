@@ -14,13 +14,12 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { MessagePort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
+import { HOT_ONLY_PARAM, VERSION_PARAM } from "../runtime/esm-modules";
 import { isCommonJsFile } from "../runtime/module-kind";
 import { transformFile } from "../runtime/transform";
 import { createTransformCache, type TransformCache } from "../runtime/transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/workspace";
 
-export const VERSION_PARAM = "chaud";
-export const HOT_ONLY_PARAM = "chaud-hot-only";
 
 /** What the hooks tell the main thread. */
 export type HookEvent =

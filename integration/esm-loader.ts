@@ -35,7 +35,6 @@ function installInThread(api: ModuleApi, entry: string): EsmModules {
   const pending: HookEvent[] = [];
   const hooks = new EsmHooks(entry, (event) => (modules ? deliver(modules, event) : pending.push(event)));
   const channel: HookChannel = {
-    seesImports: true,
     setVersion: async (file, version) => hooks.setVersion(file, version),
   };
   modules = new EsmModules(channel);
@@ -49,7 +48,6 @@ function installThreaded(api: ModuleApi, entry: string): EsmModules {
   const waiting = new Map<number, () => void>();
   let nextId = 1;
   const channel: HookChannel = {
-    seesImports: true,
     setVersion(file, version) {
       return new Promise<void>((resolve) => {
         const message: VersionMessage = { id: nextId++, file, version };

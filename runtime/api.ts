@@ -88,8 +88,7 @@ function withModuleSystem(entry: string, options: InitOptions): InitOptions {
   if (options.moduleSystem || !isEsmEntry(entry, isCommonJsFile)) return options;
   log.info("ES modules without chaud's loader: a changed module is re-imported alone and hot functions update, but its importers are not re-linked. Start with `node --import chaud/register` (or `npx chaud`) to re-link them.");
   const commonjs = createCommonJsModules({ compileHotOnly: options.compileHotOnly ?? (() => null) });
-  const { modules } = plainEsmModules(getRegistry());
-  return { ...options, moduleSystem: combineModuleSystems(commonjs, modules) };
+  return { ...options, moduleSystem: combineModuleSystems(commonjs, plainEsmModules(getRegistry())) };
 }
 
 /** Subscribes to `reload` (a batch committed) or `error` (a batch failed); returns an unsubscribe. */

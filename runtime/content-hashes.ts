@@ -47,7 +47,4 @@ export class ContentHashes {
     this.hashes.delete(file);
   }
 
-  has(file: string): boolean {
-    return this.hashes.has(file);
-  }
 }

@@ -15,8 +15,6 @@ import type { ModuleSystem, ModuleTransaction } from "./module-system";
 export interface HookChannel {
   /** Makes imports of `file` resolve to `version` (null: the original URL); resolves once the hooks applied it. */
   setVersion(file: string, version: number | null): Promise<void>;
-  /** Whether the hooks report imports and loads (false without `--import chaud/register`). */
-  readonly seesImports: boolean;
 }
 
 export interface EsmModuleInfo {

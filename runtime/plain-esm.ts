@@ -12,16 +12,15 @@ export function isEsmEntry(entry: string, isCommonJsFile: (file: string) => bool
   return /\.m[jt]s$/.test(entry) || (/\.[jt]sx?$/.test(entry) && !isCommonJsFile(entry));
 }
 
-/** An ESM module system fed by the registry; returns it and an undo for the subscription. */
-export function plainEsmModules(registry: Registry): { modules: EsmModules; undo: () => void } {
-  const modules = new EsmModules({ seesImports: false, setVersion: async () => {} });
+/** An ESM module system fed by the registry (for the rest of the process). */
+export function plainEsmModules(registry: Registry): EsmModules {
+  const modules = new EsmModules({ setVersion: async () => {} });
   const note = (file: string | null): void => {
     if (!file?.startsWith("file:")) return;
     const path = fileURLToPath(file.replace(/[?#].*$/, ""));
     if (!modules.isLoaded(path)) modules.noteLoad(path, { format: "module", bytes: 0, transformed: false, transformMs: 0 });
   };
   for (const version of registry.modules.values()) note(version.file);
-  const listener = (_key: string, file: string | null): void => note(file);
-  registry.moduleListeners.add(listener);
-  return { modules, undo: () => registry.moduleListeners.delete(listener) };
+  registry.moduleListeners.add((_key, file) => note(file));
+  return modules;
 }

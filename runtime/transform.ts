@@ -126,6 +126,8 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
   }
 }
 
+const callers = new Map<boolean, Babel.TransformCaller & Record<string, unknown>>();
+
 function caller(commonjs: boolean): Babel.TransformCaller & Record<string, unknown> {
   // supportsStaticESM: a config that asks (preset-env's `modules: "auto"`) leaves modules to us.
   let found = callers.get(commonjs);
@@ -154,7 +156,6 @@ function typescriptPreset(): Babel.PluginItem {
   return item("typescript", () => [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }]);
 }
 
-const callers = new Map<boolean, Babel.TransformCaller & Record<string, unknown>>();
 
 /**
  * The user's config for `filename` with chaud's additions, or null when no config file

@@ -48,7 +48,7 @@ export interface FixtureOptions {
 const KNOWN_OPTIONS = new Set(["enabled", "pluginOptions", "commonjs", "sourceType", "filename", "env", "unchanged", "noCodeFrame", "frameLine"]);
 
 export interface Fixture {
-  /** `hot/arrow-in-const`: the test title and the key of skip-reasons.json. */
+  /** `hot/arrow-in-const`: the test title. */
   title: string;
   dir: string;
   inputFile: string;
@@ -163,8 +163,4 @@ export function markedLines(input: string): Set<number> {
     for (let line = index + 1; line <= index + 4; line++) lines.add(line);
   });
   return lines;
-}
-
-export function loadSkipReasons(file: string): Record<string, string> {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
 }

@@ -4,26 +4,16 @@
 //   UPDATE_FIXTURES=1 npx jest __tests__/plugin/fixtures.test.ts    write missing or changed output.js
 //
 // throws.txt is never written: a refusal is a decision, so its expected words are typed by hand.
-// A fixture that shows a plugin bug keeps its correct expectation and is listed, with the
-// reason, in skip-reasons.json next to this file (keyed by `category/name`);
-// `RUN_SKIPPED=1` runs those too, to see which bugs a plugin change fixed.
+// A fixture that shows a plugin bug keeps its correct expectation and fails until the bug is
+// fixed: there is no skip list.
 
 import { parseSync } from "@babel/core";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { compileFixture, framedLine, loadFixtures, loadSkipReasons, markedLines, REPO_ROOT, VIRTUAL_ROOT, type Fixture } from "../helpers/fixtures";
+import { compileFixture, framedLine, loadFixtures, markedLines, REPO_ROOT, VIRTUAL_ROOT, type Fixture } from "../helpers/fixtures";
 
 const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
-const RUN_SKIPPED = process.env["RUN_SKIPPED"] === "1";
 const fixtures = loadFixtures();
-const skipReasons = loadSkipReasons(join(__dirname, "skip-reasons.json"));
-
-test("skip-reasons.json names only fixtures that exist", () => {
-  const titles = new Set(fixtures.map((fixture) => fixture.title));
-  expect(Object.keys(skipReasons).filter((title) => !titles.has(title))).toEqual([]);
-});
-
-// Also covers skipped fixtures, whose output.js was written by hand: an expectation must be code.
+// Hand-written expectations included: an expectation must be code.
 test("every output.js is valid JavaScript", () => {
   const invalid: string[] = [];
   for (const fixture of fixtures) {
@@ -39,11 +29,6 @@ test("every output.js is valid JavaScript", () => {
 
 describe("plugin fixtures", () => {
   for (const fixture of fixtures) {
-    const reason = skipReasons[fixture.title];
-    if (reason !== undefined && !RUN_SKIPPED) {
-      test.skip(`${fixture.title} (skipped: ${reason})`, () => {});
-      continue;
-    }
     test(fixture.title, () => (fixture.throws ? expectRefusal(fixture, fixture.throws) : expectOutput(fixture)));
   }
 });
