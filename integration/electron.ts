@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { init, on, stop as stopChaud } from "../runtime/api";
 import type { InitOptions } from "../runtime/controller";
 import { configureLogger, log, warn } from "../runtime/logger";
+import { ContentHashes } from "../runtime/content-hashes";
 import { createWatcher, type FileWatcher } from "../runtime/watcher";
 import { topLevelSignature } from "./electron-top-level";
 import { filesOfPage } from "./electron-windows";
@@ -109,6 +110,7 @@ function mainEntry(): string {
 
 function startWindowReloads(electron: ElectronModule, entry: string, options: ElectronOptions): ElectronHandle {
   const tracked = new Map<number, Tracked>();
+  const hashes = new ContentHashes();
   let stopped = false;
   let entrySignature = signatureOf(entry);
 
@@ -127,6 +129,7 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
     if (stopped) return;
     const files = new Set([entry, ...userFiles()]);
     for (const item of tracked.values()) for (const file of [...item.page, ...item.declared]) files.add(file);
+    for (const file of files) hashes.remember(file);
     watcher.watch(files);
   };
 
@@ -153,7 +156,9 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
 
   const onChanged = (files: string[]): void => {
     if (stopped) return;
-    const rendererFiles = files.filter((file) => file !== entry);
+    // As for modules: a save that left the content as it was (or a change the watcher's first
+    // scan reports for a file written just before start) reloads nothing; nor does an empty file.
+    const rendererFiles = files.filter((file) => file !== entry && ["changed", "unreadable"].includes(hashes.check(file)));
     if (rendererFiles.length > 0) reloadWindowsFor(rendererFiles);
     if (files.includes(entry)) entryChanged();
   };
