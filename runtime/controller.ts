@@ -187,7 +187,7 @@ export class Controller {
   private async runNow(changed: string[], removed: string[]): Promise<ReloadOutcome> {
     let outcome: ReloadOutcome;
     try {
-      outcome = await this.reloader.run(changed, removed);
+      outcome = await this.reloader.run(this.refuseEscapes(changed), removed);
     } catch (error) {
       outcome = { kind: "failed", files: changed, removed, file: changed[0] ?? "", error, ms: 0 };
     }
@@ -195,6 +195,20 @@ export class Controller {
     this.publish(outcome);
     this.noticeRetained();
     return outcome;
+  }
+
+  /**
+   * Leaves out changed files that now lead outside the watched packages (a symlink to another
+   * folder or into node_modules saved over a watched file): their content is never loaded, and
+   * the version loaded before keeps running (SPEC 7).
+   */
+  private refuseEscapes(changed: string[]): string[] {
+    return changed.filter((file) => {
+      const target = this.workspace.escapesTo(file);
+      if (target === null) return true;
+      warn(`${this.workspace.relative(file)} now leads to ${target}, outside the watched packages: not reloaded; the version loaded before keeps running.`);
+      return false;
+    });
   }
 
   /** Reloads the given files now (default: every watched file whose content changed). */

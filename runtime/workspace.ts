@@ -29,6 +29,12 @@ export interface Workspace {
   isWatchable(file: string): boolean;
   /** The watched package that holds a file, or null. */
   packageOf(file: string): WorkspacePackage | null;
+  /**
+   * Where a watched file now really leads when that is outside the watched packages (a symlink
+   * to elsewhere or into node_modules was saved in its place), else null. Asked afresh on every
+   * reload: the answer `isWatchable` cached when the file first loaded may no longer hold.
+   */
+  escapesTo(file: string): string | null;
   /** Path relative to the workspace root with forward slashes, for log lines. */
   relative(file: string): string;
 }
@@ -85,6 +91,11 @@ function makeWorkspace(layout: Layout, watched: WorkspacePackage[], realPath: (p
     watched,
     packageOf,
     isWatchable: (file) => packageOf(file) !== null,
+    escapesTo: (file) => {
+      const real = currentRealPath(resolve(file));
+      const pkg = ownerOf(layout.packages, real);
+      return pkg !== null && watchedSet.has(pkg) && !inNodeModules(pkg.dir, real) ? null : real;
+    },
     relative: (file) => {
       const real = realPath(resolve(file));
       return (contains(layout.root, real) ? relative(layout.root, real) || "." : real).split(sep).join("/");
@@ -212,6 +223,16 @@ function cachedRealPath(): (path: string) => string {
     }
   };
   return realPath;
+}
+
+/** The real path now, uncached; a missing file resolves through its folder. */
+function currentRealPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(currentRealPath(parent), basename(path));
+  }
 }
 
 function contains(dir: string, file: string): boolean {

@@ -237,6 +237,27 @@ describe("which files are watchable", () => {
     expect(ws.packageOf(file)?.name).toBe("@scope/lib-a");
   });
 
+  test("notices, afresh, a watched file that now leads outside the watched packages", () => {
+    const { root, ws } = setUp();
+    const file = join(root, "packages/lib-a/index.ts");
+    expect(ws.isWatchable(file)).toBe(true);
+    expect(ws.escapesTo(file)).toBeNull();
+    const elsewhere = makeTree({ "evil.ts": "" });
+    unlinkSync(file);
+    symlinkSync(join(elsewhere, "evil.ts"), file);
+    expect(ws.escapesTo(file)).toBe(join(elsewhere, "evil.ts"));
+    unlinkSync(file);
+    symlinkSync(join(root, "node_modules/express/index.js"), file);
+    expect(ws.escapesTo(file)).toBe(join(root, "node_modules/express/index.js"));
+    unlinkSync(file);
+    symlinkSync(join(root, "packages/lib-c/index.ts"), file);
+    expect(ws.escapesTo(file)).toBe(join(root, "packages/lib-c/index.ts"));
+    unlinkSync(file);
+    expect(ws.escapesTo(file)).toBeNull();
+    writeFileSync(file, "");
+    expect(ws.escapesTo(file)).toBeNull();
+  });
+
   test("names files relative to the workspace root with forward slashes", () => {
     const { root, ws } = setUp();
     expect(ws.relative(join(root, "packages/app/src/main.ts"))).toBe("packages/app/src/main.ts");
