@@ -37,7 +37,9 @@ class FakeModules implements ModuleSystem {
       reevaluateHotOnly: (file) => {
         this.log.push(`hot-only ${file}`);
       },
-      commit: () => this.log.push("commit"),
+      commit: () => {
+        this.log.push("commit");
+      },
       rollback: () => {
         for (const [file, exports] of saved) this.modules[file]!.exports = exports;
         this.log.push("rollback");
@@ -165,5 +167,16 @@ test("keeps the loaded version of a deleted or unreadable file", async () => {
 test("ignores files that are not loaded modules", async () => {
   const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
   expect(await reloader.run(["/elsewhere/notes.txt"], [])).toEqual({ kind: "unchanged", files: [] });
+  expect(system.log).toEqual([]);
+});
+
+test("says why each file is gone when the hashes know (deleted, a directory in its place, permission denied)", async () => {
+  const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
+  hashes.checks.set("b", "unreadable");
+  const why = { b: "EISDIR" } as Record<string, string>;
+  const withReasons = Object.assign(hashes, { whyUnreadable: (file: string) => why[file] });
+  const reasoned = new Reloader({ modules: system, registry: getRegistry(), hashes: withReasons, entry: "main" });
+  expect(await reasoned.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"], why: { a: "ENOENT", b: "EISDIR" } });
+  expect(await reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"], why: { a: "ENOENT", b: "EISDIR" } });
   expect(system.log).toEqual([]);
 });
