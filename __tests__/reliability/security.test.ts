@@ -117,6 +117,39 @@ describe("a reload never loads a file from outside the watched packages", () => 
     expect(await c.message("reload")).toMatchObject({ files: ["src/app.js"], app: "app-v2:3", epoch: 1 });
     expect(loads(c, "outside-evil") + loads(c, "dep-evil")).toBe(0);
   });
+  test("under the ES module loader too", async () => {
+    project.write("main.mjs", `
+import { epoch, on, status, stop } from "chaud";
+import { probe } from "./src/app.mjs";
+const report = (type, extra) => console.log(JSON.stringify({ type, app: probe(), epoch: epoch(), ...extra }));
+on("reload", (e) => report("reload", { files: e.files }));
+process.stdin.on("data", (data) => {
+  if (data.toString().trim() === "stop") { stop(); console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers })); process.exit(0); }
+  report("probe");
+});
+setTimeout(() => report("ready"), 300);
+`);
+    const esmModule = (word: string) => `
+console.log(JSON.stringify({ type: "loaded", word: ${JSON.stringify(word)} }));
+/* @chaud.persist */ let calls = 0;
+/* @chaud.hot */ export function probe() { calls++; return ${JSON.stringify(word)} + ":" + calls; }
+`;
+    project.write("src/app.mjs", esmModule("app-v1"));
+    writeFileSync(join(outside, "evil.mjs"), esmModule("outside-evil"));
+    const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info" } }));
+    expect((await c.message("ready")).app).toBe("app-v1:1");
+
+    const appFile = join(project.dir, "src/app.mjs");
+    swapInSymlink(appFile, join(outside, "evil.mjs"));
+    await c.waitFor("the refusal", () => /src\/app\.mjs now leads to .*evil\.mjs, outside the watched packages: not reloaded/.test(c.stderr));
+    c.send("probe");
+    expect(await c.message("probe")).toMatchObject({ app: "app-v1:2", epoch: 0 });
+
+    project.write("src/app.mjs.new", esmModule("app-v2"));
+    renameSync(`${appFile}.new`, appFile);
+    expect(await c.message("reload")).toMatchObject({ files: ["src/app.mjs"], app: "app-v2:3", epoch: 1 });
+    expect(loads(c, "outside-evil")).toBe(0);
+  });
 });
 
 describe("the transform cache", () => {
