@@ -12,4 +12,6 @@ module.exports = {
     "^chaud/registry$": "<rootDir>/runtime/registry.ts",
   },
   testTimeout: 30000,
+  // Installs Jest 29 and TypeScript 5.0 for the compatibility tests on the first run.
+  globalSetup: "<rootDir>/__tests__/global-setup.js",
 };

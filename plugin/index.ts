@@ -39,6 +39,8 @@ function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
  */
 export interface BabelPluginApi {
   assertVersion(range: number | string): void;
+  /** @babel/core's version (Babel 6's `babel-core` passed one too, but no assertVersion). */
+  version?: string;
   cache: { using<T>(handler: () => T): T };
 }
 
@@ -54,9 +56,17 @@ function isEnabled(api: BabelPluginApi, options: ChaudPluginOptions): boolean {
   return api.cache.using(() => hotFromEnvironment());
 }
 
+/** The @babel/core versions the plugin accepts (CI runs it under the newest 7.x and 8.x; Babel 8 needs Node 22.18+). */
+const SUPPORTED_BABEL = "^7.22.0 || ^8.0.0";
+
 export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<string, unknown> = {}): ChaudPluginObject {
-  // Babel 7.22+ and Babel 8 (which needs Node 22.18 or later).
-  api.assertVersion("^7.22.0 || ^8.0.0");
+  // Babel 6 has no assertVersion: calling it would fail with "not a function", which names
+  // neither chaud nor Babel.
+  if (typeof api?.assertVersion !== "function") {
+    throw new Error(`chaud/babel needs @babel/core ${SUPPORTED_BABEL}; it was loaded by Babel ${api?.version ?? "(unknown version)"}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`);
+  }
+  // Babel's own message names the range and the version it has.
+  api.assertVersion(SUPPORTED_BABEL);
   const options = readOptions(rawOptions);
   if (!isEnabled(api, options)) return { name: "chaud", visitor: {} };
   const hotOnly = options.hotOnly ?? false;

@@ -1,8 +1,10 @@
 // Compiles snippets with the chaud plugin and runs them in this test's realm, with
-// `require("chaud/registry")` answered by the runtime's source.
+// `require("chaud/registry")` answered by the runtime's source. The Babel is babel-under-test.ts's:
+// Babel 7, or CHAUD_TEST_BABEL's after `beforeAll(useBabelUnderTest)`.
 
-import { transformSync, type PluginItem } from "@babel/core";
+import type { PluginItem } from "@babel/core";
 import chaudPlugin from "../../plugin/index";
+import { babel } from "./babel-under-test";
 import * as registryModule from "../../runtime/registry";
 
 export const FAKE_ROOT = "/virtual/app";
@@ -16,13 +18,15 @@ export interface CompileOptions {
 }
 
 export function compile(code: string, options: CompileOptions = {}): string {
-  const plugins: PluginItem[] = [[chaudPlugin, { enabled: options.enabled ?? true, ...(options.hotOnly ? { hotOnly: true } : {}) }]];
-  if (options.commonjs ?? true) plugins.push("@babel/plugin-transform-modules-commonjs");
+  const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
+  const filename = options.filename ?? `${FAKE_ROOT}/src/module.ts`;
+  const plugins: PluginItem[] = [...jsxPluginsFor(filename), [chaudPlugin, { enabled: options.enabled ?? true, ...(options.hotOnly ? { hotOnly: true } : {}) }]];
+  if (options.commonjs ?? true) plugins.push(transformCommonJs);
   const result = transformSync(code, {
     babelrc: false,
     configFile: false,
-    filename: options.filename ?? `${FAKE_ROOT}/src/module.ts`,
-    presets: [["@babel/preset-typescript", { allowDeclareFields: true }]],
+    filename,
+    presets: [presetTypescript],
     plugins,
     sourceMaps: options.sourceMaps ?? false,
   });

@@ -2,7 +2,8 @@
 //
 //   __tests__/fixtures/<category>/<phrase-name>/
 //     input.(js|ts|tsx|mts|cts|mjs|cjs)   the source
-//     output.js                           the expected code, or
+//     output.js                           the expected code (and output.babel8.js beside it
+//                                         where Babel 8's differs, see below), or
 //     throws.txt                          lines that must each appear in the error message
 //     options.json                        optional, see FixtureOptions
 //
@@ -11,11 +12,19 @@
 // package.json anywhere on that path, so registry keys read `src/hot/arrow-in-const.ts#f`
 // wherever the repository is cloned. `options.json` may move the file elsewhere under
 // `/virtual/app`, or (`<package>/…`) into this repository, to exercise the package-name branch.
+//
+// The fixtures compile with the Babel of babel-under-test.ts (Babel 7, or CHAUD_TEST_BABEL's).
+// Under Babel 8 a fixture expects `output.babel8.js` where that file exists, else the same
+// output.js: a difference between majors is written down, never skipped. So far the only one:
+// Babel 8's preset-typescript keeps imports that are not marked `type` (its
+// onlyRemoveTypeImports defaults to true), where Babel 7's removes those used as types only or
+// not at all; fixtures.test.ts checks that this default is the whole difference.
 
-import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
+import type { PluginItem, TransformOptions } from "@babel/core";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import chaudPlugin from "../../plugin/index";
+import { babel, BABEL_MAJOR } from "./babel-under-test";
 
 export const FIXTURES_DIR = resolve(__dirname, "../fixtures");
 export const REPO_ROOT = resolve(__dirname, "../..");
@@ -54,7 +63,10 @@ export interface Fixture {
   inputFile: string;
   input: string;
   options: FixtureOptions;
+  /** The expectation for the Babel under test: output.babel8.js under Babel 8 where it exists, else output.js. */
   outputFile: string;
+  /** output.js, the expectation for Babel 7 (and for Babel 8 where no output.babel8.js exists). */
+  defaultOutputFile: string;
   /** Present when the fixture expects a refusal. */
   throws: string[] | null;
   /** The file name Babel sees. */
@@ -91,9 +103,11 @@ function loadFixture(category: string, name: string, dir: string): Fixture {
     ? readFileSync(throwsFile, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "")
     : null;
   if (throws && throws.length === 0) throw new Error(`fixture ${title}: throws.txt is empty`);
-  const outputFile = join(dir, "output.js");
-  if (throws && existsSync(outputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
-  return { title, dir, inputFile, input: readFileSync(inputFile, "utf8"), options, outputFile, throws, filename: virtualFilename(category, name, ext, options) };
+  const defaultOutputFile = join(dir, "output.js");
+  const majorOutputFile = join(dir, `output.babel${BABEL_MAJOR}.js`);
+  const outputFile = BABEL_MAJOR !== 7 && existsSync(majorOutputFile) ? majorOutputFile : defaultOutputFile;
+  if (throws && existsSync(defaultOutputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
+  return { title, dir, inputFile, input: readFileSync(inputFile, "utf8"), options, outputFile, defaultOutputFile, throws, filename: virtualFilename(category, name, ext, options) };
 }
 
 function virtualFilename(category: string, name: string, ext: string, options: FixtureOptions): string {
@@ -102,17 +116,19 @@ function virtualFilename(category: string, name: string, ext: string, options: F
   return `${VIRTUAL_ROOT}/${relative}`;
 }
 
-const presetTypescript: PluginItem = [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }];
-const transformCommonJs: PluginItem = require.resolve("@babel/plugin-transform-modules-commonjs");
-
-/** Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb. */
-export function compileFixture(fixture: Fixture, { withChaud = true } = {}): string {
+/**
+ * Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb;
+ * `presetTypescriptOptions` are merged into the preset's options (see babel-under-test.ts).
+ */
+export function compileFixture(fixture: Fixture, { withChaud = true, presetTypescriptOptions = {} as Record<string, unknown> } = {}): string {
   const { options } = fixture;
   const plugins: PluginItem[] = [];
   if (withChaud) {
     const pluginOptions: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
     plugins.push([chaudPlugin, { ...pluginOptions, ...options.pluginOptions }]);
   }
+  const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
+  plugins.unshift(...jsxPluginsFor(fixture.filename));
   if (options.commonjs) plugins.push(transformCommonJs);
   const babelOptions: TransformOptions = {
     babelrc: false,
@@ -121,11 +137,16 @@ export function compileFixture(fixture: Fixture, { withChaud = true } = {}): str
     cwd: VIRTUAL_ROOT,
     filename: fixture.filename,
     highlightCode: false,
-    presets: [presetTypescript],
+    presets: [withPresetOptions(presetTypescript, presetTypescriptOptions)],
     plugins,
     ...(options.sourceType ? { sourceType: options.sourceType } : {}),
   };
   return withEnvironment(options.env ?? {}, () => transformSync(fixture.input, babelOptions)!.code!);
+}
+
+function withPresetOptions(preset: PluginItem, extra: Record<string, unknown>): PluginItem {
+  const [target, options] = Array.isArray(preset) ? preset : [preset, {}];
+  return [target, { ...(options as object), ...extra }];
 }
 
 /** Runs `fn` with exactly the given chaud variables set, whatever the caller's shell had. */

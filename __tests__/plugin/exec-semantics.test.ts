@@ -1,10 +1,13 @@
 // Marked code must behave exactly like unmarked code (SPEC 3, last paragraph). Each case
 // compiles one module twice, with the plugin off and on, runs its `run()` export and
 // compares; then evaluates the marked module a second time, as a reload does, and compares
-// again, so the forwarding stub is on the path.
+// again, so the forwarding stub is on the path. Runs under Babel 8 too (CHAUD_TEST_BABEL, see
+// ../helpers/babel-under-test.ts).
 
+import { BABEL_VERSION, useBabelUnderTest } from "../helpers/babel-under-test";
 import { load, resetRegistry } from "../helpers/compile";
 
+beforeAll(useBabelUnderTest);
 beforeEach(resetRegistry);
 
 interface Case {
@@ -145,7 +148,7 @@ const cases: Case[] = [
   },
 ];
 
-describe("marked code behaves as unmarked code", () => {
+describe(`marked code behaves as unmarked code (Babel ${BABEL_VERSION})`, () => {
   for (const { title, code } of cases) {
     test(title, async () => {
       const plain = await load(code, { enabled: false }).run();
@@ -161,7 +164,7 @@ describe("marked code behaves as unmarked code", () => {
   }
 });
 
-test("names an anonymous hot default export `default`, as native ESM does", () => {
+test(`names an anonymous hot default export \`default\`, as native ESM does (Babel ${BABEL_VERSION})`, () => {
   // (Babel's CommonJS output names the unmarked function "_default"; chaud follows the spec.)
   const exported = load(`/* @chaud.hot */ export default function (a) { return a * 3; }`).default;
   expect([exported.name, exported.length, exported(2)]).toEqual(["default", 1, 6]);

@@ -3,31 +3,67 @@
 //   npx jest __tests__/plugin/fixtures.test.ts                      compare
 //   UPDATE_FIXTURES=1 npx jest __tests__/plugin/fixtures.test.ts    write missing or changed output.js
 //
+// Under Babel 8 (CHAUD_TEST_BABEL, see ../helpers/babel-under-test.ts), UPDATE_FIXTURES=1
+// writes output.babel8.js where Babel 8's output differs from output.js, and removes it where
+// it no longer does.
+//
 // throws.txt is never written: a refusal is a decision, so its expected words are typed by hand.
 // A fixture that shows a plugin bug keeps its correct expectation and fails until the bug is
 // fixed: there is no skip list.
 
-import { parseSync } from "@babel/core";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { babel, BABEL_MAJOR, BABEL_VERSION, useBabelUnderTest } from "../helpers/babel-under-test";
 import { compileFixture, framedLine, loadFixtures, markedLines, REPO_ROOT, VIRTUAL_ROOT, type Fixture } from "../helpers/fixtures";
 
 const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
 const fixtures = loadFixtures();
+
+beforeAll(useBabelUnderTest);
+
+/** output.js and every output.babel<major>.js of a fixture. */
+function expectationFiles(fixture: Fixture): string[] {
+  return readdirSync(fixture.dir).filter((name) => /^output(\.babel\d+)?\.js$/.test(name)).map((name) => join(fixture.dir, name));
+}
+
 // Hand-written expectations included: an expectation must be code.
-test("every output.js is valid JavaScript", () => {
+test(`every output.js and output.babel8.js is valid JavaScript (Babel ${BABEL_VERSION})`, () => {
   const invalid: string[] = [];
   for (const fixture of fixtures) {
-    if (!existsSync(fixture.outputFile)) continue;
-    try {
-      parseOutput(fixture, readFileSync(fixture.outputFile, "utf8"));
-    } catch (error) {
-      invalid.push(`${fixture.title}: ${(error as Error).message}`);
+    for (const file of expectationFiles(fixture)) {
+      try {
+        parseOutput(fixture, readFileSync(file, "utf8"));
+      } catch (error) {
+        invalid.push(`${fixture.title}/${basename(file)}: ${(error as Error).message}`);
+      }
     }
   }
   expect(invalid).toEqual([]);
 });
 
-describe("plugin fixtures", () => {
+test("an output.babel8.js exists only next to an output.js it differs from", () => {
+  const redundant: string[] = [];
+  for (const fixture of fixtures) {
+    for (const file of expectationFiles(fixture)) {
+      if (file === fixture.defaultOutputFile) continue;
+      if (!existsSync(fixture.defaultOutputFile) || readFileSync(file, "utf8") === readFileSync(fixture.defaultOutputFile, "utf8")) redundant.push(`${fixture.title}/${basename(file)}`);
+    }
+  }
+  expect(redundant).toEqual([]);
+});
+
+// Babel 8's preset-typescript keeps imports not marked `type` (onlyRemoveTypeImports defaults to
+// true); with Babel 7's default set, it must give Babel 7's output: then that default is the
+// whole difference, and chaud's output still lets the preset elide type-only imports.
+test(`with onlyRemoveTypeImports: false, fixtures with an output.babel8.js compile to their output.js (Babel ${BABEL_VERSION})`, () => {
+  const withMajorOutput = fixtures.filter((fixture) => existsSync(join(fixture.dir, "output.babel8.js")));
+  expect(withMajorOutput.map((fixture) => fixture.title)).toEqual(["hot-only/entry-module-reads-unmarked-state-from-the-running-version", "misc/ts-type-imports-still-elided"]);
+  for (const fixture of withMajorOutput) {
+    expect(compileFixture(fixture, { presetTypescriptOptions: { onlyRemoveTypeImports: false } }).trim() + "\n").toBe(readFileSync(fixture.defaultOutputFile, "utf8"));
+  }
+});
+
+describe(`plugin fixtures (Babel ${BABEL_VERSION})`, () => {
   for (const fixture of fixtures) {
     test(fixture.title, () => (fixture.throws ? expectRefusal(fixture, fixture.throws) : expectOutput(fixture)));
   }
@@ -36,7 +72,7 @@ describe("plugin fixtures", () => {
 /** Parses compiled code as the kind of file it came from; JSX stays in .tsx output. */
 function parseOutput(fixture: Fixture, code: string): void {
   const script = fixture.options.sourceType === "script" || /\.c[jt]s$/.test(fixture.inputFile);
-  parseSync(code, {
+  babel().parseSync(code, {
     babelrc: false,
     configFile: false,
     browserslistConfigFile: false,
@@ -57,11 +93,22 @@ function expectOutput(fixture: Fixture): void {
   }
   const expected = existsSync(fixture.outputFile) ? readFileSync(fixture.outputFile, "utf8") : null;
   if (UPDATE && expected !== actual) {
-    writeFileSync(fixture.outputFile, actual);
+    writeExpectation(fixture, actual);
     return;
   }
   if (expected === null) throw new Error(`${fixture.title} has no output.js (nor throws.txt); run with UPDATE_FIXTURES=1 to write it, then read it`);
   expect(actual).toBe(expected);
+}
+
+/** Babel 7 writes output.js; a later major writes output.babel<major>.js only where it differs from output.js. */
+function writeExpectation(fixture: Fixture, actual: string): void {
+  if (BABEL_MAJOR === 7) {
+    writeFileSync(fixture.defaultOutputFile, actual);
+    return;
+  }
+  const majorFile = join(fixture.dir, `output.babel${BABEL_MAJOR}.js`);
+  if (existsSync(fixture.defaultOutputFile) && readFileSync(fixture.defaultOutputFile, "utf8") === actual) rmSync(majorFile, { force: true });
+  else writeFileSync(majorFile, actual);
 }
 
 function expectRefusal(fixture: Fixture, lines: string[]): void {
