@@ -1,5 +1,6 @@
 // chaud's public runtime API (SPEC 1): init, on, nextReload, reload, status, epoch, stop.
 
+import { resolve as resolvePath } from "node:path";
 import { hotFromEnvironment } from "../plugin/environment";
 import { Controller, DEFAULT_AGGREGATE_TIMEOUT, type ErrorEvent, type InitOptions, type ReloadEvent } from "./controller";
 import { complainIfWarningsHidden, configureLogger, log } from "./logger";
@@ -112,8 +113,9 @@ export function nextReload(): Promise<ReloadOutcome> {
 export async function reload(paths?: string[]): Promise<ReloadOutcome> {
   const controller = state().controller;
   if (!controller || controller.isStopped) throw new Error("chaud is not running: call init() first");
-  const { resolve } = await import("node:path");
-  return controller.reloadNow(paths?.map((path) => resolve(path)));
+  // Queued before this function first awaits: a watcher batch for the same save, arriving
+  // meanwhile, must come after it, or this reload would find nothing left to do.
+  return controller.reloadNow(paths?.map((path) => resolvePath(path)));
 }
 
 /** How many batches have committed since start: compare two readings to see whether a reload happened. */
