@@ -31,6 +31,8 @@ const BENCHMARKS = [
   { name: "memory", nodeFlags: [], passQuick: true },
   { name: "esm-memory", nodeFlags: [], passQuick: true },
   { name: "startup", nodeFlags: [], passQuick: true },
+  { name: "soak", nodeFlags: [], passQuick: true },
+  { name: "http-load", nodeFlags: [], passQuick: true },
 ];
 const QUICK = process.argv.includes("--quick");
 
@@ -89,6 +91,8 @@ function summaryRows(results) {
   rows.push(...memoryRows(results.memory));
   rows.push(...esmMemoryRows(results["esm-memory"]));
   rows.push(...startupRows(results.startup));
+  rows.push(...soakRows(results.soak));
+  rows.push(...httpLoadRows(results["http-load"]));
   return rows;
 }
 
@@ -154,6 +158,35 @@ function startupRows(result) {
   return result.cases
     .filter((c) => c !== node)
     .map((c) => ["startup", `${result.modules}-module TS app: ${c.name} vs node (precompiled)`, `${node.medianMs.toFixed(0)} ms`, `${c.medianMs.toFixed(0)} ms`, `${c.vsNode.toFixed(2)}x`, "-", "(reported)"]);
+}
+
+/** Heap before the first reload vs after the last; failures and commits in the case name. */
+function soakRows(result) {
+  if (!result) return [];
+  const mb = (bytes) => `${(bytes / 1048576).toFixed(2)} MB`;
+  return result.cases.map((c) => [
+    "soak",
+    `${c.kind === "cjs" ? "CommonJS" : "ESM"}: ${c.reloads} reloads, ${c.committed} committed, ${c.failures + c.failed} failed, heap used (after warm-up ${c.warmup})`,
+    mb(c.warmHeap),
+    mb(c.endHeap),
+    c.kind === "cjs" ? `${c.endHeap >= c.warmHeap ? "+" : ""}${mb(c.endHeap - c.warmHeap)}` : `${(c.heapPerReloadBytes / c.retainedBytesPerReload).toFixed(2)}x retained`,
+    "-",
+    passFail(c.intact && c.failures + c.failed === 0 && c.committed === c.reloads),
+  ]);
+}
+
+/** Requests per second with no reloads vs while batches reload; failures and torn responses. */
+function httpLoadRows(result) {
+  if (!result) return [];
+  return result.cases.map((c) => [
+    "http-load",
+    `${c.flavor} ${c.mode}: ${c.requests} requests, ${c.failures} failed, ${c.torn} half-applied, ${c.batches} batches`,
+    `${c.idleRps.toFixed(0)} req/s`,
+    `${c.rps.toFixed(0)} req/s`,
+    `${(c.rps / c.idleRps).toFixed(2)}x`,
+    c.mode === "reload()" ? "0 failed, 0 torn" : "-",
+    c.mode === "reload()" ? passFail(c.failures === 0 && c.torn === 0) : "(reported)",
+  ]);
 }
 
 function main() {
