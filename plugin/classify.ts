@@ -136,6 +136,8 @@ function classifyHot(path: NodePath): Target[] {
     return hotMethod(implementation);
   }
   if (path.isClassPrivateMethod()) {
+    // A method marked inside a class that is itself hot: the class marker covers it.
+    if (isMarkedHot(path.parentPath.parentPath as NodePath<t.Class>)) return [];
     throw path.buildCodeFrameError(`@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`);
   }
   if (path.isClassProperty() || path.isClassPrivateProperty() || path.isClassAccessorProperty()) {
@@ -206,10 +208,11 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
   if (path.node.kind === "constructor") {
     throw path.buildCodeFrameError(`@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`);
   }
-  if (methodName === null) throw path.buildCodeFrameError(`@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`);
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
-  // A method marked inside a class that is itself hot: the class marker covers it.
+  // A method marked inside a class that is itself hot: the class marker covers it, computed
+  // names included (found by the plugin fuzzer on yocto-queue's `*[Symbol.iterator]()`).
   if (isMarkedHot(classPath)) return [];
+  if (methodName === null) throw path.buildCodeFrameError(`@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`);
   const { statement } = unwrapExport(classPath);
   const className = classPath.isClassDeclaration() ? classPath.node.id?.name : undefined;
   if (!className || !isTopLevel(statement)) {
@@ -234,18 +237,19 @@ function objectMemberError(path: NodePath): Error {
   return path.buildCodeFrameError(`@chaud.hot cannot mark a method or function inside an object literal: the object is rebuilt on every evaluation. Declare a top-level hot function and put it in the object: \`/* @chaud.hot */ function handler() {}\` then \`{ handler }\`.`);
 }
 
-function classifyPersist(path: NodePath): Target[] {
+/** `marked` is the node the marker leads: refusals frame it, so the frame shows the marker. */
+function classifyPersist(path: NodePath, marked: NodePath = path): Target[] {
   const { declaration, statement } = unwrapExport(path);
   // `let x = /* @chaud.persist */ 0`: the marker sits before the value.
-  if (path.parentPath?.isVariableDeclarator() && path.key === "init") return classifyPersist(path.parentPath.parentPath!);
+  if (path.parentPath?.isVariableDeclarator() && path.key === "init") return classifyPersist(path.parentPath.parentPath!, path);
   if (declaration.isVariableDeclaration()) {
-    if (declaration.node.declare) throw declareError(path, "@chaud.persist");
+    if (declaration.node.declare) throw declareError(marked, "@chaud.persist");
     if (!isTopLevel(statement)) {
-      throw path.buildCodeFrameError(`@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`);
+      throw marked.buildCodeFrameError(`@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`);
     }
     return declaration.get("declarations").map((declarator): Target => {
       const name = bindingName(declarator);
-      if (!name) throw path.buildCodeFrameError(`@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`);
+      if (!name) throw marked.buildCodeFrameError(`@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`);
       return { kind: "persist", name, path: declarator };
     });
   }
@@ -254,14 +258,14 @@ function classifyPersist(path: NodePath): Target[] {
   if (path.isExpressionStatement() && isTopLevel(path)) {
     const expression = path.get("expression");
     const name = expression.isAssignmentExpression({ operator: "=" }) ? commonJsExportName(expression) : null;
-    if (name === "module.exports") throw path.buildCodeFrameError(`@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`);
+    if (name === "module.exports") throw marked.buildCodeFrameError(`@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`);
     if (name !== null) return [{ kind: "persist-export", name, path: expression as NodePath<t.AssignmentExpression> }];
   }
   if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
-    throw path.buildCodeFrameError(`@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`);
+    throw marked.buildCodeFrameError(`@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`);
   }
-  throw path.buildCodeFrameError(`@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`);
+  throw marked.buildCodeFrameError(`@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`);
 }
 
 function classifyDispose(path: NodePath): Target[] {

@@ -44,11 +44,17 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     const top = target.path.find((p) => p.parentPath?.isProgram() ?? false);
     if (top) markedStatements.add(top.node);
   }
+  // Unmarked classes with a single hot method: only the method's new body is wanted.
+  const classesOfHotMethods = new Set<t.Node>(targets.flatMap((target) => (target.kind === "hot-method" ? [target.path.parentPath.parentPath!.node] : [])));
 
   for (const statement of program.get("body")) {
     const inner = statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration() ? (statement.get("declaration") as NodePath) : statement;
     if (inner.isVariableDeclaration()) {
       readUnmarkedFromPrevious(inner, markedNodes, previous);
+      continue;
+    }
+    if (inner.isClassDeclaration() && inner.node.id && classesOfHotMethods.has(inner.node) && !markedNodes.has(inner.node)) {
+      keepRunningClassForHotMethods(statement, inner.node, previous, context);
       continue;
     }
     if (markedStatements.has(statement.node)) continue;
@@ -61,6 +67,29 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     }
     statement.remove();
   }
+}
+
+/**
+ * class Version { /* @chaud.hot *\/ compare(other) { return other instanceof Version } }
+ *   →  let Version = _previous.Version;
+ *      const _Version = class { compare(other) { return other instanceof Version } };
+ *      (then rewriteHotMethods: _chaud.method("Version.compare", _Version.prototype, "compare", …))
+ * The new class only carries the new method bodies to the registry. Its name stays the
+ * running class, so `new Version()` and `instanceof Version` in a new body mean the class
+ * that existing instances belong to, as in every other module (found by the plugin fuzzer
+ * on semver's classes/semver.js).
+ */
+function keepRunningClassForHotMethods(statement: NodePath, node: t.ClassDeclaration, previous: t.Identifier, context: RewriteContext): void {
+  const id = node.id!;
+  const carrier = context.program.scope.generateUidIdentifier(id.name);
+  const expression = t.classExpression(null, node.superClass, node.body, node.decorators);
+  expression.typeParameters = node.typeParameters ?? null;
+  expression.superTypeParameters = node.superTypeParameters ?? null;
+  expression.implements = node.implements ?? null;
+  statement.insertBefore(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id), t.memberExpression(t.cloneNode(previous), t.identifier(id.name)))]));
+  // The same path now holds the carrier, so the method registrations still go right after it.
+  statement.replaceWith(t.variableDeclaration("const", [t.variableDeclarator(carrier, expression)]));
+  context.methodOwners.set(id.name, carrier);
 }
 
 function isCodeDefinition(statement: NodePath, inner: NodePath): boolean {

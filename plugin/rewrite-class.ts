@@ -3,13 +3,14 @@
 //   class Foo extends Base { #n = 0; m() { return this.#n } }
 // becomes
 //   const _Foo_n = _chaud.priv("Foo.#n");
-//   let Foo = _chaud.cls("Foo", class extends Base { [_Foo_n] = 0; m() { return this[_Foo_n] } }, "<hash>", "<shape>");
+//   let Foo = _chaud.cls("Foo", { Foo: class extends Base { [_Foo_n] = 0; m() { return this[_Foo_n] } } }.Foo, "<hash>", "<shape>");
 //
-// The class expression is anonymous so that `Foo` inside its body means the outer binding,
-// which is the first class ever evaluated for the key: `new Foo()` in a new method still
-// makes instances of the class that existing code holds. Private members become properties
-// keyed by symbols the registry keeps for the process, because a new class body would mint
-// new private names that instances made before the reload do not have.
+// The class expression is anonymous (the property key names it) so that `Foo` inside its
+// body means the outer binding, which is the first class ever evaluated for the key:
+// `new Foo()` in a new method still makes instances of the class that existing code holds.
+// Private members become properties keyed by symbols the registry keeps for the process,
+// because a new class body would mint new private names that instances made before the
+// reload do not have.
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -24,16 +25,27 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
   const shapeHash = shapeHashOf(node, context.source);
   const symbols = replacePrivateNames(path, target.name, context);
 
-  const innerName = resolveSelfReferences(path, target.name, context);
-  const expression = t.classExpression(innerName, node.superClass, node.body, node.decorators);
+  const self = resolveSelfReferences(path, target.name, context);
+  const before = [...symbols];
+  if (self && !self.own) {
+    // class Registry { static shared = new Registry() }
+    //   →  let _Registry;
+    //      let Registry = _chaud.cls("Registry", { Registry: class { static { _Registry = this; } static shared = new _Registry() } }.Registry, …)
+    // A static block that runs first names the class being defined for the static
+    // initializers after it; the class itself stays anonymous, so it is named "Registry".
+    before.push(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(self.id))]));
+    node.body.body.unshift(t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(self.id), t.thisExpression()))]));
+  }
+  const ownName = self?.own ? self.id : null;
+  const expression = t.classExpression(ownName, node.superClass, node.body, node.decorators);
   expression.typeParameters = node.typeParameters ?? null;
   expression.superTypeParameters = node.superTypeParameters ?? null;
   expression.implements = node.implements ?? null;
-  const args = [t.stringLiteral(target.name), expression, t.stringLiteral(hash), t.stringLiteral(shapeHash)];
+  const args = [t.stringLiteral(target.name), ownName ? expression : namedByItsKey(target.name, expression), t.stringLiteral(hash), t.stringLiteral(shapeHash)];
   const call = callHandle(context, "cls", args);
 
   const topStatement = path.findParent((p) => p.parentPath?.isProgram() ?? false) ?? path;
-  if (symbols.length > 0) topStatement.insertBefore(symbols);
+  if (before.length > 0) topStatement.insertBefore(before);
 
   if (path.isClassExpression()) {
     // const Foo = class {}  →  const Foo = _chaud.cls("Foo", class {}, …)
@@ -61,14 +73,26 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
 }
 
 /**
+ * `{ Foo: class {} }.Foo`: the anonymous class gets its name from the property key, as the
+ * declaration did, without a binding of `Foo` inside its body. The runtime could set `.name`,
+ * but V8 takes the name in "Class constructor Foo cannot be invoked without 'new'" and in
+ * stack traces (`at new Foo`) from the class's source, not from `.name`. (Found by the plugin
+ * fuzzer on yocto-queue.)
+ */
+function namedByItsKey(name: string, expression: t.ClassExpression): t.Expression {
+  const key = t.isValidIdentifier(name) ? t.identifier(name) : t.stringLiteral(name);
+  return t.memberExpression(t.objectExpression([t.objectProperty(key, expression)]), t.cloneNode(key), key.type === "StringLiteral");
+}
+
+/**
  * Which class a name inside the body means. Static field initializers and static blocks run
  * while the class is being defined, before the outer binding exists, so there the class
- * must be named by an inner name (`class _Registry { static shared = new _Registry() }`).
+ * must be named by an inner name (`_Registry`, see rewriteHotClass; `own: false`).
  * Everywhere else (methods, instance fields) the name must mean the outer binding, which
  * is the stable class. A class expression's own name (`class Inner {}`) is kept as the
  * inner name, and its uses outside static initializers are pointed at the outer binding.
  */
-function resolveSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): t.Identifier | null {
+function resolveSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): { id: t.Identifier; own: boolean } | null {
   const outerBinding = path.parentPath?.scope.getBinding(name);
   const ownId = path.isClassExpression() ? path.node.id : null;
   const ownBinding = ownId ? path.scope.getBinding(ownId.name) : undefined;
@@ -88,7 +112,7 @@ function resolveSelfReferences(path: NodePath<t.Class>, name: string, context: R
       },
     });
   }
-  return innerUsed ? inner : null;
+  return innerUsed ? { id: inner, own: ownId !== null && ownId !== undefined } : null;
 }
 
 /** What existing instances already ran and a reload cannot redo: constructor and field initializers. */

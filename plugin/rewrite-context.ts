@@ -12,6 +12,11 @@ export interface RewriteContext {
   /** Statements run right after the handle exists, before the module's own code. */
   prelude: t.Statement[];
   source: string;
+  /**
+   * Hot-only mode: the class whose prototype carries a hot method's new body, when it is not
+   * the class's own binding (hot-only.ts). Absent: the class itself.
+   */
+  methodOwners: Map<string, t.Identifier>;
 }
 
 /** `_chaud.<method>(...args)` */

@@ -37,7 +37,7 @@ export function rewriteHotMethods(targets: HotMethodTarget[], context: RewriteCo
   const byClass = new Map<NodePath<t.Statement>, t.Statement[]>();
   for (const target of targets) {
     const method = target.path.node;
-    const owner = t.identifier(target.className);
+    const owner = t.cloneNode(context.methodOwners.get(target.className) ?? t.identifier(target.className));
     const holder = method.static ? owner : t.memberExpression(owner, t.identifier("prototype"));
     const property = method.key.type === "Identifier" ? method.key.name : (method.key as t.StringLiteral).value;
     const args: t.Expression[] = [t.stringLiteral(target.name), holder, t.stringLiteral(property), t.stringLiteral(hashOf(context, method))];

@@ -4,6 +4,9 @@
 //   hits++;                 let hits = _hits.ready ? _hits.v : _hits.init(0);
 //                           _hits.w(hits++, hits);
 //
+// In a chained initializer (`const re = exports.re = []`) only the value is persisted; the
+// assignments in front of it run on every evaluation.
+//
 // The initializer stays inline (so `await`, `this` and `arguments` mean what they meant) and
 // runs only while the cell is empty. The binding stays an ordinary binding, so `export let`
 // remains a live export; every write also stores the new value in the cell.
@@ -63,8 +66,21 @@ function rewriteDeclaration(target: PersistTarget, context: RewriteContext): t.I
   const hash = sourceHash(init ? context.source.slice(init.start ?? 0, init.end ?? 0) : "");
   context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)]))]));
   const initial = init ?? t.unaryExpression("void", t.numericLiteral(0));
-  declarator.node.init = t.conditionalExpression(member(cell, "ready"), member(cell, "v"), t.callExpression(member(cell, "init"), [initial]));
+  const persisted = (value: t.Expression): t.Expression => t.conditionalExpression(member(cell, "ready"), member(cell, "v"), t.callExpression(member(cell, "init"), [value]));
+  // const re = exports.re = [];  →  const re = exports.re = _re.ready ? _re.v : _re.init([]);
+  // The assignments in front of the value are the module's own code, not the value's: they
+  // run on every evaluation, so a new `exports` object gets the persisted value too.
+  const innermost = innermostAssignment(initial);
+  if (innermost) innermost.right = persisted(innermost.right);
+  else declarator.node.init = persisted(initial);
   return cell;
+}
+
+/** In `a = b.c = value`, the assignment whose right-hand side is the value; null when the initializer is no `=` assignment. */
+function innermostAssignment(expression: t.Expression): t.AssignmentExpression | null {
+  let assignment: t.AssignmentExpression | null = null;
+  for (let current: t.Expression = expression; t.isAssignmentExpression(current, { operator: "=" }); current = current.right) assignment = current;
+  return assignment;
 }
 
 /** `for (x of xs)` and `for (var x of xs)`: the loop head assigns; store at the top of the body. */

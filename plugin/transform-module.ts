@@ -32,7 +32,7 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
 
   const filename = file.opts.filename;
   const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename, options.hotOnly);
-  const context: RewriteContext = { program, handle, prelude: [], source: file.code };
+  const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
   if (options.hotOnly) {
     keepHotOnly(program, targets, context);
     program.scope.crawl();
