@@ -12,29 +12,46 @@ import { readFileSync } from "node:fs";
 export type ContentCheck = "changed" | "unchanged" | "unreadable" | "empty";
 
 const EMPTY = "<empty>";
+/**
+ * Recorded for a file whose new content failed to reload: no content hashes to it, so the
+ * next save (even of the same bytes) is "changed" and retried. Deleting the entry instead
+ * would let `remember()` (the watch-list refresh after every batch) record whatever the
+ * file holds by then, and a save that completed while the failed batch ran (a large file
+ * read half-written) would then look unchanged and never load.
+ */
+const FAILED = "<failed>";
 
 export class ContentHashes {
   private readonly hashes = new Map<string, string>();
+  /** Why each file was last unreadable: the error code (ENOENT, EISDIR, EACCES, …). */
+  private readonly unreadable = new Map<string, string>();
 
-  private static hashFile(file: string): string | null {
+  private hashFile(file: string): string | null {
     try {
       const content = readFileSync(file);
+      this.unreadable.delete(file);
       return content.length === 0 ? EMPTY : createHash("sha1").update(content).digest("base64");
-    } catch {
+    } catch (error) {
+      this.unreadable.set(file, (error as NodeJS.ErrnoException).code ?? String(error));
       return null;
     }
+  }
+
+  /** The error code of the last failed read of `file` (ENOENT, EISDIR, EACCES, …), if it failed. */
+  whyUnreadable(file: string): string | undefined {
+    return this.unreadable.get(file);
   }
 
   /** Records a file's current content, if it was not known yet. */
   remember(file: string): void {
     if (this.hashes.has(file)) return;
-    const hash = ContentHashes.hashFile(file);
+    const hash = this.hashFile(file);
     if (hash !== null) this.hashes.set(file, hash);
   }
 
   /** Compares a file with what was recorded, and records the new content. */
   check(file: string): ContentCheck {
-    const hash = ContentHashes.hashFile(file);
+    const hash = this.hashFile(file);
     if (hash === null) return "unreadable";
     if (hash === EMPTY) return "empty";
     const previous = this.hashes.get(file);
@@ -42,9 +59,15 @@ export class ContentHashes {
     return previous === hash ? "unchanged" : "changed";
   }
 
-  /** Restores a file's previous hash, so a save that failed to reload is retried next time. */
+  /** Whether the file still holds what the last check read (false once it changed, or cannot be read). */
+  matches(file: string): boolean {
+    const hash = this.hashFile(file);
+    return hash !== null && hash === this.hashes.get(file);
+  }
+
+  /** Marks a file's content as not loaded, so its next save (same bytes or not) is retried. */
   forget(file: string): void {
-    this.hashes.delete(file);
+    this.hashes.set(file, FAILED);
   }
 
 }

@@ -24,7 +24,7 @@ export function configureLogger(env: Readonly<Record<string, string | undefined>
   const levelBefore = log.getLevel();
   log.methodFactory = (methodName) => {
     return (...args: unknown[]) => {
-      process.stderr.write(`[chaud] ${args.map(formatArgument).join(" ")}\n`);
+      process.stderr.write(`[chaud] ${printable(args.map(formatArgument).join(" "))}\n`);
       void methodName;
     };
   };
@@ -35,6 +35,17 @@ export function configureLogger(env: Readonly<Record<string, string | undefined>
     log.setLevel(levelBefore !== log.levels.WARN ? levelBefore : "info", false);
     if (requested) log.warn(`CHAUD_LOG="${env["CHAUD_LOG"]}" is not a level; use one of ${LEVELS.join(", ")}.`);
   }
+}
+
+// Control characters (C0 other than tab and newline, DEL, C1), and escape sequences other than colors (SGR,
+// which code frames use on a terminal). A code frame quotes the file, and a file may hold
+// anything (a binary saved by mistake): its bytes must not drive the terminal.
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** `text` with its control characters shown as `\xNN` (colors kept). */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (match) => (match.length > 1 ? match : `\\x${match.charCodeAt(0).toString(16).padStart(2, "0")}`));
 }
 
 function formatArgument(value: unknown): string {

@@ -14,6 +14,8 @@ export type ReloadOutcome =
       files: string[];
       /** Files of the batch that were deleted or unreadable: their loaded version stays. */
       removed: string[];
+      /** Why each removed file is gone: the read's error code (ENOENT, EISDIR, EACCES, …). */
+      why?: Record<string, string>;
       reevaluated: Reevaluated[];
       hotUpdated: string[];
       hotAdded: string[];
@@ -26,7 +28,17 @@ export type ReloadOutcome =
   | { kind: "unchanged"; files: string[] }
   /** Files that are empty right now (a save between truncate and write, or emptied on purpose). */
   | { kind: "empty"; files: string[] }
-  | { kind: "failed"; files: string[]; removed: string[]; file: string; error: unknown; ms: number }
-  | { kind: "removed"; files: string[] };
+  | {
+      kind: "failed";
+      files: string[];
+      removed: string[];
+      why?: Record<string, string>;
+      /** A file of the batch changed while it ran (read half-written): a newer batch follows. */
+      superseded?: boolean;
+      file: string;
+      error: unknown;
+      ms: number;
+    }
+  | { kind: "removed"; files: string[]; why?: Record<string, string> };
 
 export type ReloadedOutcome = Extract<ReloadOutcome, { kind: "reloaded" }>;

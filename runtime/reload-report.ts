@@ -18,10 +18,19 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 export function describeOutcome(outcome: ReloadOutcome, relative: Relative): ReportLine[] {
   switch (outcome.kind) {
     case "reloaded":
-      return [...describeRemoved(outcome.removed, relative), ...describeReloaded(outcome, relative)];
+      return [...describeRemoved(outcome.removed, relative, outcome.why), ...describeReloaded(outcome, relative)];
     case "failed":
+      if (outcome.superseded) {
+        return [
+          ...describeRemoved(outcome.removed, relative, outcome.why),
+          {
+            level: "debug",
+            text: `reload of ${relative(outcome.file)} failed, but the batch's files changed meanwhile (read while still being written?): the newer content reloads next. ${describeError(outcome.error, outcome.file, relative)}`,
+          },
+        ];
+      }
       return [
-        ...describeRemoved(outcome.removed, relative),
+        ...describeRemoved(outcome.removed, relative, outcome.why),
         {
           level: "warn",
           text:
@@ -30,7 +39,7 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
         },
       ];
     case "removed":
-      return describeRemoved(outcome.files, relative);
+      return describeRemoved(outcome.files, relative, outcome.why);
     case "empty":
       return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} is empty (a save in progress?): the loaded version keeps running until it has content` }];
     case "unchanged":
@@ -38,11 +47,23 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
   }
 }
 
-function describeRemoved(files: string[], relative: Relative): ReportLine[] {
-  return files.map((file) => ({
-    level: "warn" as const,
-    text: `${relative(file)} was deleted or cannot be read; the loaded version keeps running. Restore the file (or restart) to go on.`,
-  }));
+/** What a read's error code means for a watched file, in words. */
+const UNREADABLE: Record<string, string> = {
+  ENOENT: "it no longer exists",
+  EISDIR: "EISDIR: a directory is in its place",
+  EACCES: "EACCES: permission denied",
+  EPERM: "EPERM: permission denied",
+};
+
+function describeRemoved(files: string[], relative: Relative, why: Record<string, string> = {}): ReportLine[] {
+  return files.map((file) => {
+    const code = why[file];
+    const reason = code === undefined ? "" : ` (${UNREADABLE[code] ?? code})`;
+    return {
+      level: "warn" as const,
+      text: `${relative(file)} was deleted or cannot be read${reason}; the loaded version keeps running. Restore the file (or restart) to go on.`,
+    };
+  });
 }
 
 function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportLine[] {
@@ -97,8 +118,14 @@ export function describeNotice(notice: Notice): ReportLine {
 /** The error's message, with a code frame at the first stack frame inside `file` if there is one. */
 export function describeError(error: unknown, file: string | null, relative: Relative): string {
   if (!(error instanceof Error)) return String(error);
-  // Babel's syntax errors carry their own code frame in the message.
-  if ((error as { code?: string }).code === "BABEL_PARSE_ERROR" || /\n\s*>\s*\d+ \|/.test(error.message)) return error.message;
+  // Babel's errors carry their own code frame in the message, after "<absolute path>: ": the
+  // line already names the file. A parse error is a SyntaxError (its code is lost when it
+  // crosses from the ESM loader's thread; its "(line:column)" is not).
+  if ((error as { code?: string }).code === "BABEL_PARSE_ERROR" || /\n\s*>\s*\d+ \|/.test(error.message)) {
+    const message = file && error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+    const parse = (error as { code?: string }).code === "BABEL_PARSE_ERROR" || error.name === "SyntaxError" || /^[^\n]* \(\d+:\d+\)\n/.test(message);
+    return `${parse ? "SyntaxError" : error.name}: ${message}`;
+  }
   const frame = file ? codeFrameAt(error, file) : null;
   const where = frame ? ` (${relative(file!)}:${frame.line})` : "";
   return `${error.name}: ${error.message}${where}${frame ? `\n${frame.text}` : ""}`;

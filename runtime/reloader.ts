@@ -10,7 +10,7 @@
 import type { ContentHashes } from "./content-hashes";
 
 /** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
-export type ContentCheckSource = Pick<ContentHashes, "check" | "forget">;
+export type ContentCheckSource = Pick<ContentHashes, "check" | "forget"> & Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
 import { changedExports } from "./exports-diff";
 import type { ModuleSystem } from "./module-system";
 import type { Registry } from "./registry";
@@ -37,15 +37,19 @@ export class Reloader {
     const reallyChanged = present.filter((file) => status.get(file) === "changed");
     // Deleted, or unreadable (permissions, a directory in its place): the loaded version stays.
     const gone = [...removed.filter((file) => modules.isLoaded(file)), ...present.filter((file) => status.get(file) === "unreadable")];
+    // What the log says about each: deleted (ENOENT), a directory in its place (EISDIR), permission denied (EACCES)…
+    const why = gone.length > 0 && hashes.whyUnreadable
+      ? Object.fromEntries(gone.map((file) => [file, status.has(file) ? hashes.whyUnreadable?.(file) ?? "unreadable" : "ENOENT"]))
+      : undefined;
     if (reallyChanged.length === 0) {
-      if (gone.length > 0) return { kind: "removed", files: gone };
+      if (gone.length > 0) return { kind: "removed", files: gone, ...(why ? { why } : {}) };
       const empty = present.filter((file) => status.get(file) === "empty");
       return empty.length > 0 ? { kind: "empty", files: empty } : { kind: "unchanged", files: present };
     }
-    return this.reevaluate(reallyChanged, gone, started, now);
+    return this.reevaluate(reallyChanged, gone, why, started, now);
   }
 
-  private async reevaluate(files: string[], removed: string[], started: number, now: () => number): Promise<ReloadOutcome> {
+  private async reevaluate(files: string[], removed: string[], why: Record<string, string> | undefined, started: number, now: () => number): Promise<ReloadOutcome> {
     const { modules, registry, entry } = this.options;
     const order = topologicalIndex(modules);
     const queue = new Map<string, Reevaluated["reason"]>(files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]));
@@ -78,9 +82,13 @@ export class Reloader {
     } catch (error) {
       batch.rollback();
       await settle(() => transaction.rollback());
+      // A file that changed since it was checked was read while still being written (a large
+      // save in place, a burst): its complete content arrives as the next batch.
+      const { hashes } = this.options;
+      const superseded = hashes.matches !== undefined && files.some((file) => !hashes.matches!(file));
       // Forget the new content so saving the same bytes again retries the reload.
-      for (const file of files) this.options.hashes.forget(file);
-      return { kind: "failed", files, removed, file: current, error, ms: now() - started };
+      for (const file of files) hashes.forget(file);
+      return { kind: "failed", files, removed, ...(why ? { why } : {}), ...(superseded ? { superseded } : {}), file: current, error, ms: now() - started };
     }
     const report = batch.commit();
     await settle(() => transaction.commit());
@@ -88,6 +96,7 @@ export class Reloader {
       kind: "reloaded",
       files,
       removed,
+      ...(why ? { why } : {}),
       reevaluated: done,
       hotUpdated: report.hotUpdated,
       hotAdded: report.hotAdded,

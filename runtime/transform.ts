@@ -41,6 +41,8 @@ export interface TransformResult {
 const TYPESCRIPT = /\.[cm]?tsx?$/i;
 const JSX = /\.[jt]sx$/i;
 const PLAIN_SCRIPT = /\.c?js$/i;
+/** Where Babel's `compact: "auto"` starts compacting (its generator's 500 KB). */
+const BABEL_COMPACT_SIZE = 500_000;
 const BABEL_CONFIG_FILE = /^(babel\.config|\.babelrc)(\.[cm]?[jt]s|\.json)?$/;
 
 // Files Babel requires while it loads a config (a babel.config.js, a local plugin) come back
@@ -110,8 +112,13 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
     // Asking Babel for a config costs ~1 ms per file; chaud's own lookup (cached per folder)
     // says first whether any config file could apply.
     const options = settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
+    const chosen = options ?? defaultOptions(filename, settings);
     const result = babel.transformSync(source, {
-      ...(options ?? defaultOptions(filename, settings)),
+      ...chosen,
+      // Babel's default, "auto", compacts a file over 500 KB and prints "[BABEL] Note: The code
+      // generator has deoptimised the styling of …" to the console each time: the same choice,
+      // made here, gives the same code without the note (a config's own setting is kept).
+      compact: chosen.compact ?? source.length > BABEL_COMPACT_SIZE,
       filename,
       sourceMaps: "inline",
       sourceFileName: filename,

@@ -5,16 +5,35 @@
 
 import fs from "node:fs";
 import Watchpack from "watchpack";
+import { warn } from "./logger";
+
+/**
+ * How long a burst that left a watched file missing waits for it to come back (git's
+ * unlink-and-create, a slow save) before the file is reported deleted.
+ */
+const REMOVAL_SETTLE_MS = 250;
+
+/** fs.watch's errors when the system has no inotify watch (or file descriptor) left. */
+const WATCHER_LIMIT_ERRORS = new Set(["ENOSPC", "EMFILE"]);
 
 /**
  * Runs `fn` with `fs.watch` handing out unreferenced watchers: watching must not keep a
  * program alive that would otherwise exit. Watchpack creates its watchers synchronously
- * inside `watch()`, so the patch is in place only for that call.
+ * inside `watch()`, so the patch is in place only for that call. Returns the first error
+ * that said the system's watcher limit is reached, if one did (watchpack would poll those
+ * directories every 5 s and print its own error a tick later).
  */
-function withUnrefWatchers(fn: () => void): void {
+function withUnrefWatchers(fn: () => void): NodeJS.ErrnoException | null {
   const original = fs.watch;
+  let limitError: NodeJS.ErrnoException | null = null;
   fs.watch = function (this: unknown, ...args: Parameters<typeof fs.watch>) {
-    const watcher = (original as (...a: unknown[]) => fs.FSWatcher).apply(this, args);
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = (original as (...a: unknown[]) => fs.FSWatcher).apply(this, args);
+    } catch (error) {
+      if (WATCHER_LIMIT_ERRORS.has((error as NodeJS.ErrnoException).code ?? "")) limitError ??= error as NodeJS.ErrnoException;
+      throw error;
+    }
     watcher.unref?.();
     return watcher;
   } as typeof fs.watch;
@@ -22,6 +41,37 @@ function withUnrefWatchers(fn: () => void): void {
     fn();
   } finally {
     fs.watch = original;
+  }
+  return limitError;
+}
+
+/** Watchpack's watcher managers that belong to chaud's watchers (each Watchpack has its own). */
+const pollingManagers = new WeakSet<object>();
+let pollTimersPatched = false;
+
+/**
+ * When polling (CHAUD_POLL, or the inotify limit reached), watchpack re-arms a timer after
+ * each scan of a directory, and that timer would keep a program alive that has nothing else
+ * to do. Unreference the timers of chaud's own watchers (watchpack's DirectoryWatcher arms
+ * them in `onScanFinished`); other users of watchpack in the process are left alone. If a
+ * watchpack version lacks that method, polling keeps the program alive, as it did before.
+ */
+function unrefPollTimers(watchpack: object): void {
+  const manager = (watchpack as { watcherManager?: object }).watcherManager;
+  if (manager) pollingManagers.add(manager);
+  if (pollTimersPatched) return;
+  pollTimersPatched = true;
+  try {
+    type DirectoryWatcher = { watcherManager?: object; timeout?: NodeJS.Timeout; onScanFinished(): void };
+    const proto = (require("watchpack/lib/DirectoryWatcher") as { prototype: DirectoryWatcher }).prototype;
+    const original = proto.onScanFinished;
+    if (typeof original !== "function") return;
+    proto.onScanFinished = function (this: DirectoryWatcher) {
+      original.call(this);
+      if (this.watcherManager && pollingManagers.has(this.watcherManager)) this.timeout?.unref?.();
+    };
+  } catch {
+    // another layout of watchpack: polling keeps the program alive
   }
 }
 
@@ -37,7 +87,17 @@ export interface WatcherOptions {
   aggregateTimeout: number;
   /** Use polling instead of inotify (CHAUD_POLL=1, or network file systems). */
   poll?: boolean | number;
+  /** Interval in ms to poll at once the system's inotify limit is reached; default 100. */
+  limitPoll?: number;
   onBatch(changed: string[], removed: string[]): void;
+}
+
+/** Says, once per watcher, that the inotify limit is reached and what chaud does about it. */
+function warnWatcherLimit(error: NodeJS.ErrnoException, interval: number): void {
+  warn(
+    `the system's limit of file watchers is reached (${error.code}: ${error.message}); chaud polls for changes every ${interval} ms instead, which costs some CPU. ` +
+      `Raise the limit (on Linux: sudo sysctl fs.inotify.max_user_watches=524288, and fs.inotify.max_user_instances), or set CHAUD_POLL=1 to poll from the start without this warning.`,
+  );
 }
 
 /** Open watchers in this process, for tests that check nothing is left open. */
@@ -45,20 +105,63 @@ let openWatchers = 0;
 export const openWatcherCount = (): number => openWatchers;
 
 export function createWatcher(options: WatcherOptions): FileWatcher {
-  const watchpack = new Watchpack({
-    aggregateTimeout: options.aggregateTimeout,
-    ...(options.poll !== undefined ? { poll: options.poll } : {}),
-    followSymlinks: false,
-  });
-  openWatchers++;
+  let poll = options.poll;
   let closed = false;
   let watched = new Set<string>();
-  watchpack.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
-    if (closed) return;
-    const removed = [...removals].filter((file) => watched.has(file));
-    const changed = [...changes].filter((file) => watched.has(file) && !removals.has(file));
-    if (changed.length + removed.length > 0) options.onBatch(changed, removed);
-  });
+  /** Files with events not yet handed over as a batch. */
+  const pending = new Set<string>();
+  let settleTimer: NodeJS.Timeout | undefined;
+  /**
+   * Hands over what happened to the pending files as one batch. An event describes the moment
+   * it happened; the batch is about now: a file that exists is a change (its content decides,
+   * and a directory in its place reads as unreadable), one that does not is removed.
+   */
+  const flush = (): void => {
+    settleTimer = undefined;
+    const files = [...pending].filter((file) => watched.has(file));
+    pending.clear();
+    if (closed || files.length === 0) return;
+    const removed = files.filter((file) => !fs.existsSync(file));
+    const gone = new Set(removed);
+    options.onBatch(files.filter((file) => !gone.has(file)), removed);
+  };
+  const start = (): InstanceType<typeof Watchpack> => {
+    const created = new Watchpack({
+      aggregateTimeout: options.aggregateTimeout,
+      ...(poll !== undefined ? { poll } : {}),
+      followSymlinks: false,
+    });
+    if (poll !== undefined && poll !== false) unrefPollTimers(created);
+    created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
+      if (closed || created !== watchpack) return;
+      for (const file of [...changes, ...removals]) if (watched.has(file)) pending.add(file);
+      // A watched file missing right now may be back in a moment: git checks a file out by
+      // unlinking it and creating it anew, and on a loaded machine a burst can pause between
+      // the two. Hold the batch until the files have been quiet for a while (further events
+      // join it), so a checkout does not read as deletions; a real deletion is reported late.
+      clearTimeout(settleTimer);
+      settleTimer = undefined;
+      if ([...pending].some((file) => !fs.existsSync(file))) settleTimer = setTimeout(flush, REMOVAL_SETTLE_MS).unref();
+      else flush();
+    });
+    return created;
+  };
+  let watchpack = start();
+  openWatchers++;
+
+  const watchFiles = (): void => {
+    // startTime: changes before now are not news; content hashes filter the rest.
+    const startTime = Date.now();
+    const limitError = withUnrefWatchers(() => watchpack.watch({ files: watched, directories: [], missing: [], startTime }));
+    if (limitError === null || poll !== undefined) return;
+    // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
+    // drops the directory watchers that would have polled every 5 s and printed an error).
+    watchpack.close();
+    poll = options.limitPoll ?? 100;
+    watchpack = start();
+    watchpack.watch({ files: watched, directories: [], missing: [], startTime });
+    warnWatcherLimit(limitError, poll);
+  };
 
   return {
     watch(files) {
@@ -66,13 +169,14 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
       const next = new Set(files);
       if (next.size === watched.size && [...next].every((file) => watched.has(file))) return;
       watched = next;
-      // startTime: changes before now are not news; content hashes filter the rest.
-      withUnrefWatchers(() => watchpack.watch({ files: watched, directories: [], missing: [], startTime: Date.now() }));
+      watchFiles();
     },
     close() {
       if (closed) return;
       closed = true;
       openWatchers--;
+      clearTimeout(settleTimer);
+      pending.clear();
       watchpack.close();
     },
     get closed() {

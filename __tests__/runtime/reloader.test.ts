@@ -171,12 +171,26 @@ test("ignores files that are not loaded modules", async () => {
 });
 
 test("says why each file is gone when the hashes know (deleted, a directory in its place, permission denied)", async () => {
-  const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
+  const { system, hashes } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
   hashes.checks.set("b", "unreadable");
   const why = { b: "EISDIR" } as Record<string, string>;
   const withReasons = Object.assign(hashes, { whyUnreadable: (file: string) => why[file] });
   const reasoned = new Reloader({ modules: system, registry: getRegistry(), hashes: withReasons, entry: "main" });
   expect(await reasoned.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"], why: { a: "ENOENT", b: "EISDIR" } });
-  expect(await reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"], why: { a: "ENOENT", b: "EISDIR" } });
   expect(system.log).toEqual([]);
+});
+
+test("a failed batch whose file changed meanwhile says it is superseded (a newer batch follows)", async () => {
+  const { system, hashes } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  system.modules["a"]!.evaluate = () => {
+    throw new SyntaxError("Unterminated string constant");
+  };
+  const changedMeanwhile = Object.assign(hashes, { matches: () => false });
+  const reloader = new Reloader({ modules: system, registry: getRegistry(), hashes: changedMeanwhile, entry: "main" });
+  const outcome = await reloader.run(["a"], []);
+  expect(outcome).toMatchObject({ kind: "failed", file: "a", superseded: true });
+  const unchangedSince = Object.assign(hashes, { matches: () => true });
+  const again = await new Reloader({ modules: system, registry: getRegistry(), hashes: unchangedSince, entry: "main" }).run(["a"], []);
+  expect(again.kind).toBe("failed");
+  expect(again).not.toHaveProperty("superseded");
 });

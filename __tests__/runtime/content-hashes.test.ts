@@ -1,0 +1,86 @@
+// Content hashes against real files in a temporary folder: what counts as a change, and what
+// a failed reload leaves behind.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContentHashes } from "../../runtime/content-hashes";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "chaud-hashes-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a save with the same bytes is unchanged, new bytes are changed, no bytes are empty", () => {
+  const file = join(dir, "a.js");
+  writeFileSync(file, "one");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  expect(hashes.check(file)).toBe("unchanged");
+  writeFileSync(file, "two");
+  expect(hashes.check(file)).toBe("changed");
+  writeFileSync(file, "");
+  expect(hashes.check(file)).toBe("empty");
+  writeFileSync(file, "two");
+  expect(hashes.check(file)).toBe("unchanged");
+});
+
+test("after a failed reload the next check is a change, even when the watch-list refresh remembered the file meanwhile", () => {
+  // A large save read half-written fails to reload; by the time chaud refreshes its watch list
+  // the write has completed. That complete content must still count as new.
+  const file = join(dir, "a.js");
+  writeFileSync(file, "half");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  writeFileSync(file, "half-written");
+  expect(hashes.check(file)).toBe("changed");
+  hashes.forget(file);
+  writeFileSync(file, "half-written, now complete");
+  hashes.remember(file);
+  expect(hashes.check(file)).toBe("changed");
+  expect(hashes.check(file)).toBe("unchanged");
+});
+
+test("the same bytes saved again after a failed reload are retried", () => {
+  const file = join(dir, "a.js");
+  writeFileSync(file, "v1");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  writeFileSync(file, "broken");
+  expect(hashes.check(file)).toBe("changed");
+  hashes.forget(file);
+  expect(hashes.check(file)).toBe("changed");
+});
+
+test("an unreadable file says why: deleted, a directory in its place", () => {
+  const file = join(dir, "a.js");
+  writeFileSync(file, "v1");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  rmSync(file);
+  expect(hashes.check(file)).toBe("unreadable");
+  expect(hashes.whyUnreadable(file)).toBe("ENOENT");
+  mkdirSync(file);
+  expect(hashes.check(file)).toBe("unreadable");
+  expect(hashes.whyUnreadable(file)).toBe("EISDIR");
+  rmSync(file, { recursive: true });
+  writeFileSync(file, "v1");
+  // Back with the content it had: nothing to reload, and no longer unreadable.
+  expect(hashes.check(file)).toBe("unchanged");
+  expect(hashes.whyUnreadable(file)).toBeUndefined();
+});
+
+test("matches says whether a file still holds what the last check read", () => {
+  const file = join(dir, "a.js");
+  writeFileSync(file, "v1");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  writeFileSync(file, "v2 half");
+  expect(hashes.check(file)).toBe("changed");
+  expect(hashes.matches(file)).toBe(true);
+  writeFileSync(file, "v2 half, and the rest");
+  expect(hashes.matches(file)).toBe(false);
+  rmSync(file);
+  expect(hashes.matches(file)).toBe(false);
+});
