@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { init, on, stop as stopChaud } from "../runtime/api";
-import type { InitOptions } from "../runtime/controller";
+import { DEFAULT_AGGREGATE_TIMEOUT, type InitOptions } from "../runtime/controller";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { ContentHashes } from "../runtime/content-hashes";
 import { createWatcher, type FileWatcher } from "../runtime/watcher";
@@ -120,7 +120,7 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
   ];
 
   const watcher: FileWatcher = createWatcher({
-    aggregateTimeout: options.aggregateTimeout ?? 2,
+    aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
     ...(options.poll !== undefined ? { poll: options.poll } : {}),
     onBatch: (changed, removed) => safely(() => onChanged([...changed, ...removed])),
   });

@@ -18,7 +18,7 @@ import { findWorkspace, type Workspace } from "./workspace";
 export interface InitOptions {
   /** The program's entry module; default: the main module. */
   entry?: string;
-  /** Quiet time in ms that ends a burst of saves; default 5. */
+  /** Quiet time in ms that ends a burst of saves; default 5 (or CHAUD_AGGREGATE_TIMEOUT). */
   aggregateTimeout?: number;
   /** Poll instead of using inotify (also `CHAUD_POLL=1`): true polls every 100 ms, a number is the interval in ms. */
   poll?: boolean | number;
@@ -67,11 +67,19 @@ interface Listeners {
 
 /**
  * Quiet time that ends a burst of saves. An in-place save is two events (truncate, write)
- * well under a millisecond apart, an editor's write-and-rename likewise; 2 ms joins those and
- * a checkout's stream of writes while adding little to a single save (bench/reload-latency.js
- * measured 5 ms costing ~4 ms more per reload than 1 ms).
+ * well under a millisecond apart, an editor's write-and-rename likewise. Files saved together
+ * (a checkout, a tool writing several files) must land in one batch, or the program runs half
+ * old, half new code between two batches: with the watcher also taking files the OS reported
+ * before watchpack did (watcher.ts), 5 ms split none of 80 two-file bursts on a 2-core machine
+ * with both cores busy, where 2 ms split 4 (bench/http-load.js); it costs ~3 ms per save.
  */
-export const DEFAULT_AGGREGATE_TIMEOUT = 2;
+export const DEFAULT_AGGREGATE_TIMEOUT = 5;
+
+/** CHAUD_AGGREGATE_TIMEOUT=<ms>: a longer quiet time, for slow disks or tools that pause between files. */
+function aggregateFromEnvironment(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
 
 export class Controller {
   private readonly hashes = new ContentHashes();
@@ -105,7 +113,7 @@ export class Controller {
     this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
     const poll = options.poll === true ? DEFAULT_POLL_INTERVAL : (options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]));
     this.watcher = createWatcher({
-      aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
+      aggregateTimeout: options.aggregateTimeout ?? aggregateFromEnvironment(process.env["CHAUD_AGGREGATE_TIMEOUT"]) ?? DEFAULT_AGGREGATE_TIMEOUT,
       ...(poll !== undefined ? { poll } : {}),
       limitPoll: DEFAULT_POLL_INTERVAL,
       onBatch: (changed, removed) => void this.runBatch(changed, removed),

@@ -1,9 +1,11 @@
 // The one place that imports watchpack. It watches the files the process has loaded and
 // reports bursts of changes as one batch. Editors that save by writing a temporary file
 // and renaming it over the original, and checkouts that touch many files, arrive as a few
-// events milliseconds apart; watchpack's aggregation turns them into one batch.
+// events milliseconds apart; watchpack's aggregation, and the OS's own events for files
+// watchpack has not reported yet, turn them into one batch.
 
 import fs from "node:fs";
+import { join } from "node:path";
 import Watchpack from "watchpack";
 import { warn } from "./logger";
 
@@ -15,6 +17,15 @@ const REMOVAL_SETTLE_MS = 250;
 
 /** fs.watch's errors when the system has no inotify watch (or file descriptor) left. */
 const WATCHER_LIMIT_ERRORS = new Set(["ENOSPC", "EMFILE"]);
+
+/**
+ * Told of every path the OS reports an event for, the moment it does. Watchpack stats each
+ * changed file before reporting it, and on a loaded machine those stats finish milliseconds
+ * apart: two files saved together could end up in two batches, and between the two the
+ * program would run half old, half new code. A batch therefore also takes every watched file
+ * the OS has reported so far (content hashes drop the ones that did not change).
+ */
+const osEventListeners = new Set<(file: string) => void>();
 
 /**
  * Runs `fn` with `fs.watch` handing out unreferenced watchers: watching must not keep a
@@ -35,6 +46,12 @@ function withUnrefWatchers(fn: () => void): NodeJS.ErrnoException | null {
       throw error;
     }
     watcher.unref?.();
+    const dir = String(args[0]);
+    watcher.on("change", (_type: string, filename: string | Buffer | null) => {
+      if (filename === null || osEventListeners.size === 0) return;
+      const file = join(dir, filename.toString());
+      for (const listener of osEventListeners) listener(file);
+    });
     return watcher;
   } as typeof fs.watch;
   try {
@@ -110,6 +127,12 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
   let watched = new Set<string>();
   /** Files with events not yet handed over as a batch. */
   const pending = new Set<string>();
+  /** Watched files the OS reported an event for that watchpack may not have reported yet. */
+  const reportedByOs = new Set<string>();
+  const onOsEvent = (file: string): void => {
+    if (watched.has(file)) reportedByOs.add(file);
+  };
+  osEventListeners.add(onOsEvent);
   let settleTimer: NodeJS.Timeout | undefined;
   /**
    * Hands over what happened to the pending files as one batch. An event describes the moment
@@ -118,6 +141,10 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
    */
   const flush = (): void => {
     settleTimer = undefined;
+    // The rest of the burst, already written but not yet stated by watchpack; a missing one
+    // is left to watchpack's own report (which waits for it to come back).
+    for (const file of reportedByOs) if (fs.existsSync(file)) pending.add(file);
+    reportedByOs.clear();
     const files = [...pending].filter((file) => watched.has(file));
     pending.clear();
     if (closed || files.length === 0) return;
@@ -177,6 +204,8 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
       openWatchers--;
       clearTimeout(settleTimer);
       pending.clear();
+      osEventListeners.delete(onOsEvent);
+      reportedByOs.clear();
       watchpack.close();
     },
     get closed() {
