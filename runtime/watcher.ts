@@ -15,6 +15,9 @@ import { warn } from "./logger";
  */
 const REMOVAL_SETTLE_MS = 250;
 
+/** How long OS events that watchpack has not reported wait before they make a batch themselves. */
+const UNREPORTED_SETTLE_MS = 50;
+
 /** fs.watch's errors when the system has no inotify watch (or file descriptor) left. */
 const WATCHER_LIMIT_ERRORS = new Set(["ENOSPC", "EMFILE"]);
 
@@ -129,8 +132,22 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
   const pending = new Set<string>();
   /** Watched files the OS reported an event for that watchpack may not have reported yet. */
   const reportedByOs = new Set<string>();
+  let osEventTimer: NodeJS.Timeout | undefined;
   const onOsEvent = (file: string): void => {
-    if (watched.has(file)) reportedByOs.add(file);
+    if (!watched.has(file)) return;
+    reportedByOs.add(file);
+    // Watchpack reports a file only when its mtime moved since watchpack last stated it, and
+    // a stat taken while a long write was running can already show the final mtime: the end
+    // of that write is then never reported (a half-written read failed, the complete file
+    // never reloads). OS events no watchpack report has taken along become a batch of their
+    // own once they have been quiet for a moment (content hashes drop what did not change).
+    clearTimeout(osEventTimer);
+    osEventTimer = setTimeout(flushUnreported, UNREPORTED_SETTLE_MS).unref();
+  };
+  const flushUnreported = (): void => {
+    osEventTimer = undefined;
+    // A batch waiting for a missing file to come back takes these along when it goes.
+    if (reportedByOs.size > 0 && settleTimer === undefined) flush();
   };
   osEventListeners.add(onOsEvent);
   let settleTimer: NodeJS.Timeout | undefined;
@@ -205,6 +222,7 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
       clearTimeout(settleTimer);
       pending.clear();
       osEventListeners.delete(onOsEvent);
+      clearTimeout(osEventTimer);
       reportedByOs.clear();
       watchpack.close();
     },
