@@ -7,8 +7,8 @@
 // counter equals the ordinal as long as the persisted value was never lost: `expectIntact`
 // checks that over every report the child made.
 
-import { Child } from "./child";
-import { createTempProject, type TempProject } from "./temp-project";
+import { Child, stopWithLeakCheck } from "./child";
+import { createTempProject, sharedCacheDir, type TempProject } from "./temp-project";
 
 export type ModuleFlavor = "cjs" | "esm";
 
@@ -151,4 +151,39 @@ export function logLine(child: Child, pattern: RegExp, timeoutMs = 30000): Promi
 export function expectOnlyChaudOutput(child: Child): void {
   const foreign = child.stderr.split("\n").filter((line) => /Watchpack|\[BABEL\]|^\s+at /.test(line));
   expect(foreign).toEqual([]);
+}
+
+/**
+ * One test file's fault apps: a transform cache shared by the file's children, and after each
+ * test the child stopped (leak-checked), extra clean-ups run and the app's project removed.
+ */
+export function faultAppsPerTest(cachePrefix: string): {
+  env: (extra?: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  /** Keeps `app` for this test (to start it later, or for its clean-up alone). */
+  use(app: FaultApp): FaultApp;
+  /** Starts this test's app (made for `flavor` unless `use()` gave one) and waits for v1. */
+  start(flavor: ModuleFlavor, options?: StartOptions & { env?: NodeJS.ProcessEnv }): Promise<{ app: FaultApp; child: Child }>;
+  onCleanup(cleanup: () => void): void;
+} {
+  const { env } = sharedCacheDir(cachePrefix);
+  let app: FaultApp | undefined;
+  let child: Child | undefined;
+  const cleanups: Array<() => void> = [];
+  afterEach(async () => {
+    await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
+    child = undefined;
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    app?.project.remove();
+    app = undefined;
+  });
+  return {
+    env,
+    use: (given) => (app = given),
+    async start(flavor, options = {}) {
+      app ??= createFaultApp(flavor);
+      child = await startFaultApp(app, options.env ?? env(), options);
+      return { app, child };
+    },
+    onCleanup: (cleanup) => void cleanups.push(cleanup),
+  };
 }

@@ -6,39 +6,22 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { Child } from "../helpers/child";
-import { stopWithLeakCheck } from "../helpers/child";
 import {
   chaudLines,
-  createFaultApp,
+  faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
   logLine,
   probeNow,
-  startFaultApp,
   versionOf,
   type FaultApp,
   type ModuleFlavor,
 } from "../helpers/fault-app";
-import { sharedCacheDir } from "../helpers/temp-project";
 
 jest.setTimeout(120000);
 
-const { env } = sharedCacheDir("chaud-faults-content-cache");
-let app: FaultApp | undefined;
-let child: Child | undefined;
-
-afterEach(async () => {
-  await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
-  child = undefined;
-  app?.project.remove();
-  app = undefined;
-});
-
-async function start(flavor: ModuleFlavor): Promise<{ app: FaultApp; child: Child }> {
-  app = createFaultApp(flavor);
-  child = await startFaultApp(app, env());
-  return { app, child };
-}
+const faults = faultAppsPerTest("chaud-faults-content-cache");
+const { start } = faults;
 
 /** After the fault: v1 still answers, and a good save (v2) reloads with the counter intact. */
 async function expectOldVersionThenRecovery(app: FaultApp, child: Child): Promise<void> {

@@ -9,42 +9,25 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdir
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Child } from "../helpers/child";
-import { sleep, stopWithLeakCheck } from "../helpers/child";
+import { sleep } from "../helpers/child";
 import {
   chaudLines,
   createFaultApp,
+  faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
   logLine,
   probeNow,
-  startFaultApp,
   versionOf,
   type FaultApp,
   type ModuleFlavor,
   type StartOptions,
 } from "../helpers/fault-app";
-import { sharedCacheDir } from "../helpers/temp-project";
 
 jest.setTimeout(120000);
 
-const { env } = sharedCacheDir("chaud-faults-fs-cache");
-let app: FaultApp | undefined;
-let child: Child | undefined;
-const cleanups: Array<() => void> = [];
-
-afterEach(async () => {
-  await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
-  child = undefined;
-  for (const cleanup of cleanups.splice(0)) cleanup();
-  app?.project.remove();
-  app = undefined;
-});
-
-async function start(flavor: ModuleFlavor, options: StartOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<{ app: FaultApp; child: Child }> {
-  app ??= createFaultApp(flavor);
-  child = await startFaultApp(app, options.env ?? env(), options);
-  return { app, child };
-}
+const faults = faultAppsPerTest("chaud-faults-fs-cache");
+const { start } = faults;
 
 /** A good save (v2) reloads, with the counter intact and nothing but chaud's lines on stderr. */
 async function expectRecovery(app: FaultApp, child: Child): Promise<void> {
@@ -121,15 +104,15 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: the watched file goes away", (f
     // root reads any file whatever its mode: as root, the child runs as an unprivileged user
     // (setpriv), with the project and a cache folder of its own that it can use.
     let options: StartOptions & { env?: NodeJS.ProcessEnv } = {};
-    app = createFaultApp(flavor);
+    const app = faults.use(createFaultApp(flavor));
     if (isRoot) {
       chmodSync(app.project.dir, 0o755);
       const cache = mkdtempSync(join(tmpdir(), "chaud-faults-nobody-cache-"));
       chownSync(cache, NOBODY, NOBODY);
-      cleanups.push(() => rmSync(cache, { recursive: true, force: true }));
+      faults.onCleanup(() => rmSync(cache, { recursive: true, force: true }));
       options = {
         wrapper: { command: "setpriv", args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] },
-        env: { ...env(), CHAUD_CACHE_DIR: cache, HOME: cache },
+        env: { ...faults.env(), CHAUD_CACHE_DIR: cache, HOME: cache },
       };
     }
     const { child } = await start(flavor, options);
@@ -170,7 +153,7 @@ module.exports = { probe };
   const allOf = (branch: string): string => Array.from({ length: MODULES }, (_, i) => `${branch}-${String(i).padStart(2, "0")}`).join(",");
 
   test("the app ends on the other branch's 50 versions, in a few consistent batches, and back", async () => {
-    app = createFaultApp("cjs", "fault-git");
+    const app = faults.use(createFaultApp("cjs", "fault-git"));
     const { project } = app;
     for (let i = 0; i < MODULES; i++) project.write(`src/${name(i)}.js`, moduleSource("main", i));
     project.write("src/app.js", APP);
@@ -244,12 +227,12 @@ describe("cjs: the system's inotify limit is reached", () => {
 
   test("a program whose work is done still exits while chaud polls", async () => {
     // Polling re-arms a timer after every scan; chaud's must not keep the program alive.
-    app = createFaultApp("cjs", "fault-exit");
+    const app = faults.use(createFaultApp("cjs", "fault-exit"));
     app.project.write("exit.js", `require("./src/app.js");\nsetTimeout(() => console.log("done"), 1000);\n`);
     const result = spawnSync(LIMITED.command, [...LIMITED.args, process.execPath, "-r", "chaud/register", "exit.js"], {
       cwd: app.project.dir,
       encoding: "utf8",
-      env: { ...process.env, ...env() },
+      env: { ...process.env, ...faults.env() },
       timeout: 60000,
     });
     expect(result.stderr).toMatch(/the system's limit of file watchers is reached/);

@@ -6,39 +6,23 @@
 
 import { writeFileSync } from "node:fs";
 import type { Child } from "../helpers/child";
-import { sleep, stopWithLeakCheck } from "../helpers/child";
+import { sleep } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
 import {
   chaudLines,
-  createFaultApp,
+  faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
   probeNow,
-  startFaultApp,
   versionOf,
   type FaultApp,
   type ModuleFlavor,
 } from "../helpers/fault-app";
-import { sharedCacheDir } from "../helpers/temp-project";
 
 jest.setTimeout(180000);
 
-const { env } = sharedCacheDir("chaud-faults-timing-cache");
-let app: FaultApp | undefined;
-let child: Child | undefined;
-
-afterEach(async () => {
-  await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
-  child = undefined;
-  app?.project.remove();
-  app = undefined;
-});
-
-async function start(flavor: ModuleFlavor): Promise<{ app: FaultApp; child: Child }> {
-  app = createFaultApp(flavor);
-  child = await startFaultApp(app, env());
-  return { app, child };
-}
+const faults = faultAppsPerTest("chaud-faults-timing-cache");
+const { start } = faults;
 
 const reloads = (child: Child) => child.messages.filter((m) => m.type === "reload");
 
