@@ -1,6 +1,7 @@
 "use strict";
-// Soak: 10,000 reloads of one CommonJS module in one process (`node --expose-gc -r chaud/register`)
-// and 1,000 reloads of one ES module (`node --expose-gc --import chaud/register`). The child
+// Soak: 10,000 reloads of one CommonJS module in one process (`node --expose-gc -r chaud/register`,
+// 64 MB old space: see soak-app.js) and 1,000 reloads of one ES module (`node --expose-gc
+// --import chaud/register`), with the program in soak-app.js. The child
 // drives the reloads itself, one version at a time: it writes version v of src/counter.(m)js and
 // awaits `chaud.reload([file])` (no waiting on the file watcher, which polls once an hour here
 // so that every batch is that call). After each version it checks that the hot function answers
@@ -25,6 +26,7 @@ const path = require("node:path");
 const { ToolProcess } = require("./tool-process");
 const { chaudRoot } = require("./chaud-build");
 const { table, runAsScript } = require("./stats");
+const { soakProgram } = require("./soak-app");
 
 const QUICK = process.argv.includes("--quick");
 const CASES = [
@@ -33,106 +35,15 @@ const CASES = [
 ];
 const MB = 1024 * 1024;
 
-const SOAK_LOOP = `
-let reloadEvents = 0;
-let errorEvents = 0;
-chaud.on("reload", () => reloadEvents++);
-chaud.on("error", () => errorEvents++);
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-async function memory() {
-  for (let i = 0; i < 8; i++) {
-    globalThis.gc();
-    await settle();
-  }
-  const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, rss: m.rss, retained: chaud.status().retained, epoch: chaud.epoch() };
-}
-const print = (type, extra) => console.log(JSON.stringify({ type, ...extra }));
-
-async function soak(total, warmup, every) {
-  const outcomes = {};
-  let firstAnomaly = null;
-  let loopMs = 0;
-  let segmentMs = 0;
-  print("checkpoint", { reloads: 0, ms: 0, ...(await memory()) });
-  for (let version = 1; version <= total; version++) {
-    const t0 = performance.now();
-    fs.writeFileSync(file, source(version));
-    const outcome = await chaud.reload([file]);
-    const dt = performance.now() - t0;
-    loopMs += dt;
-    segmentMs += dt;
-    outcomes[outcome.kind] = (outcomes[outcome.kind] || 0) + 1;
-    const now = current();
-    const intact = outcome.kind === "reloaded" && now.version === version && now.evaluations === version + 1 && chaud.epoch() === version;
-    if (!intact && !firstAnomaly) firstAnomaly = { version, kind: outcome.kind, current: now, epoch: chaud.epoch() };
-    if (version === warmup || version % every === 0 || version === total) {
-      print("checkpoint", { reloads: version, segmentMs, ...(await memory()) });
-      segmentMs = 0;
-    }
-  }
-  print("soaked", { total, outcomes, firstAnomaly, reloadEvents, errorEvents, reloads: chaud.status().reloads, current: current(), loopMs, sourceBytes: Buffer.byteLength(source(total)) });
-}
-
-process.stdin.on("data", (data) => {
-  for (const line of data.toString().trim().split("\\n")) {
-    const [command, total, warmup, every] = line.split(" ");
-    if (command === "soak") soak(Number(total), Number(warmup), Number(every)).catch((error) => print("crashed", { error: String(error && error.stack) }));
-    if (command === "stop") { chaud.stop(); process.exit(0); }
-  }
-});
-// Polling watchers scan once when they start: start soaking once that scan is over.
-setTimeout(() => print("ready", { current: current() }), 1000);
-`;
-
-const CJS_MAIN = `"use strict";
-const chaud = require("chaud");
-const fs = require("fs");
-const path = require("path");
-const file = path.join(__dirname, "src", "counter.js");
-const source = (v) => [
-  '"use strict";',
-  "const VERSION = " + v + ";",
-  'const DATA = "v' + v + ':" + "x".repeat(16384);',
-  "/* @chaud.persist */ let evaluations = 0;",
-  "evaluations++;",
-  "/* @chaud.hot */ function current() { return { version: VERSION, evaluations, length: DATA.length }; }",
-  "module.exports = { current };",
-  "",
-].join("\\n");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, source(0));
-const { current } = require(file);
-${SOAK_LOOP}`;
-
-const ESM_MAIN = `
-import * as chaud from "chaud";
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-const file = fileURLToPath(new URL("./src/counter.mjs", import.meta.url));
-const source = (v) => [
-  "const VERSION = " + v + ";",
-  ...Array.from({ length: 24 }, (_, i) => "function step" + i + "(x) { return (x * " + (i + 3) + " + " + v + ") % 1000003; }"),
-  "/* @chaud.persist */ let evaluations = 0;",
-  "evaluations++;",
-  "/* @chaud.hot */ export function current() { return { version: VERSION, evaluations, check: step23(step0(1)) }; }",
-  "",
-].join("\\n");
-fs.mkdirSync(new URL("./src/", import.meta.url), { recursive: true });
-fs.writeFileSync(file, source(0));
-const { current } = await import("./src/counter.mjs");
-${SOAK_LOOP}`;
-
 async function runCase({ kind, reloads, warmup, every }) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `chaud-bench-soak-${kind}-`));
   const dir = path.join(workDir, "app");
   fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `bench-soak-${kind}`, version: "1.0.0", private: true }, null, 2));
-  const entry = kind === "cjs" ? "main.js" : "main.mjs";
-  fs.writeFileSync(path.join(dir, entry), kind === "cjs" ? CJS_MAIN : ESM_MAIN);
-  const loader = kind === "cjs" ? ["-r", "chaud/register"] : ["--import", "chaud/register"];
-  const proc = new ToolProcess([process.execPath, ["--expose-gc", ...loader, entry]], {
+  const program = soakProgram(kind);
+  fs.writeFileSync(path.join(dir, program.entry), program.source);
+  const proc = new ToolProcess([process.execPath, program.nodeArgs], {
     cwd: dir,
     env: { CHAUD_CACHE_DIR: path.join(workDir, "cache"), CHAUD_LOG: "warn", CHAUD_POLL: "3600000" },
   });

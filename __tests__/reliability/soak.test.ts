@@ -8,10 +8,8 @@
 // committed exactly once); the test asserts on the child's summary.
 //
 // The file watcher polls once an hour (CHAUD_POLL), so it never sees those saves during the
-// run and every batch is the child's own reload() call. With inotify, the watcher's batch for
-// a save sometimes runs first (measured: 0 of 10,000 CommonJS reloads, ~100 of 1,000 ESM
-// reloads, where reload() first awaits a dynamic import, a round trip to the loader thread),
-// commits that version, and the child's call then finds the content unchanged.
+// run and every batch is the child's own reload() call, not a race with the watcher's batch
+// for the same save. The program is bench/soak.js's (bench/soak-app.js).
 //
 // Why 5,000 and not 10,000: 10,000 CommonJS reloads took 37 s alone on this 2-core machine
 // but 54-90 s inside Jest with other test runs sharing the cores (3.7-9 ms per reload), too long
@@ -28,6 +26,10 @@
 
 import { Child, stopWithLeakCheck } from "../helpers/child";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { soakProgram } = require("../../bench/soak-app") as {
+  soakProgram(kind: "cjs" | "esm"): { entry: string; source: string; nodeArgs: string[] };
+};
 
 jest.setTimeout(600000);
 
@@ -44,8 +46,6 @@ const MB = 1024 * 1024;
 // reloads is < 1.1 KB per reload: keeping each old version alive (its 16 KB string: +64 MB; or
 // only its Module object, exports and compiled function, 1-2 KB) would exceed it.
 const CJS_MAX_GROWTH_BYTES = 4 * MB;
-/** The CommonJS child's old-space limit (see soak()); its heap reads ~20-30 MB. */
-const CJS_HEAP_LIMIT_MB = 64;
 
 // status().retained.bytes counts the compiled code of each old ES module version Node keeps.
 // Measured heap growth per retained byte: 3.68x-3.75x (four runs) for this ~1.5 KB module (8 KB compiled, with
@@ -66,112 +66,13 @@ afterEach(async () => {
   project = undefined;
 });
 
-/**
- * The child's soak loop, shared by both module systems (plain JS, the same text in main.js and
- * main.mjs). `current` is the hot function; `source(v)` the module's text at version v.
- */
-const SOAK_LOOP = `
-let reloadEvents = 0;
-let errorEvents = 0;
-chaud.on("reload", () => reloadEvents++);
-chaud.on("error", () => errorEvents++);
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-async function memory() {
-  for (let i = 0; i < 8; i++) {
-    globalThis.gc();
-    await settle();
-  }
-  return { heapUsed: process.memoryUsage().heapUsed, retained: chaud.status().retained, epoch: chaud.epoch() };
-}
-const print = (type, extra) => console.log(JSON.stringify({ type, ...extra }));
-
-async function soak(total, warmup, checkpointEvery) {
-  const outcomes = {};
-  let firstAnomaly = null;
-  const checkpoints = [{ reloads: 0, ...(await memory()) }];
-  const started = performance.now();
-  for (let version = 1; version <= total; version++) {
-    fs.writeFileSync(file, source(version));
-    const outcome = await chaud.reload([file]);
-    outcomes[outcome.kind] = (outcomes[outcome.kind] || 0) + 1;
-    const now = current();
-    const intact = now.version === version && now.evaluations === version + 1 && chaud.epoch() === version && outcome.kind === "reloaded";
-    if (!intact && !firstAnomaly) firstAnomaly = { version, kind: outcome.kind, current: now, epoch: chaud.epoch() };
-    if (version === warmup || version % checkpointEvery === 0 || version === total) checkpoints.push({ reloads: version, ...(await memory()) });
-  }
-  const ms = performance.now() - started;
-  print("soaked", { total, outcomes, firstAnomaly, reloadEvents, errorEvents, reloads: chaud.status().reloads, epoch: chaud.epoch(), current: current(), checkpoints, ms, sourceBytes: Buffer.byteLength(source(total)) });
-}
-
-process.stdin.on("data", (data) => {
-  for (const line of data.toString().trim().split("\\n")) {
-    const [command, total, warmup, checkpointEvery] = line.split(" ");
-    if (command === "soak") soak(Number(total), Number(warmup), Number(checkpointEvery)).catch((error) => print("crashed", { error: String(error && error.stack) }));
-    if (command === "stop") { chaud.stop(); print("stopped", { openWatchers: chaud.status().openWatchers }); process.exit(0); }
-  }
-});
-// Polling watchers scan once when they start, and a save that landed after the watch began
-// but before that scan would be reported as a change: start soaking once that scan is over.
-setTimeout(() => print("ready", { current: current() }), 1000);
-`;
-
-// Version v of the CommonJS module: a persisted counter its top level increments, 16 KB of data
-// built at load, and the hot function that reports them.
-const CJS_MAIN = `"use strict";
-const chaud = require("chaud");
-const fs = require("fs");
-const path = require("path");
-const file = path.join(__dirname, "src", "counter.js");
-const source = (v) => [
-  '"use strict";',
-  "const VERSION = " + v + ";",
-  'const DATA = "v' + v + ':" + "x".repeat(16384);',
-  "/* @chaud.persist */ let evaluations = 0;",
-  "evaluations++;",
-  "/* @chaud.hot */ function current() { return { version: VERSION, evaluations, length: DATA.length }; }",
-  "module.exports = { current };",
-  "",
-].join("\\n");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, source(0));
-const { current } = require(file);
-${SOAK_LOOP}`;
-
-// Version v of the ES module: 24 small local functions (the code Node keeps per old version),
-// the persisted counter and the hot function. Nothing but the hot function is exported, so
-// the entry (which never re-runs) has nothing to re-link.
-const ESM_MAIN = `
-import * as chaud from "chaud";
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-const file = fileURLToPath(new URL("./src/counter.mjs", import.meta.url));
-const source = (v) => [
-  "const VERSION = " + v + ";",
-  ...Array.from({ length: 24 }, (_, i) => "function step" + i + "(x) { return (x * " + (i + 3) + " + " + v + ") % 1000003; }"),
-  "/* @chaud.persist */ let evaluations = 0;",
-  "evaluations++;",
-  "/* @chaud.hot */ export function current() { return { version: VERSION, evaluations, check: step23(step0(1)) }; }",
-  "",
-].join("\\n");
-fs.mkdirSync(new URL("./src/", import.meta.url), { recursive: true });
-fs.writeFileSync(file, source(0));
-const { current } = await import("./src/counter.mjs");
-${SOAK_LOOP}`;
-
 async function soak(kind: "cjs" | "esm", total: number, warmup: number, checkpointEvery: number): Promise<any> {
   project = createTempProject(`soak-${kind}`);
-  const args = ["--expose-gc"];
-  if (kind === "cjs") {
-    project.write("main.js", CJS_MAIN);
-    // A small heap limit: Node 22 and later keep each old version's compiled code (~6 KB a
-    // reload, plain `delete require.cache[f]; require(f)` does the same) as long as the heap has
-    // room, and free it under pressure. With room to spare that reads as linear growth; under a
-    // limit, only what is really retained (a leaked old version) still grows, and would crash.
-    args.push(`--max-old-space-size=${CJS_HEAP_LIMIT_MB}`, "-r", "chaud/register", "main.js");
-  } else {
-    project.write("main.mjs", ESM_MAIN);
-    args.push("--import", "chaud/register", "main.mjs");
-  }
+  // The program and its node arguments (the CommonJS child runs with a 64 MB old-space limit,
+  // see bench/soak-app.js for why) are the benchmark's.
+  const program = soakProgram(kind);
+  project.write(program.entry, program.source);
+  const args = program.nodeArgs;
   // warn: an info line per reload would be 10,000 lines of stderr to collect.
   child = new Child(args, { cwd: project.dir, env: env({ CHAUD_LOG: "warn", CHAUD_POLL: "3600000" }) });
   const ready = await child.message("ready", 0, 60000);
@@ -179,7 +80,7 @@ async function soak(kind: "cjs" | "esm", total: number, warmup: number, checkpoi
   child.send(`soak ${total} ${warmup} ${checkpointEvery}`);
   const result = await child.waitFor("the soak's summary", () => child!.messages.find((m) => m.type === "soaked" || m.type === "crashed"), 540000);
   if (result.type === "crashed") throw new Error(`the soak loop threw: ${result.error}\nstderr:\n${child.stderr}`);
-  return result;
+  return { ...result, ms: result.loopMs, checkpoints: child.messages.filter((m) => m.type === "checkpoint") };
 }
 
 const mb = (bytes: number): string => `${(bytes / MB).toFixed(2)} MB`;
@@ -212,7 +113,7 @@ test(`CommonJS: ${CJS_RELOADS} reloads in one process all commit, the persisted 
   console.log(
     `soak CommonJS: ${CJS_RELOADS} reloads all committed; ` +
       `heap used ${mb(start.heapUsed)} before, ${mb(warm.heapUsed)} after ${CJS_WARMUP}, ${mb(end.heapUsed)} after ${CJS_RELOADS}, ` +
-      `highest after warm-up +${mb(growth)}; every 1,000: ${afterWarmup.map((c) => (c.heapUsed / MB).toFixed(1)).join(", ")} MB; ${(result.ms / CJS_RELOADS).toFixed(2)} ms per reload (with the gc() checkpoints)`,
+      `highest after warm-up +${mb(growth)}; every 1,000: ${afterWarmup.map((c) => (c.heapUsed / MB).toFixed(1)).join(", ")} MB; ${(result.ms / CJS_RELOADS).toFixed(2)} ms per reload (the loop alone, without the gc() checkpoints)`,
   );
   expect(growth).toBeLessThan(CJS_MAX_GROWTH_BYTES);
   // Nothing retained by the CommonJS module system.
