@@ -3,8 +3,8 @@
 // watch list in step with what the process has loaded, and reports each batch. Nothing on the
 // watch/reload path throws into user code.
 
-import { statSync } from "node:fs";
 import { ContentHashes } from "./content-hashes";
+import { FileNotices } from "./file-notices";
 import { createCommonJsModules } from "./cjs-modules";
 import { complainIfWarningsHidden, configureLogger, log, warn } from "./logger";
 import type { ModuleSystem } from "./module-system";
@@ -12,7 +12,7 @@ import { getRegistry } from "./registry";
 import type { ReloadOutcome } from "./reload-outcome";
 import { describeNotice, describeOutcome, type ReportLine } from "./reload-report";
 import { Reloader } from "./reloader";
-import { createWatcher, type FileWatcher } from "./watcher";
+import { createWatcher, DEFAULT_POLL_INTERVAL, type FileWatcher } from "./watcher";
 import { findWorkspace, type Workspace } from "./workspace";
 
 export interface InitOptions {
@@ -30,8 +30,7 @@ export interface InitOptions {
   startupNote?: () => string | null;
 }
 
-/** Polling interval for `poll: true` and CHAUD_POLL=1 (watchpack's own default is 5 s). */
-export const DEFAULT_POLL_INTERVAL = 100;
+export { DEFAULT_POLL_INTERVAL };
 
 /** CHAUD_POLL=1 (or true): poll every 100 ms; CHAUD_POLL=<ms>: that interval; else inotify. */
 function pollFromEnvironment(value: string | undefined): number | undefined {
@@ -83,6 +82,7 @@ function aggregateFromEnvironment(value: string | undefined): number | undefined
 
 export class Controller {
   private readonly hashes = new ContentHashes();
+  private readonly fileNotices = new FileNotices((file) => this.workspace.relative(file));
   private readonly watcher: FileWatcher;
   private readonly reloader: Reloader;
   private readonly modules: ModuleSystem;
@@ -111,11 +111,10 @@ export class Controller {
     });
     this.modules = options.moduleSystem ?? createCommonJsModules({ compileHotOnly });
     this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
-    const poll = options.poll === true ? DEFAULT_POLL_INTERVAL : (options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]));
+    const poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]);
     this.watcher = createWatcher({
       aggregateTimeout: options.aggregateTimeout ?? aggregateFromEnvironment(process.env["CHAUD_AGGREGATE_TIMEOUT"]) ?? DEFAULT_AGGREGATE_TIMEOUT,
       ...(poll !== undefined ? { poll } : {}),
-      limitPoll: DEFAULT_POLL_INTERVAL,
       onBatch: (changed, removed) => void this.runBatch(changed, removed),
     });
     if (poll !== undefined) log.debug(`polling for changes every ${poll} ms (inotify is not used)`);
@@ -203,48 +202,9 @@ export class Controller {
     }
     this.refreshWatchList();
     this.publish(outcome);
-    if (outcome.kind === "empty") this.noticeStillEmpty(outcome.files);
-    this.noticeBack(outcome);
+    this.fileNotices.after(outcome);
     this.noticeRetained();
     return outcome;
-  }
-
-  /** Files reported deleted or unreadable, until they are readable again. */
-  private readonly gone = new Set<string>();
-
-  /**
-   * A file reported gone that is back with the content already loaded (renamed away and
-   * back, a checkout there and back) reloads nothing: say at info that it is back, since
-   * the warning said it was gone.
-   */
-  private noticeBack(outcome: ReloadOutcome): void {
-    const removed = outcome.kind === "removed" ? outcome.files : outcome.kind === "unchanged" || outcome.kind === "empty" ? [] : outcome.removed;
-    for (const file of removed) this.gone.add(file);
-    if (outcome.kind === "reloaded" || outcome.kind === "failed") for (const file of outcome.files) this.gone.delete(file);
-    if (outcome.kind !== "unchanged") return;
-    for (const file of outcome.files) {
-      if (this.gone.delete(file)) log.info(`${this.workspace.relative(file)} is back, with the content that is loaded: nothing to reload.`);
-    }
-  }
-
-  private readonly emptyTimers = new Map<string, NodeJS.Timeout>();
-
-  /**
-   * An empty file is reported at debug (a save between truncate and write looks like that);
-   * one that is still empty a moment later was emptied for good: say so at info.
-   */
-  private noticeStillEmpty(files: string[]): void {
-    for (const file of files) {
-      if (this.emptyTimers.has(file)) continue;
-      // Empty now and untouched since (same modification time): not a save in progress.
-      const emptied = emptySince(file);
-      if (emptied === null) continue;
-      const timer = setTimeout(() => {
-        this.emptyTimers.delete(file);
-        if (!this.stopped && emptySince(file) === emptied) log.info(`${this.workspace.relative(file)} is still empty; the loaded version keeps running until it has content.`);
-      }, STILL_EMPTY_MS);
-      this.emptyTimers.set(file, timer.unref());
-    }
   }
 
   /**
@@ -306,27 +266,13 @@ export class Controller {
     if (this.stopped) return;
     this.stopped = true;
     this.watcher.close();
-    for (const timer of this.emptyTimers.values()) clearTimeout(timer);
-    this.emptyTimers.clear();
+    this.fileNotices.stop();
     this.undoLoadHook();
     getRegistry().noticeListeners.delete(this.onNotice);
   }
 
   get isStopped(): boolean {
     return this.stopped;
-  }
-}
-
-/** How long a file stays empty before chaud says so at info (a save's truncate and write are far closer). */
-const STILL_EMPTY_MS = 1000;
-
-/** The modification time of an empty file, or null when it is not an empty file. */
-function emptySince(file: string): number | null {
-  try {
-    const stats = statSync(file);
-    return stats.isFile() && stats.size === 0 ? stats.mtimeMs : null;
-  } catch {
-    return null;
   }
 }
 

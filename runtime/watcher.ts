@@ -15,6 +15,12 @@ import { warn } from "./logger";
  */
 const REMOVAL_SETTLE_MS = 250;
 
+/**
+ * Polling interval for `poll: true` (CHAUD_POLL=1) and once the system's inotify limit is
+ * reached; watchpack's own default, 5 s, would make a save wait seconds.
+ */
+export const DEFAULT_POLL_INTERVAL = 100;
+
 /** How long OS events that watchpack has not reported wait before they make a batch themselves. */
 const UNREPORTED_SETTLE_MS = 50;
 
@@ -105,10 +111,8 @@ export interface FileWatcher {
 export interface WatcherOptions {
   /** Quiet time that ends a burst, in ms. Small, so one save reaches running code fast. */
   aggregateTimeout: number;
-  /** Use polling instead of inotify (CHAUD_POLL=1, or network file systems). */
+  /** Poll instead of using inotify (network file systems): true every DEFAULT_POLL_INTERVAL ms, a number is the interval. */
   poll?: boolean | number;
-  /** Interval in ms to poll at once the system's inotify limit is reached; default 100. */
-  limitPoll?: number;
   onBatch(changed: string[], removed: string[]): void;
 }
 
@@ -125,7 +129,7 @@ let openWatchers = 0;
 export const openWatcherCount = (): number => openWatchers;
 
 export function createWatcher(options: WatcherOptions): FileWatcher {
-  let poll = options.poll;
+  let poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || undefined;
   let closed = false;
   let watched = new Set<string>();
   /** Files with events not yet handed over as a batch. */
@@ -175,7 +179,7 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
       ...(poll !== undefined ? { poll } : {}),
       followSymlinks: false,
     });
-    if (poll !== undefined && poll !== false) unrefPollTimers(created);
+    if (poll !== undefined) unrefPollTimers(created);
     created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
       if (closed || created !== watchpack) return;
       for (const file of [...changes, ...removals]) if (watched.has(file)) pending.add(file);
@@ -201,7 +205,7 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
     // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
     // drops the directory watchers that would have polled every 5 s and printed an error).
     watchpack.close();
-    poll = options.limitPoll ?? 100;
+    poll = DEFAULT_POLL_INTERVAL;
     watchpack = start();
     watchpack.watch({ files: watched, directories: [], missing: [], startTime });
     warnWatcherLimit(limitError, poll);
