@@ -9,7 +9,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/__tests__/tsconfig.json" }],
   },
   moduleNameMapper: {
-    "^chaud/registry$": "<rootDir>/runtime/registry.ts",
+    "^chaud/registry$": "<rootDir>/runtime/registry/registry.ts",
   },
   testTimeout: 30000,
   // Installs Jest 29 and TypeScript 5.0 for the compatibility tests on the first run.

@@ -17,7 +17,7 @@ let snapshot = null;
 /** The folder to run chaud from (a package root with package.json and dist/). */
 function chaudRoot() {
   if (snapshot) return snapshot;
-  if (!fs.existsSync(path.join(ROOT, "dist/integration/cli.js"))) throw new Error("dist/ is missing: run `npx tsc -p tsconfig.build.json`");
+  if (!fs.existsSync(path.join(ROOT, "dist/integration/cli/index.js"))) throw new Error("dist/ is missing: run `npx tsc -p tsconfig.build.json`");
   const parent = path.join(ROOT, "node_modules", ".cache");
   fs.mkdirSync(parent, { recursive: true });
   // Snapshots left behind by runs that were killed (no 'exit' event) and are over an hour old.
@@ -36,6 +36,6 @@ function chaudRoot() {
 }
 
 /** The `chaud` command of that build. */
-const chaudCli = () => path.join(chaudRoot(), "dist/integration/cli.js");
+const chaudCli = () => path.join(chaudRoot(), "dist/integration/cli/index.js");
 
 module.exports = { chaudRoot, chaudCli };

@@ -15,7 +15,7 @@ const { median, cpuMs, table, report } = require("./stats");
 
 const ROOT = path.join(__dirname, "..");
 const chaudPlugin = require(path.join(ROOT, "dist/plugin/index.js")).default;
-const registry = require(path.join(ROOT, "dist/runtime/registry.js"));
+const registry = require(path.join(ROOT, "dist/runtime/registry/registry.js"));
 
 const SOURCE = `
 /* @chaud.hot */ export function zero() { return 1; }

@@ -38,7 +38,7 @@ const QUICK = process.argv.includes("--quick");
 
 /** Benchmarks run the built package; `npm install` builds it, but a fresh clone may not have. */
 function ensureBuilt() {
-  if (fs.existsSync(path.join(ROOT, "dist/plugin/index.js")) && fs.existsSync(path.join(ROOT, "dist/runtime/registry.js"))) return;
+  if (fs.existsSync(path.join(ROOT, "dist/plugin/index.js")) && fs.existsSync(path.join(ROOT, "dist/runtime/registry/registry.js"))) return;
   console.error("[bench] dist/ is missing; building with tsc -p tsconfig.build.json");
   const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
   const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });

@@ -1,1 +1,1 @@
-export * from "../dist/runtime/registry.js";
+export * from "../dist/runtime/registry/registry.js";

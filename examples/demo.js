@@ -15,7 +15,7 @@ const { join, relative, resolve, sep } = require("node:path");
 
 const REPO = resolve(__dirname, "..");
 const EXAMPLE = join(__dirname, "http-server");
-const CLI = join(REPO, "dist/integration/cli.js");
+const CLI = join(REPO, "dist/integration/cli/index.js");
 const OLD_GREETING = "hello from chaud";
 const NEW_GREETING = "bonjour from chaud";
 const TIMEOUT_MS = 15000;
@@ -51,7 +51,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 function ensureBuilt() {
-  const needed = ["dist/integration/cli.js", "dist/integration/register.js", "dist/runtime/index.js"];
+  const needed = ["dist/integration/cli/index.js", "dist/loader/register.js", "dist/runtime/index.js"];
   if (needed.every((file) => existsSync(join(REPO, file)))) return;
   say("dist/ is missing: building it (npx tsc -p tsconfig.build.json)");
   const result = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO, stdio: "inherit", shell: process.platform === "win32" });
@@ -118,7 +118,7 @@ function waitFor(what, predicate) {
 }
 
 function startServer() {
-  say("starting it: node dist/integration/cli.js src/server.ts (what `npx chaud src/server.ts` runs)");
+  say("starting it: node dist/integration/cli/index.js src/server.ts (what `npx chaud src/server.ts` runs)");
   const env = { ...process.env, PORT: "0", CHAUD_LOG: "info" };
   delete env.NODE_ENV; // under NODE_ENV=production chaud would refuse to watch
   server = spawn(process.execPath, [CLI, "src/server.ts"], {

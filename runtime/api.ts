@@ -4,13 +4,13 @@ import { resolve as resolvePath } from "node:path";
 import { hotFromEnvironment } from "../plugin/environment";
 import { Controller, DEFAULT_AGGREGATE_TIMEOUT, type ErrorEvent, type InitOptions, type ReloadEvent } from "./controller";
 import { complainIfWarningsHidden, configureLogger, log } from "./logger";
-import { getRegistry } from "./registry";
-import type { ReloadOutcome } from "./reload-outcome";
-import { openWatcherCount } from "./watcher";
-import { createCommonJsModules } from "./cjs-modules";
-import { combineModuleSystems } from "./combined-modules";
-import { isCommonJsFile } from "./module-kind";
-import { isEsmEntry, plainEsmModules } from "./plain-esm";
+import { getRegistry } from "./registry/registry";
+import type { ReloadOutcome } from "./reload/outcome";
+import { openWatcherCount } from "./watch/watcher";
+import { createCommonJsModules } from "./modules/commonjs";
+import { combineModuleSystems } from "./modules/combined";
+import { isCommonJsFile } from "./modules/format";
+import { isEsmEntry, plainEsmModules } from "./modules/esm-without-loader";
 
 export type { ErrorEvent, InitOptions, ReloadEvent, ReloadOutcome };
 

@@ -3,17 +3,17 @@
 // watch list in step with what the process has loaded, and reports each batch. Nothing on the
 // watch/reload path throws into user code.
 
-import { ContentHashes } from "./content-hashes";
-import { FileNotices } from "./file-notices";
-import { createCommonJsModules } from "./cjs-modules";
+import { ContentHashes } from "./reload/content-hashes";
+import { FileNotices } from "./reload/file-notices";
+import { createCommonJsModules } from "./modules/commonjs";
 import { complainIfWarningsHidden, configureLogger, log, warn } from "./logger";
-import type { ModuleSystem } from "./module-system";
-import { getRegistry } from "./registry";
-import type { ReloadOutcome } from "./reload-outcome";
-import { describeNotice, describeOutcome, type ReportLine } from "./reload-report";
-import { Reloader } from "./reloader";
-import { createWatcher, DEFAULT_POLL_INTERVAL, type FileWatcher } from "./watcher";
-import { findWorkspace, type Workspace } from "./workspace";
+import type { ModuleSystem } from "./modules/module-system";
+import { getRegistry } from "./registry/registry";
+import type { ReloadOutcome } from "./reload/outcome";
+import { describeNotice, describeOutcome, type ReportLine } from "./reload/report";
+import { Reloader } from "./reload/reloader";
+import { createWatcher, DEFAULT_POLL_INTERVAL, type FileWatcher } from "./watch/watcher";
+import { findWorkspace, type Workspace } from "./watch/workspace";
 
 export interface InitOptions {
   /** The program's entry module; default: the main module. */

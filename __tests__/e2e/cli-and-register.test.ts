@@ -7,7 +7,7 @@ import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
-const CLI = join(REPO_ROOT, "dist/integration/cli.js");
+const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
 let project: TempProject;
 let child: Child | undefined;
 const { env } = sharedCacheDir("chaud-cache");

@@ -220,7 +220,7 @@ try { require.resolve("electron"); } catch { electronFound = false; }
 const chaud = require("chaud");
 const { initElectron } = require("chaud/electron");
 console.log(JSON.stringify({ electronFound, init: typeof chaud.init, initElectron: typeof initElectron,
-  electronLoaded: Object.keys(require.cache).some((file) => /[\\\\/]electron[\\\\/]/.test(file)) }));
+  electronLoaded: Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]electron[\\\\/]/.test(file)) }));
 `);
     const result = project.run(["check.js"]);
     expect(result.stderr).toBe("");

@@ -10,7 +10,7 @@ import { atomicWrite } from "../helpers/hot-app";
 import { copyExample, EXAMPLES, removeExampleCopies } from "../helpers/examples";
 import { assertBuilt, REPO_ROOT } from "../helpers/temp-project";
 
-const CLI = join(REPO_ROOT, "dist/integration/cli.js");
+const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
 let child: Child | undefined;
 
 afterEach(async () => {

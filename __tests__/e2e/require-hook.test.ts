@@ -15,10 +15,10 @@ afterEach(() => project?.remove());
 const register = `
 process.setSourceMapsEnabled(true);
 const path = require("node:path");
-const runtime = path.join(__dirname, "node_modules/chaud/dist/runtime");
-const { installRequireHook } = require(path.join(runtime, "require-hook.js"));
-const { transformFile } = require(path.join(runtime, "transform.js"));
-const { createTransformCache } = require(path.join(runtime, "transform-cache.js"));
+const loader = path.join(__dirname, "node_modules/chaud/dist/loader");
+const { installRequireHook } = require(path.join(loader, "require-hook.js"));
+const { transformFile } = require(path.join(loader, "transform.js"));
+const { createTransformCache } = require(path.join(loader, "transform-cache.js"));
 
 const workspace = __dirname + path.sep;
 const cache = createTransformCache({ onWarn: (message) => console.error("[chaud] " + message) });

@@ -5,7 +5,7 @@
 import type { PluginItem } from "@babel/core";
 import chaudPlugin from "../../plugin/index";
 import { babel } from "./babel-under-test";
-import * as registryModule from "../../runtime/registry";
+import * as registryModule from "../../runtime/registry/registry";
 
 export const FAKE_ROOT = "/virtual/app";
 

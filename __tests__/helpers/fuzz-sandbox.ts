@@ -12,7 +12,7 @@ import { builtinModules } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import chaudPlugin from "../../plugin/index";
-import * as registryModule from "../../runtime/registry";
+import * as registryModule from "../../runtime/registry/registry";
 import { resolveRelative, type FuzzPackage, type Load, type SampleCase } from "./fuzz-corpus";
 
 // One array each, reused for every compile: Babel caches plugin instances per array item.

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 export const REPO_ROOT = resolve(__dirname, "../..");
 
 export function assertBuilt(): void {
-  if (!existsSync(join(REPO_ROOT, "dist/runtime/registry.js"))) {
+  if (!existsSync(join(REPO_ROOT, "dist/runtime/registry/registry.js"))) {
     throw new Error("dist/ is missing: run `npm run build` (npm install does it) before the end-to-end tests");
   }
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { topLevelSignature } from "../../integration/electron-top-level";
-import { filesOfPage } from "../../integration/electron-windows";
+import { topLevelSignature } from "../../integration/electron/top-level";
+import { filesOfPage } from "../../integration/electron/windows";
 
 describe("filesOfPage", () => {
   let dir: string;

@@ -2,7 +2,7 @@
 // object and a fake `require.cache`: what a reset forgets stays known, the test file is an
 // importer but never reloaded, and a transaction resets the registry once.
 
-import { createJestModules, type JestModuleApi } from "../../integration/jest-modules";
+import { createJestModules, type JestModuleApi } from "../../integration/jest/modules";
 
 interface FakeModule {
   filename: string;

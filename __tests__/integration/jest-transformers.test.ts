@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type * as TransformerModule from "../../integration/jest-transformer";
-import type { JestTransformOptions } from "../../integration/jest-transformer";
-import { chaudTsJest } from "../../integration/ts-jest";
+import type * as TransformerModule from "../../integration/jest/transformer";
+import type { JestTransformOptions } from "../../integration/jest/transformer";
+import { chaudTsJest } from "../../integration/jest/ts-jest";
 import { REPO_ROOT } from "../helpers/temp-project";
 
 const SOURCE = `/* @chaud.hot */\nexport function answer(): number {\n  return 42;\n}\n`;
@@ -25,8 +25,8 @@ const options = (): JestTransformOptions => ({ config: { rootDir: dir, cwd: dir 
 function transformerWithBuild(buildKey: string): typeof TransformerModule {
   let loaded: typeof TransformerModule | undefined;
   jest.isolateModules(() => {
-    jest.doMock("../../integration/jest-cache-key", () => ({ ...jest.requireActual("../../integration/jest-cache-key"), chaudBuildKey: () => buildKey }));
-    loaded = require("../../integration/jest-transformer") as typeof TransformerModule;
+    jest.doMock("../../integration/jest/cache-key", () => ({ ...jest.requireActual("../../integration/jest/cache-key"), chaudBuildKey: () => buildKey }));
+    loaded = require("../../integration/jest/transformer") as typeof TransformerModule;
   });
   return loaded!;
 }
@@ -65,7 +65,7 @@ describe("the chaud/jest transformer", () => {
   test("hands chaud's own built files back untouched", () => {
     const { createTransformer } = transformerWithBuild("chaud@test");
     const transformer = createTransformer({ enabled: true });
-    const own = join(REPO_ROOT, "dist/runtime/registry.js");
+    const own = join(REPO_ROOT, "dist/runtime/registry/registry.js");
     const text = "/* @chaud.hot mentioned in a comment */ exports.x = 1;";
 
     expect(transformer.process(text, own, options())).toEqual({ code: text });

@@ -5,7 +5,7 @@
 // `SemVer`, so `other instanceof SemVer` in the new `compare` was false for every running
 // instance and `compare` threw.
 
-import { getRegistry } from "../../runtime/registry";
+import { getRegistry } from "../../runtime/registry/registry";
 import { compile, load, resetRegistry } from "../helpers/compile";
 
 afterEach(resetRegistry);

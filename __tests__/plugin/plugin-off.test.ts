@@ -6,7 +6,7 @@ import { transformSync, type PluginItem, type TransformOptions } from "@babel/co
 import { isBuiltin } from "node:module";
 import { dirname } from "node:path";
 import chaudPlugin from "../../plugin/index";
-import * as registryModule from "../../runtime/registry";
+import * as registryModule from "../../runtime/registry/registry";
 import { resetRegistry } from "../helpers/compile";
 import { importedModules, optionsFor, readCorpus, type CorpusFile } from "../helpers/corpus";
 

@@ -27,7 +27,7 @@ import { fuzzPackages, displayName, type FuzzPackage } from "../helpers/fuzz-cor
 import { placeMarkers, placementSeed, Random, type Placement } from "../helpers/fuzz-placement";
 import { compileHotOnly, compileWithChaud, overrideOf, runSamples, SandboxGraph } from "../helpers/fuzz-sandbox";
 import { resetRegistry } from "../helpers/compile";
-import { getRegistry } from "../../runtime/registry";
+import { getRegistry } from "../../runtime/registry/registry";
 import { moduleKey } from "../../plugin/module-key";
 
 const SEED = Number(process.env["CHAUD_FUZZ_SEED"] ?? 20261125);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Child, stopWithLeakCheck } from "../helpers/child";
 import { createTempProject, REPO_ROOT, type TempProject } from "../helpers/temp-project";
 
-const CLI = join(REPO_ROOT, "dist/integration/cli.js");
+const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
 
 /** Reports what each module's hot `probe()` answers, the watch list and the reloads. */
 const MAIN = `

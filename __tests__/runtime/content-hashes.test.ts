@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContentHashes } from "../../runtime/content-hashes";
+import { ContentHashes } from "../../runtime/reload/content-hashes";
 
 let dir: string;
 beforeEach(() => {

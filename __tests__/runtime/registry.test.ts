@@ -1,14 +1,14 @@
 // The registry as a unit: what compiled code calls, driven by hand.
 
-import { getRegistry, type Notice } from "../../runtime/registry";
+import { getRegistry, type Notice } from "../../runtime/registry/registry";
 import { resetRegistry } from "../helpers/compile";
 
 beforeEach(resetRegistry);
 
 test("is one object per process, shared by every copy of the module", () => {
-  let otherCopy: typeof import("../../runtime/registry") | undefined;
+  let otherCopy: typeof import("../../runtime/registry/registry") | undefined;
   jest.isolateModules(() => {
-    otherCopy = require("../../runtime/registry");
+    otherCopy = require("../../runtime/registry/registry");
   });
   expect(otherCopy!.getRegistry).not.toBe(getRegistry);
   expect(otherCopy!.getRegistry()).toBe(getRegistry());

@@ -1,7 +1,7 @@
 // Version 1 and version 2 of one module evaluated in one process, as a reload does, with no
 // watcher: the registry alone must carry hot code, persisted state and hot classes across.
 
-import { getRegistry } from "../../runtime/registry";
+import { getRegistry } from "../../runtime/registry/registry";
 import { load, resetRegistry } from "../helpers/compile";
 
 beforeEach(resetRegistry);

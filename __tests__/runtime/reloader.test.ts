@@ -1,9 +1,9 @@
 // The reload algorithm in memory: a fake module system, the real registry.
 
-import type { ContentCheck } from "../../runtime/content-hashes";
-import type { ModuleSystem, ModuleTransaction } from "../../runtime/module-system";
-import { getRegistry } from "../../runtime/registry";
-import { Reloader } from "../../runtime/reloader";
+import type { ContentCheck } from "../../runtime/reload/content-hashes";
+import type { ModuleSystem, ModuleTransaction } from "../../runtime/modules/module-system";
+import { getRegistry } from "../../runtime/registry/registry";
+import { Reloader } from "../../runtime/reload/reloader";
 import { resetRegistry } from "../helpers/compile";
 
 interface FakeModule {

@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { clearModuleKindCache } from "../../runtime/module-kind";
-import { installRequireHook, type ExtensionHandler, type LoadingModule, type ModuleInternals, type RequireHookOptions } from "../../runtime/require-hook";
+import { clearModuleKindCache } from "../../runtime/modules/format";
+import { installRequireHook, type ExtensionHandler, type LoadingModule, type ModuleInternals, type RequireHookOptions } from "../../loader/require-hook";
 
 let root: string;
 let loaded: string[];

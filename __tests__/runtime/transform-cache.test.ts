@@ -3,7 +3,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createTransformCache, hasBabelConfig, transformCacheKey, type CacheKeyInput } from "../../runtime/transform-cache";
+import { createTransformCache, hasBabelConfig, transformCacheKey, type CacheKeyInput } from "../../loader/transform-cache";
 
 let root: string;
 let warnings: string[];

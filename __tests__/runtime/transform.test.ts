@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { clearModuleKindCache } from "../../runtime/module-kind";
-import { transformFile, type TransformFileOptions } from "../../runtime/transform";
-import { createTransformCache } from "../../runtime/transform-cache";
+import { clearModuleKindCache } from "../../runtime/modules/format";
+import { transformFile, type TransformFileOptions } from "../../loader/transform";
+import { createTransformCache } from "../../loader/transform-cache";
 
 let root: string;
 

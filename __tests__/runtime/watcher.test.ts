@@ -6,7 +6,7 @@
 import { mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createWatcher, type FileWatcher } from "../../runtime/watcher";
+import { createWatcher, type FileWatcher } from "../../runtime/watch/watcher";
 
 let dir: string;
 let watcher: FileWatcher | undefined;

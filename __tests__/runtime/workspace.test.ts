@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { findWorkspace, type Workspace } from "../../runtime/workspace";
+import { findWorkspace, type Workspace } from "../../runtime/watch/workspace";
 
 type Tree = Record<string, string | object>;
 

@@ -6,15 +6,15 @@
 //   plus `chaudTsJest` for jest.config files that use ts-jest.
 // Loading it is cheap on both sides: babel-jest, Babel and chaud's runtime load on first use.
 
-import { installHooks } from "./jest-live";
-import { createTransformer } from "./jest-transformer";
+import { installHooks } from "./live";
+import { createTransformer } from "./transformer";
 
 export { createTransformer };
-export type { ChaudJestOptions, JestTransformer, JestTransformOptions, JestTransformResult } from "./jest-transformer";
+export type { ChaudJestOptions, JestTransformer, JestTransformOptions, JestTransformResult } from "./transformer";
 export { chaudTsJest } from "./ts-jest";
 export type { ChaudTsJestOptions, TsJestOptions } from "./ts-jest";
-export { editFile, nextReload, restoreEditedFiles } from "./jest-live";
-export type { Edit, EditOptions, ReloadOutcome } from "./jest-live";
+export { editFile, nextReload, restoreEditedFiles } from "./live";
+export type { Edit, EditOptions, ReloadOutcome } from "./live";
 
 // In a test file: restore edited files after each test, stop watching after the last one.
 installHooks();

@@ -15,7 +15,7 @@ import type * as Babel from "@babel/core";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { isCommonJsFile } from "./module-kind";
+import { isCommonJsFile } from "../runtime/modules/format";
 import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
 
 export interface TransformFileOptions {

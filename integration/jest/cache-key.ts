@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** chaud's root folder: the nearest folder up with chaud's package.json (dist/integration/../.., or integration/.. in the sources). */
+/** chaud's root folder: the nearest folder up with chaud's package.json (dist/integration/jest/../../.., or integration/jest/../.. in the sources). */
 export const CHAUD_ROOT = findRoot(__dirname);
 
 function findRoot(from: string): string {
@@ -19,15 +19,15 @@ function findRoot(from: string): string {
       // no package.json here
     }
   }
-  return join(from, "../..");
+  return join(from, "../../..");
 }
 
 /**
- * A file of chaud's build (`dist/…`), relative to dist: from dist/integration this is a
- * sibling; from the TypeScript sources (chaud's own tests under ts-jest) it is in dist/.
+ * A file of chaud's build (`dist/…`), relative to dist: from dist/integration/jest it is two
+ * folders up; from the TypeScript sources (chaud's own tests under ts-jest) it is in dist/.
  */
 export function builtFile(relative: string): string {
-  const sibling = join(__dirname, "..", relative);
+  const sibling = join(__dirname, "../..", relative);
   return existsSync(sibling) ? sibling : join(CHAUD_ROOT, "dist", relative);
 }
 
@@ -40,8 +40,8 @@ export function chaudBuildKey(): string {
   const pluginDir = dirname(builtFile("plugin/index.js"));
   const files = [
     ...safeList(pluginDir).filter((name) => name.endsWith(".js")).map((name) => join(pluginDir, name)),
-    builtFile("integration/jest-transformer.js"),
-    builtFile("integration/jest-preset.js"),
+    builtFile("integration/jest/transformer.js"),
+    builtFile("integration/jest/preset.js"),
   ];
   for (const file of files) {
     hash.update(`${file.slice(file.lastIndexOf("dist"))}\0`);

@@ -17,7 +17,7 @@
 // Jest forgets the modules a reset dropped, and chaud must not: every module seen loaded is
 // remembered (its latest exports and imports) so that it stays watched after a reset.
 
-import type { ModuleSystem, ModuleTransaction } from "../runtime/module-system";
+import type { ModuleSystem, ModuleTransaction } from "../../runtime/modules/module-system";
 
 /** What the module system needs of the `jest` object. */
 export interface JestModuleApi {

@@ -9,10 +9,10 @@ import { matchNameAndLength, type HotTarget, type StubNaming } from "./hot-stub"
 import { updateClassInPlace, type ClassMembers } from "./hot-class";
 import { ModuleHandle } from "./module-handle";
 import type { PersistCell } from "./persist-cell";
-import { Batch, type Staged } from "./registry-batch";
+import { Batch, type Staged } from "./batch";
 
 // Split into files, but still one module to its importers (esm/registry.mjs names these).
-export { Batch } from "./registry-batch";
+export { Batch } from "./batch";
 export { ModuleHandle } from "./module-handle";
 export { PersistCell } from "./persist-cell";
 

@@ -2,8 +2,8 @@
 // so a new kind of outcome cannot go unreported.
 
 import { readFileSync } from "node:fs";
-import type { Notice } from "./registry";
-import type { ReloadOutcome, ReloadedOutcome } from "./reload-outcome";
+import type { Notice } from "../registry/registry";
+import type { ReloadOutcome, ReloadedOutcome } from "./outcome";
 
 export type LineLevel = "debug" | "info" | "warn";
 export interface ReportLine {

@@ -5,16 +5,16 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
-import { createCommonJsModules } from "../runtime/cjs-modules";
-import { combineModuleSystems } from "../runtime/combined-modules";
+import { createCommonJsModules } from "../runtime/modules/commonjs";
+import { combineModuleSystems } from "../runtime/modules/combined";
 import { configureLogger, log, warn } from "../runtime/logger";
-import { installRequireHook } from "../runtime/require-hook";
-import { transformFile } from "../runtime/transform";
-import { createTransformCache } from "../runtime/transform-cache";
-import { findWorkspace } from "../runtime/workspace";
+import { installRequireHook } from "./require-hook";
+import { transformFile } from "./transform";
+import { createTransformCache } from "./transform-cache";
+import { findWorkspace } from "../runtime/watch/workspace";
 import { installEsmLoader } from "./esm-loader";
-import { isCommonJsFile } from "../runtime/module-kind";
-import { isEsmEntry } from "../runtime/plain-esm";
+import { isCommonJsFile } from "../runtime/modules/format";
+import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 

@@ -12,9 +12,9 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import type * as Api from "../runtime/index";
-import type { ReloadOutcome } from "../runtime/reload-outcome";
-import type { JestModuleApi, JestModules } from "./jest-modules";
+import type * as Api from "../../runtime/index";
+import type { ReloadOutcome } from "../../runtime/reload/outcome";
+import type { JestModuleApi, JestModules } from "./modules";
 
 export type { ReloadOutcome };
 
@@ -60,7 +60,7 @@ function state(): LiveState {
   return (holder[STATE] ??= { api: null, hooks: false, modules: null, testFile: "", edits: new Map() });
 }
 
-const api = (): typeof Api => (state().api ??= require("../runtime/index") as typeof Api);
+const api = (): typeof Api => (state().api ??= require("../../runtime/index") as typeof Api);
 
 /** Jest's globals when this module runs inside a test file; null in Node's own module system. */
 function jestGlobals(): JestGlobals | null {
@@ -115,7 +115,7 @@ function ensureStarted(): { modules: JestModules; testFile: string } {
         `"chaud/jest" (or chaudTsJest()) and set CHAUD_HOT=1 or the transformer option enabled: true, and import the module under test before editing it.`,
     );
   }
-  const { createJestModules } = require("./jest-modules") as typeof import("./jest-modules");
+  const { createJestModules } = require("./modules") as typeof import("./modules");
   const modules = createJestModules({ jest: globals.jest, cache: require.cache as Record<string, unknown>, testFile });
   // Code under test may have called init() (an app's entry does): that chaud watches Node's
   // require.cache, which is not where this test file's modules are. Start over with Jest's.

@@ -12,9 +12,9 @@ import type { ContentHashes } from "./content-hashes";
 /** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
 export type ContentCheckSource = Pick<ContentHashes, "check" | "forget"> & Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
 import { changedExports } from "./exports-diff";
-import type { ModuleSystem } from "./module-system";
-import type { Registry } from "./registry";
-import type { Reevaluated, ReloadOutcome } from "./reload-outcome";
+import type { ModuleSystem } from "../modules/module-system";
+import type { Registry } from "../registry/registry";
+import type { Reevaluated, ReloadOutcome } from "./outcome";
 
 export interface ReloaderOptions {
   modules: ModuleSystem;

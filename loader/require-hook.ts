@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import NodeModule from "node:module";
 import { dirname, extname, resolve as resolvePath } from "node:path";
-import { isCommonJsFile } from "./module-kind";
+import { isCommonJsFile } from "../runtime/modules/format";
 
 export interface RequireHookOptions {
   /** Whether the hook compiles `file` (an absolute path); false leaves it to Node. */

@@ -14,9 +14,9 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { hotFromEnvironment } from "../plugin/environment";
-import { configureLogger, warn } from "../runtime/logger";
-import { builtFile, chaudBuildKey } from "./jest-cache-key";
+import { hotFromEnvironment } from "../../plugin/environment";
+import { configureLogger, warn } from "../../runtime/logger";
+import { builtFile, chaudBuildKey } from "./cache-key";
 
 /** ts-jest's options (https://kulshekhar.github.io/ts-jest/docs/getting-started/options); chaud reads `tsconfig` and `babelConfig`. */
 export interface TsJestOptions {

@@ -1,4 +1,4 @@
-// Installs chaud's ESM loader hooks (integration/esm-hooks.ts) and connects them to the
+// Installs chaud's ESM loader hooks (esm-hooks.ts) and connects them to the
 // runtime's ESM module system. From Node 22.15 the hooks run in this thread
 // (`module.registerHooks`); on Node 20 they run on the loader thread (`module.register`)
 // and talk over a MessagePort. Before the main thread imports a new version it waits until
@@ -9,7 +9,7 @@ import nodeModule from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
-import { EsmModules, type HookChannel } from "../runtime/esm-modules";
+import { EsmModules, type HookChannel } from "../runtime/modules/esm";
 import { EsmHooks, syncHooks, type HookData, type HookEvent, type VersionMessage } from "./esm-hooks";
 
 interface ModuleApi {

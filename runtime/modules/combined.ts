@@ -3,7 +3,7 @@
 // modules importing CommonJS files too). When a CommonJS file that ES modules import runs
 // again, its ESM importers must get a new wrapper for it, so its URL moves to a new version.
 
-import type { EsmModules, EsmTransaction } from "./esm-modules";
+import type { EsmModules, EsmTransaction } from "./esm";
 import type { ModuleSystem, ModuleTransaction } from "./module-system";
 
 const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];

@@ -7,14 +7,14 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isCommonJsFile } from "../runtime/module-kind";
-import { isEsmEntry } from "../runtime/plain-esm";
-import { HELP, parseCliArgs } from "./cli-args";
+import { isCommonJsFile } from "../../runtime/modules/format";
+import { isEsmEntry } from "../../runtime/modules/esm-without-loader";
+import { HELP, parseCliArgs } from "./args";
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(__dirname, "../../../package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 
@@ -42,7 +42,7 @@ function main(): void {
 
   // An ESM entry gets the register module through --import (ESM hooks are in place before
   // the entry loads); a CommonJS one through -r. The module installs both hooks either way.
-  const register = join(__dirname, "register.js");
+  const register = join(__dirname, "../../loader/register.js");
   const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
   const child = spawn(process.execPath, [...request.nodeOptions, ...preload, entry, ...request.args], { stdio: "inherit" });
 

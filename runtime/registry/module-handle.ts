@@ -5,7 +5,7 @@ import { membersOf, nameClass } from "./hot-class";
 import { createStub, type HotTarget, type StubNaming } from "./hot-stub";
 import { PersistCell } from "./persist-cell";
 import type { ClassEntry, HotEntry, ModuleVersion, Registry } from "./registry";
-import type { Batch } from "./registry-batch";
+import type { Batch } from "./batch";
 
 markRegistryFile();
 

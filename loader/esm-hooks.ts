@@ -14,11 +14,11 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { MessagePort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import { HOT_ONLY_PARAM, VERSION_PARAM } from "../runtime/esm-modules";
-import { isCommonJsFile } from "../runtime/module-kind";
-import { transformFile } from "../runtime/transform";
-import { createTransformCache, type TransformCache } from "../runtime/transform-cache";
-import { findWorkspace, type Workspace } from "../runtime/workspace";
+import { HOT_ONLY_PARAM, VERSION_PARAM } from "../runtime/modules/esm";
+import { isCommonJsFile } from "../runtime/modules/format";
+import { transformFile } from "./transform";
+import { createTransformCache, type TransformCache } from "./transform-cache";
+import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
 
 
 /** What the hooks tell the main thread. */

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import Watchpack from "watchpack";
-import { warn } from "./logger";
+import { warn } from "../logger";
 
 /**
  * How long a burst that left a watched file missing waits for it to come back (git's

@@ -15,10 +15,10 @@
 
 import { createHash } from "node:crypto";
 import { dirname, join, sep } from "node:path";
-import { hotFromEnvironment } from "../plugin/environment";
-import { moduleKey } from "../plugin/module-key";
-import { hasBabelConfig } from "../runtime/transform-cache";
-import { builtFile, chaudBuildKey, CHAUD_ROOT } from "./jest-cache-key";
+import { hotFromEnvironment } from "../../plugin/environment";
+import { moduleKey } from "../../plugin/module-key";
+import { hasBabelConfig } from "../../loader/transform-cache";
+import { builtFile, chaudBuildKey, CHAUD_ROOT } from "./cache-key";
 
 /** Options of the chaud/jest transformer: `enabled`, and any babel-jest (Babel) option. */
 export interface ChaudJestOptions {
@@ -79,7 +79,7 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
           : loadBabelJest(transformOptions.config.rootDir).createTransformer({
               sourceType: "unambiguous",
               ...babelOptions,
-              presets: [...asArray(babelOptions["presets"]), builtFile("integration/jest-preset.js")],
+              presets: [...asArray(babelOptions["presets"]), builtFile("integration/jest/preset.js")],
               plugins,
             });
       transformers.set(variant, babelJest);

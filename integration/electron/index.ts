@@ -6,13 +6,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { init, on, stop as stopChaud } from "../runtime/api";
-import { DEFAULT_AGGREGATE_TIMEOUT, type InitOptions } from "../runtime/controller";
-import { configureLogger, log, warn } from "../runtime/logger";
-import { ContentHashes } from "../runtime/content-hashes";
-import { createWatcher, type FileWatcher } from "../runtime/watcher";
-import { topLevelSignature } from "./electron-top-level";
-import { filesOfPage } from "./electron-windows";
+import { init, on, stop as stopChaud } from "../../runtime/api";
+import { DEFAULT_AGGREGATE_TIMEOUT, type InitOptions } from "../../runtime/controller";
+import { configureLogger, log, warn } from "../../runtime/logger";
+import { ContentHashes } from "../../runtime/reload/content-hashes";
+import { createWatcher, type FileWatcher } from "../../runtime/watch/watcher";
+import { topLevelSignature } from "./top-level";
+import { filesOfPage } from "./windows";
 
 /** The part of a `BrowserWindow` chaud uses (Electron's own type fits it). */
 export interface ElectronWindow {

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { clearModuleKindCache, isCommonJsFile, packageTypeOf } from "../../runtime/module-kind";
+import { clearModuleKindCache, isCommonJsFile, packageTypeOf } from "../../runtime/modules/format";
 
 let root: string;
 

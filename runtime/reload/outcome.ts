@@ -1,6 +1,6 @@
 // A reload's outcome is data; reload-report.ts turns it into words.
 
-import type { Notice } from "./registry";
+import type { Notice } from "../registry/registry";
 
 export interface Reevaluated {
   file: string;

@@ -5,8 +5,8 @@
 // functions and classes, being shared through the registry, run the new code everywhere.
 
 import { fileURLToPath } from "node:url";
-import { EsmModules } from "./esm-modules";
-import type { Registry } from "./registry";
+import { EsmModules } from "./esm";
+import type { Registry } from "../registry/registry";
 
 export function isEsmEntry(entry: string, isCommonJsFile: (file: string) => boolean): boolean {
   return /\.m[jt]s$/.test(entry) || (/\.[jt]sx?$/.test(entry) && !isCommonJsFile(entry));

@@ -3,8 +3,8 @@
 // stays empty (an empty read is usually a save between truncate and write, logged at debug).
 
 import { statSync } from "node:fs";
-import { log } from "./logger";
-import type { ReloadOutcome } from "./reload-outcome";
+import { log } from "../logger";
+import type { ReloadOutcome } from "./outcome";
 
 export class FileNotices {
   private stopped = false;

@@ -68,7 +68,8 @@ function chaudBuildStamp(): string {
   const stamps: string[] = [];
   const sources = [
     { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
-    { dir: __dirname, pattern: /^(transform|module-kind)\.[jt]s$/ },
+    { dir: __dirname, pattern: /^transform\.[jt]s$/ },
+    { dir: join(__dirname, "../runtime/modules"), pattern: /^format\.[jt]s$/ },
   ];
   for (const { dir, pattern } of sources) {
     let names: string[];
