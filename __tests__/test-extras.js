@@ -21,17 +21,28 @@ const { homedir } = require("node:os");
 const { join } = require("node:path");
 
 const EXTRAS = {
-  jest29: { variable: "CHAUD_TEST_JEST29", marker: "ts-jest/package.json", packages: ["jest@29", "babel-jest@29", "ts-jest@29", "typescript@~5.9"] },
+  jest29: {
+    variable: "CHAUD_TEST_JEST29",
+    marker: "ts-jest/package.json",
+    packages: ["jest@29", "babel-jest@29", "ts-jest@29", "typescript@~5.9"],
+  },
   typescript50: { variable: "CHAUD_TEST_TS50", marker: "typescript/package.json", packages: ["typescript@~5.0"] },
   babel8: {
     variable: "CHAUD_TEST_BABEL",
     marker: "@babel/plugin-syntax-jsx/package.json",
-    packages: ["@babel/core@8", "@babel/preset-typescript@8", "@babel/plugin-transform-modules-commonjs@8", "@babel/plugin-syntax-jsx@8"],
+    packages: [
+      "@babel/core@8",
+      "@babel/preset-typescript@8",
+      "@babel/plugin-transform-modules-commonjs@8",
+      "@babel/plugin-syntax-jsx@8",
+    ],
   },
 };
 
 function cacheRoot() {
-  return process.env.CHAUD_CI_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "chaud-ci-node");
+  return (
+    process.env.CHAUD_CI_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "chaud-ci-node")
+  );
 }
 
 /** The node_modules folder that holds an extra (installed or not). */
@@ -52,14 +63,22 @@ function ensure(name) {
   const extra = EXTRAS[name];
   const modules = modulesFolder(name);
   if (existsSync(join(modules, extra.marker))) return modules;
-  process.stderr.write(`installing ${extra.packages.join(" ")} into ${join(cacheRoot(), name)} for the compatibility tests (once)\n`);
+  process.stderr.write(
+    `installing ${extra.packages.join(" ")} into ${join(cacheRoot(), name)} for the compatibility tests (once)\n`,
+  );
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   let last = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    last = spawnSync(npm, ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", join(cacheRoot(), name), ...extra.packages], { encoding: "utf8" });
+    last = spawnSync(
+      npm,
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", join(cacheRoot(), name), ...extra.packages],
+      { encoding: "utf8" },
+    );
     if (last.status === 0 && existsSync(join(modules, extra.marker))) return modules;
   }
-  process.stderr.write(`could not install ${extra.packages.join(" ")}: ${last && (last.error ? last.error.message : last.stderr.trim().split("\n").slice(-3).join(" "))}\n`);
+  process.stderr.write(
+    `could not install ${extra.packages.join(" ")}: ${last && (last.error ? last.error.message : last.stderr.trim().split("\n").slice(-3).join(" "))}\n`,
+  );
   return null;
 }
 

@@ -52,14 +52,17 @@ const modulePath = (i, lang) => `src/${groupName(i)}/${moduleName(i)}.${ext(lang
 
 /** Import specifier from module `from` (a src/ path) to `to`; TypeScript names the .js file, as NodeNext code does. */
 function specifier(from, to) {
-  let rel = path.posix.relative(path.posix.dirname(from), to).replace(/\.ts$/, ".js").replace(/\.mts$/, ".mjs");
+  let rel = path.posix
+    .relative(path.posix.dirname(from), to)
+    .replace(/\.ts$/, ".js")
+    .replace(/\.mts$/, ".mjs");
   if (!rel.startsWith(".")) rel = `./${rel}`;
   return rel;
 }
 
 // A small deterministic generator, so two runs generate the same apps.
 function numbers(seed, count) {
-  let x = seed * 2654435761 >>> 0;
+  let x = (seed * 2654435761) >>> 0;
   const out = [];
   for (let i = 0; i < count; i++) {
     x = (x * 1103515245 + 12345) >>> 0;
@@ -486,10 +489,14 @@ function heavySource(megabytes = 3) {
     parts.push(chunk);
     size += chunk.length;
   }
-  const fnNames = Array.from({ length: functions }, (_, i) => i).filter((i) => i % 5 !== 0).map((i) => `f${i}`);
+  const fnNames = Array.from({ length: functions }, (_, i) => i)
+    .filter((i) => i % 5 !== 0)
+    .map((i) => `f${i}`);
   const tableNames = Array.from({ length: tables }, (_, i) => `T${i}`);
   parts.push(`const tables = [${tableNames.join(",")}];\n`);
-  parts.push(`let checksum = 0;\nfor (const t of tables) for (let i = 0; i < t.length; i++) checksum = (checksum + t[i] * (i + 1)) % 1000003;\n`);
+  parts.push(
+    `let checksum = 0;\nfor (const t of tables) for (let i = 0; i < t.length; i++) checksum = (checksum + t[i] * (i + 1)) % 1000003;\n`,
+  );
   parts.push(`module.exports = { checksum, tables, ${fnNames.join(", ")} };\n`);
   return parts.join("");
 }
@@ -499,7 +506,10 @@ function writeHeavy(dir) {
   heavyCache ??= heavySource();
   const pkg = path.join(dir, "node_modules", "heavy-dep");
   fs.mkdirSync(pkg, { recursive: true });
-  fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "heavy-dep", version: "1.0.0", main: "index.js" }, null, 2));
+  fs.writeFileSync(
+    path.join(pkg, "package.json"),
+    JSON.stringify({ name: "heavy-dep", version: "1.0.0", main: "index.js" }, null, 2),
+  );
   fs.writeFileSync(path.join(pkg, "index.js"), heavyCache);
 }
 
@@ -535,11 +545,28 @@ function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = l
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
   // hot-hook's import.meta.hot.dispose imports "hot-hook" from the app, as if the app depended on it.
-  if (tool === "hot-hook") fs.symlinkSync(path.join(__dirname, "node_modules", "hot-hook"), path.join(dir, "node_modules", "hot-hook"), "dir");
+  if (tool === "hot-hook")
+    fs.symlinkSync(path.join(__dirname, "node_modules", "hot-hook"), path.join(dir, "node_modules", "hot-hook"), "dir");
   writeHeavy(dir);
   if (isTs(lang)) {
     write(dir, `src/types.${ext(lang)}`, TYPES_TS);
-    write(dir, "tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true } }, null, 2));
+    write(
+      dir,
+      "tsconfig.json",
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            skipLibCheck: true,
+          },
+        },
+        null,
+        2,
+      ),
+    );
   }
   for (let i = 0; i < modules; i++) write(dir, modulePath(i, lang), moduleSource(i, modules, lang));
   const entry = write(dir, `src/main.${ext(lang)}`, isEsm(lang) ? esmEntrySource(lang, tool) : entrySource(lang));
@@ -568,14 +595,24 @@ function compileAppToJs(app, outDir) {
   const babel = require("@babel/core");
   const presets = [[require.resolve("@babel/preset-typescript"), {}]];
   const plugins = [require.resolve("@babel/plugin-transform-modules-commonjs")];
-  fs.cpSync(app.dir, outDir, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith(".ts") || src.endsWith(".d.ts") });
+  fs.cpSync(app.dir, outDir, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => !src.endsWith(".ts") || src.endsWith(".d.ts"),
+  });
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules") walk(full);
       } else if (entry.name.endsWith(".ts")) {
-        const { code } = babel.transformSync(fs.readFileSync(full, "utf8"), { filename: full, babelrc: false, configFile: false, presets, plugins });
+        const { code } = babel.transformSync(fs.readFileSync(full, "utf8"), {
+          filename: full,
+          babelrc: false,
+          configFile: false,
+          presets,
+          plugins,
+        });
         write(outDir, path.relative(app.dir, full).replace(/\.ts$/, ".js"), code);
       }
     }

@@ -17,19 +17,22 @@ let snapshot = null;
 /** The folder to run chaud from (a package root with package.json and dist/). */
 function chaudRoot() {
   if (snapshot) return snapshot;
-  if (!fs.existsSync(path.join(ROOT, "dist/integration/cli/index.js"))) throw new Error("dist/ is missing: run `npx tsc -p tsconfig.build.json`");
+  if (!fs.existsSync(path.join(ROOT, "dist/integration/cli/index.js")))
+    throw new Error("dist/ is missing: run `npx tsc -p tsconfig.build.json`");
   const parent = path.join(ROOT, "node_modules", ".cache");
   fs.mkdirSync(parent, { recursive: true });
   // Snapshots left behind by runs that were killed (no 'exit' event) and are over an hour old.
   for (const name of fs.readdirSync(parent)) {
     const old = path.join(parent, name);
-    if (name.startsWith("chaud-bench-build-") && Date.now() - fs.statSync(old).mtimeMs > 3600_000) fs.rmSync(old, { recursive: true, force: true });
+    if (name.startsWith("chaud-bench-build-") && Date.now() - fs.statSync(old).mtimeMs > 3600_000)
+      fs.rmSync(old, { recursive: true, force: true });
   }
   const dir = fs.mkdtempSync(path.join(parent, "chaud-bench-build-"));
   fs.copyFileSync(path.join(ROOT, "package.json"), path.join(dir, "package.json"));
   fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
   // esm/: the ES module entry points (chaud, chaud/registry, chaud/babel) that compiled ES modules import.
-  if (fs.existsSync(path.join(ROOT, "esm"))) fs.cpSync(path.join(ROOT, "esm"), path.join(dir, "esm"), { recursive: true });
+  if (fs.existsSync(path.join(ROOT, "esm")))
+    fs.cpSync(path.join(ROOT, "esm"), path.join(dir, "esm"), { recursive: true });
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   snapshot = dir;
   return dir;

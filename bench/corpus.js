@@ -14,7 +14,13 @@ function readCorpus() {
     .sort()
     .map((name) => {
       const code = fs.readFileSync(path.join(CORPUS_DIR, name), "utf8");
-      return { name, path: path.join(CORPUS_DIR, name), code, marked: code.includes("@chaud"), lines: code.split("\n").length };
+      return {
+        name,
+        path: path.join(CORPUS_DIR, name),
+        code,
+        marked: code.includes("@chaud"),
+        lines: code.split("\n").length,
+      };
     });
 }
 
@@ -24,7 +30,10 @@ const PRESETS = {
   js: [],
   jsx: ["@babel/preset-react"],
   ts: [["@babel/preset-typescript", { allowDeclareFields: true }]],
-  tsx: [["@babel/preset-typescript", { allowDeclareFields: true, isTSX: true, allExtensions: true }], "@babel/preset-react"],
+  tsx: [
+    ["@babel/preset-typescript", { allowDeclareFields: true, isTSX: true, allExtensions: true }],
+    "@babel/preset-react",
+  ],
 };
 
 function presetsFor(name) {

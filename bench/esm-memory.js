@@ -76,17 +76,22 @@ function createApp(workDir) {
   fs.mkdirSync(path.join(dir, "src"), { recursive: true });
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-esm-memory-app", version: "1.0.0", private: true, type: "module" }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "bench-esm-memory-app", version: "1.0.0", private: true, type: "module" }, null, 2),
+  );
   fs.writeFileSync(path.join(dir, "src/main.mjs"), MAIN_MJS);
   fs.writeFileSync(path.join(dir, "src/data.mjs"), dataMjs(0));
   return dir;
 }
 
-
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-esm-memory-"));
   const dir = createApp(workDir);
-  const proc = new ToolProcess([process.execPath, ["--expose-gc", "--import", "chaud/register", "src/main.mjs"]], { cwd: dir, env: { CHAUD_CACHE_DIR: path.join(workDir, "cache") } });
+  const proc = new ToolProcess([process.execPath, ["--expose-gc", "--import", "chaud/register", "src/main.mjs"]], {
+    cwd: dir,
+    env: { CHAUD_CACHE_DIR: path.join(workDir, "cache") },
+  });
   const started = Date.now();
   try {
     await proc.waitFor((m) => m.type === "ready", { timeoutMs: 60000, what: "ready" });
@@ -98,11 +103,17 @@ async function main() {
       const from = proc.lines.length;
       const t0 = performance.now();
       fs.writeFileSync(path.join(dir, "src/data.mjs"), dataMjs(version));
-      const { t } = await proc.waitFor((m) => m.type === "reload" && m.version === version, { from, timeoutMs: 20000, what: `reload ${version}` });
+      const { t } = await proc.waitFor((m) => m.type === "reload" && m.version === version, {
+        from,
+        timeoutMs: 20000,
+        what: `reload ${version}`,
+      });
       latencies.push(t - t0);
       if (CHECKPOINTS.includes(version)) {
         checkpoints.push({ reloads: version, ...(await measure(proc)) });
-        console.error(`[esm-memory] ${version} reloads: heap used ${(checkpoints.at(-1).heapUsed / MB).toFixed(2)} MB, retained ${JSON.stringify(checkpoints.at(-1).retained)}`);
+        console.error(
+          `[esm-memory] ${version} reloads: heap used ${(checkpoints.at(-1).heapUsed / MB).toFixed(2)} MB, retained ${JSON.stringify(checkpoints.at(-1).retained)}`,
+        );
       }
     }
     const from = checkpoints.find((c) => c.reloads === WARMUP) ?? checkpoints[0];
@@ -131,7 +142,14 @@ const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 
 function render(result) {
   const start = result.checkpoints[0];
-  const rows = result.checkpoints.map((c) => [c.reloads, `${(c.heapUsed / MB).toFixed(2)} MB`, signedMb(c.heapUsed - start.heapUsed), signedMb(c.rss - start.rss), c.retained.records, `${(c.retained.bytes / MB).toFixed(2)} MB`]);
+  const rows = result.checkpoints.map((c) => [
+    c.reloads,
+    `${(c.heapUsed / MB).toFixed(2)} MB`,
+    signedMb(c.heapUsed - start.heapUsed),
+    signedMb(c.rss - start.rss),
+    c.retained.records,
+    `${(c.retained.bytes / MB).toFixed(2)} MB`,
+  ]);
   return [
     `esm-memory: ${result.reloads} reloads of a ${kb(result.sourceBytes)} ES module under --import chaud/register; heap after 4x gc(); ${result.seconds.toFixed(0)} s`,
     table(["reloads", "heap used", "vs start", "rss vs start", "retained records", "retained bytes"], rows),

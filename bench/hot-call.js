@@ -96,7 +96,8 @@ function main() {
     }
   }
   for (const run of runs) {
-    if (run.direct.checksum !== run.hot.checksum) throw new Error(`hot and direct "${run.case.name}" returned different results`);
+    if (run.direct.checksum !== run.hot.checksum)
+      throw new Error(`hot and direct "${run.case.name}" returned different results`);
   }
   return {
     iterations: ITERATIONS,

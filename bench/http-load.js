@@ -35,9 +35,13 @@ const PAUSE_MS = 20;
 const CONNECTIONS = 4;
 
 const versioned = (ext, v) =>
-  ext === "js" ? `/* @chaud.hot */ function version() { return ${v}; }\nmodule.exports = { version };\n` : `/* @chaud.hot */ export function version() { return ${v}; }\n`;
+  ext === "js"
+    ? `/* @chaud.hot */ function version() { return ${v}; }\nmodule.exports = { version };\n`
+    : `/* @chaud.hot */ export function version() { return ${v}; }\n`;
 
-const handler = (ext) => `${ext === "js" ? `const a = require("./a.js");\nconst b = require("./b.js");` : `import * as a from "./a.mjs";\nimport * as b from "./b.mjs";`}
+const handler = (
+  ext,
+) => `${ext === "js" ? `const a = require("./a.js");\nconst b = require("./b.js");` : `import * as a from "./a.mjs";\nimport * as b from "./b.mjs";`}
 /* @chaud.persist */ let served = 0;
 /* @chaud.hot */ ${ext === "js" ? "" : "export "}function handle(req, res) {
   served++;
@@ -150,7 +154,12 @@ function check(responses) {
     last.set(r.connection, r.json);
   }
   const served = responses.filter((r) => r.json).map((r) => r.json.served);
-  return { torn, backwards, counterExact: new Set(served).size === served.length && Math.max(...served) - Math.min(...served) + 1 === served.length };
+  return {
+    torn,
+    backwards,
+    counterExact:
+      new Set(served).size === served.length && Math.max(...served) - Math.min(...served) + 1 === served.length,
+  };
 }
 
 function createApp(workDir, ext, name) {
@@ -158,7 +167,10 @@ function createApp(workDir, ext, name) {
   fs.mkdirSync(path.join(dir, "src"), { recursive: true });
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `bench-http-${name}`, version: "1.0.0", private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `bench-http-${name}`, version: "1.0.0", private: true }, null, 2),
+  );
   fs.writeFileSync(path.join(dir, `src/a.${ext}`), versioned(ext, 0));
   fs.writeFileSync(path.join(dir, `src/b.${ext}`), versioned(ext, 0));
   fs.writeFileSync(path.join(dir, `src/handler.${ext}`), handler(ext));
@@ -168,7 +180,10 @@ function createApp(workDir, ext, name) {
 
 function start(dir, ext, workDir, extraEnv) {
   const loader = ext === "js" ? ["-r", "chaud/register"] : ["--import", "chaud/register"];
-  return new ToolProcess([process.execPath, [...loader, `main.${ext}`]], { cwd: dir, env: { CHAUD_CACHE_DIR: path.join(workDir, "cache"), CHAUD_LOG: "warn", ...extraEnv } });
+  return new ToolProcess([process.execPath, [...loader, `main.${ext}`]], {
+    cwd: dir,
+    env: { CHAUD_CACHE_DIR: path.join(workDir, "cache"), CHAUD_LOG: "warn", ...extraEnv },
+  });
 }
 
 async function phase(proc, mode, ext, dir) {
@@ -178,7 +193,11 @@ async function phase(proc, mode, ext, dir) {
   let load = new Load(ready.port);
   await sleep(LOAD_MS);
   let { ms } = await load.stop();
-  const idle = { requests: load.responses.length, rps: load.responses.length / (ms / 1000), failures: load.failures.length };
+  const idle = {
+    requests: load.responses.length,
+    rps: load.responses.length / (ms / 1000),
+    failures: load.failures.length,
+  };
 
   load = new Load(ready.port);
   await sleep(200);
@@ -188,11 +207,19 @@ async function phase(proc, mode, ext, dir) {
     const from = proc.lines.length;
     if (mode === "reload()") {
       proc.send(`batch ${version}`);
-      const { msg } = await proc.waitFor((m) => m.type === "batched" && m.version === version, { from, timeoutMs: 60000, what: `batch ${version}` });
+      const { msg } = await proc.waitFor((m) => m.type === "batched" && m.version === version, {
+        from,
+        timeoutMs: 60000,
+        what: `batch ${version}`,
+      });
       if (msg.kind !== "reloaded" || msg.files !== 2 || msg.epoch !== version) extraBatches++;
     } else {
       for (const name of ["a", "b"]) fs.writeFileSync(path.join(dir, `src/${name}.${ext}`), versioned(ext, version));
-      await proc.waitFor((m) => m.type === "reload" && m.a === version && m.b === version, { from, timeoutMs: 60000, what: `version ${version}` });
+      await proc.waitFor((m) => m.type === "reload" && m.a === version && m.b === version, {
+        from,
+        timeoutMs: 60000,
+        what: `version ${version}`,
+      });
       const batches = proc.lines.slice(from).filter((l) => l.msg.type === "reload");
       if (batches.length > 1 || batches.some((l) => l.msg.files !== 2)) splitBursts++;
     }
@@ -227,7 +254,9 @@ async function runCase(ext, mode) {
   const proc = start(dir, ext, workDir, mode === "reload()" ? { CHAUD_POLL: "3600000" } : {});
   try {
     const result = await phase(proc, mode, ext, dir);
-    console.error(`[http-load] ${result.flavor} ${mode}: ${result.requests} requests (${result.rps.toFixed(0)}/s, idle ${result.idleRps.toFixed(0)}/s), ${result.failures} failed, ${result.torn} half-applied`);
+    console.error(
+      `[http-load] ${result.flavor} ${mode}: ${result.requests} requests (${result.rps.toFixed(0)}/s, idle ${result.idleRps.toFixed(0)}/s), ${result.failures} failed, ${result.torn} half-applied`,
+    );
     return result;
   } finally {
     await proc.stop();
@@ -245,8 +274,32 @@ function render(result) {
   return [
     `http-load: ${result.connections} keep-alive connections to 127.0.0.1 while ${result.batches} batches each change two modules (a and b); every response checked`,
     table(
-      ["module system", "batches by", "requests", "req/s (idle)", "req/s (reloading)", "failed", "half-applied", "went back", "counter exact", "reopened conns", "bursts split"],
-      result.cases.map((c) => [c.flavor, c.mode, c.requests, c.idleRps.toFixed(0), c.rps.toFixed(0), c.failures, c.torn, c.backwards, c.counterExact ? "yes" : "NO", c.reopenedConnections, c.mode === "watcher" ? c.splitBursts : c.extraBatches]),
+      [
+        "module system",
+        "batches by",
+        "requests",
+        "req/s (idle)",
+        "req/s (reloading)",
+        "failed",
+        "half-applied",
+        "went back",
+        "counter exact",
+        "reopened conns",
+        "bursts split",
+      ],
+      result.cases.map((c) => [
+        c.flavor,
+        c.mode,
+        c.requests,
+        c.idleRps.toFixed(0),
+        c.rps.toFixed(0),
+        c.failures,
+        c.torn,
+        c.backwards,
+        c.counterExact ? "yes" : "NO",
+        c.reopenedConnections,
+        c.mode === "watcher" ? c.splitBursts : c.extraBatches,
+      ]),
     ),
     "",
     "half-applied: responses with a.version() !== b.version(); bursts split: two-file saves the watcher turned into more than one batch (reload(): batches that were not exactly one commit of both files).",

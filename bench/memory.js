@@ -81,18 +81,23 @@ function createApp(workDir) {
   fs.mkdirSync(path.join(dir, "src"), { recursive: true });
   fs.mkdirSync(path.join(dir, "node_modules"));
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-memory-app", version: "1.0.0", private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "bench-memory-app", version: "1.0.0", private: true }, null, 2),
+  );
   fs.writeFileSync(path.join(dir, "src/main.js"), MAIN_JS);
   fs.writeFileSync(path.join(dir, "src/data.js"), dataJs(0));
   return dir;
 }
 
-
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-memory-"));
   const dir = createApp(workDir);
   const cacheDir = path.join(workDir, "cache");
-  const proc = new ToolProcess([process.execPath, [chaudCli(), "--expose-gc", "src/main.js"]], { cwd: dir, env: { CHAUD_CACHE_DIR: cacheDir } });
+  const proc = new ToolProcess([process.execPath, [chaudCli(), "--expose-gc", "src/main.js"]], {
+    cwd: dir,
+    env: { CHAUD_CACHE_DIR: cacheDir },
+  });
   const started = Date.now();
   try {
     const ready = await proc.waitFor((m) => m.type === "ready", { timeoutMs: 60000, what: "ready" });
@@ -105,7 +110,11 @@ async function main() {
       const from = proc.lines.length;
       const t0 = performance.now();
       fs.writeFileSync(path.join(dir, "src/data.js"), dataJs(version));
-      const { msg, t } = await proc.waitFor((m) => m.type === "reload" && m.version === version, { from, timeoutMs: 20000, what: `reload ${version}` });
+      const { msg, t } = await proc.waitFor((m) => m.type === "reload" && m.version === version, {
+        from,
+        timeoutMs: 20000,
+        what: `reload ${version}`,
+      });
       if (msg.length !== MB) throw new Error(`reload ${version}: data is ${msg.length} characters`);
       latencies.push(t - t0);
       if (CHECKPOINTS.includes(version)) {
@@ -155,7 +164,19 @@ function render(result) {
   ]);
   return [
     `memory: ${result.reloads} reloads of a module holding 1 MB (${result.mode}); heap after 4x gc(); ${result.seconds.toFixed(0)} s`,
-    table(["reloads", "heap used", "vs start", "of which code space", "rest of heap", "rss", "vs start", "old versions freed"], rows),
+    table(
+      [
+        "reloads",
+        "heap used",
+        "vs start",
+        "of which code space",
+        "rest of heap",
+        "rss",
+        "vs start",
+        "old versions freed",
+      ],
+      rows,
+    ),
     "",
     `heap growth over ${result.reloads} reloads: ${signedMb(result.growthBytes)} (goal <= ${mb(result.goalBytes)}): ${result.pass ? "pass" : "FAIL"}`,
     `after the first ${result.steadyFrom} reloads: ${signedMb(result.steadyGrowthBytes)} (${(result.perReloadBytes / 1024).toFixed(2)} KB per reload); rss ${signedMb(result.rssGrowthBytes)}`,

@@ -52,9 +52,15 @@ const ESM_LANGS = ["esm", "mts"];
 // `--only=ts` or `--only=cjs`: one language (for trying things out).
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 // `--tools=chaud,nodemon`: only those tools (for trying a change out; not for results).
-const tools = process.argv.find((arg) => arg.startsWith("--tools="))?.slice("--tools=".length).split(",");
+const tools = process.argv
+  .find((arg) => arg.startsWith("--tools="))
+  ?.slice("--tools=".length)
+  .split(",");
 const LANGS = Object.fromEntries(
-  Object.entries(only ? { [only]: ALL_LANGS[only] } : ALL_LANGS).map(([lang, list]) => [lang, tools ? list.filter((tool) => tools.includes(tool)) : list]),
+  Object.entries(only ? { [only]: ALL_LANGS[only] } : ALL_LANGS).map(([lang, list]) => [
+    lang,
+    tools ? list.filter((tool) => tools.includes(tool)) : list,
+  ]),
 );
 const CHAUD_EDITS = QUICK ? 6 : 24;
 const RESTART_EVERY = 3; // restarting tools edit every third round: CHAUD_EDITS / 3 edits
@@ -73,7 +79,10 @@ async function start(subject, cacheDir) {
   const env = { CHAUD_CACHE_DIR: cacheDir, ...(subject.trace ? { BENCH_TRACE: "1" } : {}) };
   const t0 = performance.now();
   subject.proc = new ToolProcess(TOOLS[subject.tool].command(rel), { cwd: subject.app.dir, env });
-  const first = await subject.proc.waitFor(probeOf(subject.version), { timeoutMs: 180000, what: `${subject.tool} to start` });
+  const first = await subject.proc.waitFor(probeOf(subject.version), {
+    timeoutMs: 180000,
+    what: `${subject.tool} to start`,
+  });
   subject.startupMs = first.t - t0;
   subject.pid = first.msg.pid;
 }
@@ -87,10 +96,16 @@ async function edit(subject) {
   subject.app.writeLeaf(version);
   let line;
   try {
-    line = await subject.proc.waitFor(probeOf(version), { from, timeoutMs: EDIT_TIMEOUT_MS, what: `version ${version}` });
+    line = await subject.proc.waitFor(probeOf(version), {
+      from,
+      timeoutMs: EDIT_TIMEOUT_MS,
+      what: `version ${version}`,
+    });
   } catch (error) {
     subject.misses++;
-    console.error(`[reload-latency] ${subject.lang} ${subject.modules} ${subject.tool}: ${error.message.split("\n")[0]} ${subject.proc.stderr.trim().split("\n").slice(-3).join(" | ").slice(-400)}`);
+    console.error(
+      `[reload-latency] ${subject.lang} ${subject.modules} ${subject.tool}: ${error.message.split("\n")[0]} ${subject.proc.stderr.trim().split("\n").slice(-3).join(" | ").slice(-400)}`,
+    );
     return null;
   }
   const ms = line.t - t0;
@@ -114,10 +129,19 @@ function persistence(subject) {
   if (calls.length === 0) return "n/a";
   const counting = calls.every((c, i) => i === 0 || c === calls[i - 1] + 1);
   const reset = calls.every((c) => c === 1);
-  if (TOOLS[subject.tool].hmr) return reset && subject.pids.size === 1 ? "reset (module re-run)" : `unexpected (${[...new Set(calls)].join(",")})`;
-  if (TOOLS[subject.tool].rerun) return reset && subject.pids.size === 1 ? "reset (program re-run)" : `unexpected (${[...new Set(calls)].join(",")})`;
-  if (!TOOLS[subject.tool].restarts) return counting && calls[0] > 1 && subject.pids.size === 1 ? `kept (${calls.at(-1)})` : `BROKEN (${calls.join(",")})`;
-  return reset && subject.pids.size === calls.length ? "reset (restart)" : `unexpected (${[...new Set(calls)].join(",")})`;
+  if (TOOLS[subject.tool].hmr)
+    return reset && subject.pids.size === 1 ? "reset (module re-run)" : `unexpected (${[...new Set(calls)].join(",")})`;
+  if (TOOLS[subject.tool].rerun)
+    return reset && subject.pids.size === 1
+      ? "reset (program re-run)"
+      : `unexpected (${[...new Set(calls)].join(",")})`;
+  if (!TOOLS[subject.tool].restarts)
+    return counting && calls[0] > 1 && subject.pids.size === 1
+      ? `kept (${calls.at(-1)})`
+      : `BROKEN (${calls.join(",")})`;
+  return reset && subject.pids.size === calls.length
+    ? "reset (restart)"
+    : `unexpected (${[...new Set(calls)].join(",")})`;
 }
 
 function summary(subject) {
@@ -191,14 +215,31 @@ async function traced(lang, app, cacheDir) {
 }
 
 function newSubject(lang, modules, tool, app) {
-  return { lang, modules, tool, app, proc: null, version: 0, samples: [], reloadMs: [], calls: [], pids: new Set(), misses: 0, traces: [], startupMs: null, firstEditMs: null, trace: false };
+  return {
+    lang,
+    modules,
+    tool,
+    app,
+    proc: null,
+    version: 0,
+    samples: [],
+    reloadMs: [],
+    calls: [],
+    pids: new Set(),
+    misses: 0,
+    traces: [],
+    startupMs: null,
+    firstEditMs: null,
+    trace: false,
+  };
 }
 
 async function runLanguage(lang, workDir) {
   const cacheDir = fs.mkdtempSync(path.join(workDir, `cache-${lang}-`));
   const subjects = [];
   for (const modules of SIZES) {
-    for (const tool of LANGS[lang]) subjects.push(newSubject(lang, modules, tool, generateApp({ lang, modules, parent: workDir, label: tool })));
+    for (const tool of LANGS[lang])
+      subjects.push(newSubject(lang, modules, tool, generateApp({ lang, modules, parent: workDir, label: tool })));
   }
   try {
     // chaud starts warm, as it does for a program that has run before: one start per chaud app
@@ -249,7 +290,8 @@ async function runLanguage(lang, workDir) {
 }
 
 function goals(results) {
-  const find = (lang, modules, tool) => results.find((r) => r.lang === lang && r.modules === modules && r.tool === tool);
+  const find = (lang, modules, tool) =>
+    results.find((r) => r.lang === lang && r.modules === modules && r.tool === tool);
   const largest = SIZES.at(-1);
   const smallest = SIZES[0];
   const checks = [];
@@ -258,10 +300,21 @@ function goals(results) {
       // ES modules: chaud <= 10 ms at the largest size and ahead of every other ESM tool.
       const chaud = find(lang, largest, "chaud");
       if (!chaud) continue;
-      checks.push({ lang, goal: `chaud median at ${largest} modules <= ${GOALS.maxMedianMs} ms`, value: `${chaud.medianMs.toFixed(1)} ms`, pass: chaud.medianMs <= GOALS.maxMedianMs });
+      checks.push({
+        lang,
+        goal: `chaud median at ${largest} modules <= ${GOALS.maxMedianMs} ms`,
+        value: `${chaud.medianMs.toFixed(1)} ms`,
+        pass: chaud.medianMs <= GOALS.maxMedianMs,
+      });
       for (const other of results.filter((r) => r.lang === lang && r.modules === largest && r.tool !== "chaud")) {
         const ok = other.edits > 0 && chaud.medianMs < other.medianMs;
-        checks.push({ lang, goal: `chaud ahead of ${other.label} (${largest} modules)`, value: other.edits > 0 ? `${chaud.medianMs.toFixed(1)} vs ${other.medianMs.toFixed(1)} ms` : "tool did not reload", pass: ok });
+        checks.push({
+          lang,
+          goal: `chaud ahead of ${other.label} (${largest} modules)`,
+          value:
+            other.edits > 0 ? `${chaud.medianMs.toFixed(1)} vs ${other.medianMs.toFixed(1)} ms` : "tool did not reload",
+          pass: ok,
+        });
       }
       continue;
     }
@@ -269,11 +322,26 @@ function goals(results) {
     const nodeWatch = find(lang, largest, lang === "ts" ? "node-watch-tsx" : "node-watch");
     const small = find(lang, smallest, "chaud");
     if (!chaud || !nodeWatch || !small) continue; // --tools left one out: no goal to judge
-    checks.push({ lang, goal: `chaud median at ${largest} modules <= ${GOALS.maxMedianMs} ms`, value: `${chaud.medianMs.toFixed(1)} ms`, pass: chaud.medianMs <= GOALS.maxMedianMs });
+    checks.push({
+      lang,
+      goal: `chaud median at ${largest} modules <= ${GOALS.maxMedianMs} ms`,
+      value: `${chaud.medianMs.toFixed(1)} ms`,
+      pass: chaud.medianMs <= GOALS.maxMedianMs,
+    });
     const speedup = nodeWatch.medianMs / chaud.medianMs;
-    checks.push({ lang, goal: `>= ${GOALS.minSpeedup}x faster than ${nodeWatch.label} (${largest} modules)`, value: `${speedup.toFixed(1)}x`, pass: speedup >= GOALS.minSpeedup });
+    checks.push({
+      lang,
+      goal: `>= ${GOALS.minSpeedup}x faster than ${nodeWatch.label} (${largest} modules)`,
+      value: `${speedup.toFixed(1)}x`,
+      pass: speedup >= GOALS.minSpeedup,
+    });
     const scale = chaud.medianMs / small.medianMs;
-    checks.push({ lang, goal: `chaud ${largest} modules / ${smallest} modules <= ${GOALS.maxScale}x`, value: `${scale.toFixed(2)}x`, pass: scale <= GOALS.maxScale });
+    checks.push({
+      lang,
+      goal: `chaud ${largest} modules / ${smallest} modules <= ${GOALS.maxScale}x`,
+      value: `${scale.toFixed(2)}x`,
+      pass: scale <= GOALS.maxScale,
+    });
   }
   return checks;
 }
@@ -293,7 +361,17 @@ async function main() {
       const chaud = results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
       r.vsChaud = r.medianMs / chaud.medianMs;
     }
-    return { quick: QUICK, sizes: SIZES, chaudEdits: CHAUD_EDITS, restartEdits: Math.ceil(CHAUD_EDITS / RESTART_EVERY), settleMs: SETTLE_MS, results, traces, goals: goals(results), seconds: (Date.now() - started) / 1000 };
+    return {
+      quick: QUICK,
+      sizes: SIZES,
+      chaudEdits: CHAUD_EDITS,
+      restartEdits: Math.ceil(CHAUD_EDITS / RESTART_EVERY),
+      settleMs: SETTLE_MS,
+      results,
+      traces,
+      goals: goals(results),
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -318,14 +396,46 @@ function render(result) {
   ]);
   const out = [
     `reload-latency: edit -> new code running, ms (${result.chaudEdits} edits for chaud, ${result.restartEdits} for the restarting tools; ${result.seconds.toFixed(0)} s)`,
-    table(["lang", "N", "tool", "edits", "median", "p90", "range", "vs chaud", "chaud batch", "1st edit", "startup", "persisted counter"], rows),
+    table(
+      [
+        "lang",
+        "N",
+        "tool",
+        "edits",
+        "median",
+        "p90",
+        "range",
+        "vs chaud",
+        "chaud batch",
+        "1st edit",
+        "startup",
+        "persisted counter",
+      ],
+      rows,
+    ),
     "",
     "goals:",
-    table(["lang", "goal", "value", "result"], result.goals.map((g) => [g.lang, g.goal, g.value, g.pass ? "pass" : "FAIL"])),
+    table(
+      ["lang", "goal", "value", "result"],
+      result.goals.map((g) => [g.lang, g.goal, g.value, g.pass ? "pass" : "FAIL"]),
+    ),
     "",
     "where chaud's time goes (traced run, medians, ms; see BENCHMARKS.md for the columns):",
     table(
-      ["lang", "N", "total", "write->event", "watcher", "transform", "evaluate", "rest of batch", "after batch", "->parent", "warm start", "1st edit after it"],
+      [
+        "lang",
+        "N",
+        "total",
+        "write->event",
+        "watcher",
+        "transform",
+        "evaluate",
+        "rest of batch",
+        "after batch",
+        "->parent",
+        "warm start",
+        "1st edit after it",
+      ],
       result.traces.map((t) => [
         t.lang,
         t.modules,

@@ -38,7 +38,11 @@ const QUICK = process.argv.includes("--quick");
 
 /** Benchmarks run the built package; `npm install` builds it, but a fresh clone may not have. */
 function ensureBuilt() {
-  if (fs.existsSync(path.join(ROOT, "dist/plugin/index.js")) && fs.existsSync(path.join(ROOT, "dist/runtime/registry/registry.js"))) return;
+  if (
+    fs.existsSync(path.join(ROOT, "dist/plugin/index.js")) &&
+    fs.existsSync(path.join(ROOT, "dist/runtime/registry/registry.js"))
+  )
+    return;
   console.error("[bench] dist/ is missing; building with tsc -p tsconfig.build.json");
   const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
   const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
@@ -49,10 +53,15 @@ function ensureBuilt() {
 function ensureBenchDependencies() {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, "package.json"), "utf8"));
   if (Object.keys(manifest.dependencies ?? {}).length === 0) return;
-  const missing = Object.keys(manifest.dependencies).filter((name) => !fs.existsSync(path.join(__dirname, "node_modules", name, "package.json")));
+  const missing = Object.keys(manifest.dependencies).filter(
+    (name) => !fs.existsSync(path.join(__dirname, "node_modules", name, "package.json")),
+  );
   if (missing.length === 0) return;
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = spawnSync(npm, ["install", "--prefix", __dirname, "--no-audit", "--no-fund"], { cwd: ROOT, stdio: "inherit" });
+  const result = spawnSync(npm, ["install", "--prefix", __dirname, "--no-audit", "--no-fund"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("npm install --prefix bench failed");
 }
 
@@ -85,7 +94,15 @@ function summaryRows(results) {
     verdict(c.ratio, c.slowPath ? null : hotCall.GOAL),
   ]);
   for (const c of results.transform?.comparisons ?? []) {
-    rows.push(["transform", c.name, `${c.plainMs.toFixed(1)} ms`, `${c.chaudMs.toFixed(1)} ms`, `${c.ratio.toFixed(3)}x`, c.goal === null ? "-" : `<= ${c.goal}x`, verdict(c.ratio, c.goal)]);
+    rows.push([
+      "transform",
+      c.name,
+      `${c.plainMs.toFixed(1)} ms`,
+      `${c.chaudMs.toFixed(1)} ms`,
+      `${c.ratio.toFixed(3)}x`,
+      c.goal === null ? "-" : `<= ${c.goal}x`,
+      verdict(c.ratio, c.goal),
+    ]);
   }
   rows.push(...reloadLatencyRows(results["reload-latency"]));
   rows.push(...memoryRows(results.memory));
@@ -112,7 +129,15 @@ function reloadLatencyRows(result) {
     const isNodeWatch = r.tool.startsWith("node-watch");
     const esmGoal = (r.lang === "esm" || r.lang === "mts") && r.modules === largest;
     if (esmGoal) {
-      rows.push(["reload-latency", `${r.lang} ${r.modules} modules: edit -> new code, vs ${r.label}`, ms1(r.medianMs), ms1(chaud.medianMs), `${(r.medianMs / chaud.medianMs).toFixed(1)}x faster`, "chaud ahead", passFail(chaud.medianMs < r.medianMs)]);
+      rows.push([
+        "reload-latency",
+        `${r.lang} ${r.modules} modules: edit -> new code, vs ${r.label}`,
+        ms1(r.medianMs),
+        ms1(chaud.medianMs),
+        `${(r.medianMs / chaud.medianMs).toFixed(1)}x faster`,
+        "chaud ahead",
+        passFail(chaud.medianMs < r.medianMs),
+      ]);
       continue;
     }
     const goal = isNodeWatch && r.modules === largest;
@@ -129,8 +154,24 @@ function reloadLatencyRows(result) {
   for (const lang of [...new Set(result.results.map((r) => r.lang))]) {
     const big = result.results.find((r) => r.lang === lang && r.modules === largest && r.tool === "chaud");
     const small = result.results.find((r) => r.lang === lang && r.modules === smallest && r.tool === "chaud");
-    rows.push(["reload-latency", `${lang}: chaud median at ${largest} modules`, "-", ms1(big.medianMs), "-", `<= ${GOALS.maxMedianMs} ms`, passFail(big.medianMs <= GOALS.maxMedianMs)]);
-    rows.push(["reload-latency", `${lang}: chaud at ${largest} vs ${smallest} modules`, ms1(small.medianMs), ms1(big.medianMs), `${(big.medianMs / small.medianMs).toFixed(2)}x`, `<= ${GOALS.maxScale}x`, passFail(big.medianMs / small.medianMs <= GOALS.maxScale)]);
+    rows.push([
+      "reload-latency",
+      `${lang}: chaud median at ${largest} modules`,
+      "-",
+      ms1(big.medianMs),
+      "-",
+      `<= ${GOALS.maxMedianMs} ms`,
+      passFail(big.medianMs <= GOALS.maxMedianMs),
+    ]);
+    rows.push([
+      "reload-latency",
+      `${lang}: chaud at ${largest} vs ${smallest} modules`,
+      ms1(small.medianMs),
+      ms1(big.medianMs),
+      `${(big.medianMs / small.medianMs).toFixed(2)}x`,
+      `<= ${GOALS.maxScale}x`,
+      passFail(big.medianMs / small.medianMs <= GOALS.maxScale),
+    ]);
   }
   return rows;
 }
@@ -141,15 +182,41 @@ function memoryRows(result) {
   const before = result.checkpoints[0];
   const after = result.checkpoints.at(-1);
   return [
-    ["memory", `heap used after gc(), ${result.reloads} reloads of a 1 MB module`, mb(before.heapUsed), mb(after.heapUsed), `${result.growthBytes >= 0 ? "+" : ""}${mb(result.growthBytes)}`, `<= +${mb(result.goalBytes)}`, passFail(result.pass)],
-    ["memory", `rss, same run`, mb(before.rss), mb(after.rss), `${result.rssGrowthBytes >= 0 ? "+" : ""}${mb(result.rssGrowthBytes)}`, "-", "(reported)"],
+    [
+      "memory",
+      `heap used after gc(), ${result.reloads} reloads of a 1 MB module`,
+      mb(before.heapUsed),
+      mb(after.heapUsed),
+      `${result.growthBytes >= 0 ? "+" : ""}${mb(result.growthBytes)}`,
+      `<= +${mb(result.goalBytes)}`,
+      passFail(result.pass),
+    ],
+    [
+      "memory",
+      `rss, same run`,
+      mb(before.rss),
+      mb(after.rss),
+      `${result.rssGrowthBytes >= 0 ? "+" : ""}${mb(result.rssGrowthBytes)}`,
+      "-",
+      "(reported)",
+    ],
   ];
 }
 
 function esmMemoryRows(result) {
   if (!result) return [];
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-  return [["esm-memory", `per ES module reload (${kb(result.sourceBytes)} module): heap growth vs status().retained bytes`, kb(result.retainedBytesPerReload), kb(result.heapPerReloadBytes), `${(result.heapPerReloadBytes / result.retainedBytesPerReload).toFixed(2)}x`, "-", "(reported)"]];
+  return [
+    [
+      "esm-memory",
+      `per ES module reload (${kb(result.sourceBytes)} module): heap growth vs status().retained bytes`,
+      kb(result.retainedBytesPerReload),
+      kb(result.heapPerReloadBytes),
+      `${(result.heapPerReloadBytes / result.retainedBytesPerReload).toFixed(2)}x`,
+      "-",
+      "(reported)",
+    ],
+  ];
 }
 
 function startupRows(result) {
@@ -157,7 +224,15 @@ function startupRows(result) {
   const node = result.cases.find((c) => c.name.startsWith("node"));
   return result.cases
     .filter((c) => c !== node)
-    .map((c) => ["startup", `${result.modules}-module TS app: ${c.name} vs node (precompiled)`, `${node.medianMs.toFixed(0)} ms`, `${c.medianMs.toFixed(0)} ms`, `${c.vsNode.toFixed(2)}x`, "-", "(reported)"]);
+    .map((c) => [
+      "startup",
+      `${result.modules}-module TS app: ${c.name} vs node (precompiled)`,
+      `${node.medianMs.toFixed(0)} ms`,
+      `${c.medianMs.toFixed(0)} ms`,
+      `${c.vsNode.toFixed(2)}x`,
+      "-",
+      "(reported)",
+    ]);
 }
 
 /** Heap before the first reload vs after the last; failures and commits in the case name. */
@@ -169,7 +244,9 @@ function soakRows(result) {
     `${c.kind === "cjs" ? "CommonJS" : "ESM"}: ${c.reloads} reloads, ${c.committed} committed, ${c.failures + c.failed} failed, heap used (after warm-up ${c.warmup})`,
     mb(c.warmHeap),
     mb(c.endHeap),
-    c.kind === "cjs" ? `${c.endHeap >= c.warmHeap ? "+" : ""}${mb(c.endHeap - c.warmHeap)}` : `${(c.heapPerReloadBytes / c.retainedBytesPerReload).toFixed(2)}x retained`,
+    c.kind === "cjs"
+      ? `${c.endHeap >= c.warmHeap ? "+" : ""}${mb(c.endHeap - c.warmHeap)}`
+      : `${(c.heapPerReloadBytes / c.retainedBytesPerReload).toFixed(2)}x retained`,
     "-",
     passFail(c.intact && c.failures + c.failed === 0 && c.committed === c.reloads),
   ]);
@@ -194,7 +271,8 @@ function main() {
   ensureBenchDependencies();
   const names = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
   const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
-  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.name).join(", ")}`);
   const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
   const results = {};
   for (const benchmark of selected) results[benchmark.name] = runBenchmark(benchmark);
@@ -206,10 +284,15 @@ function main() {
   }
   console.log("summary:");
   console.log(table(["benchmark", "case", "baseline", "chaud", "ratio", "goal", "result"], summaryRows(results)));
-  console.log("\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform) / the other tool (reload-latency) / before the reloads (memory) / plain node on precompiled JS (startup).");
+  console.log(
+    "\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform) / the other tool (reload-latency) / before the reloads (memory) / plain node on precompiled JS (startup).",
+  );
   fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
   const file = QUICK ? "quick.json" : names.length > 0 ? `${names.join("+")}.json` : "latest.json";
-  fs.writeFileSync(path.join(__dirname, "results", file), JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(__dirname, "results", file),
+    JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2) + "\n",
+  );
 }
 
 try {

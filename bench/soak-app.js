@@ -106,10 +106,14 @@ fs.writeFileSync(file, source(0));
 const { current } = await import("./src/counter.mjs");
 ${SOAK_LOOP}`;
 
-
 /** The entry file name, its source, and the node arguments that run it. */
 function soakProgram(kind) {
-  if (kind === "cjs") return { entry: "main.js", source: CJS_MAIN, nodeArgs: ["--expose-gc", `--max-old-space-size=${CJS_HEAP_LIMIT_MB}`, "-r", "chaud/register", "main.js"] };
+  if (kind === "cjs")
+    return {
+      entry: "main.js",
+      source: CJS_MAIN,
+      nodeArgs: ["--expose-gc", `--max-old-space-size=${CJS_HEAP_LIMIT_MB}`, "-r", "chaud/register", "main.js"],
+    };
   return { entry: "main.mjs", source: ESM_MAIN, nodeArgs: ["--expose-gc", "--import", "chaud/register", "main.mjs"] };
 }
 

@@ -40,7 +40,10 @@ async function runCase({ kind, reloads, warmup, every }) {
   const dir = path.join(workDir, "app");
   fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
   fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `bench-soak-${kind}`, version: "1.0.0", private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `bench-soak-${kind}`, version: "1.0.0", private: true }, null, 2),
+  );
   const program = soakProgram(kind);
   fs.writeFileSync(path.join(dir, program.entry), program.source);
   const proc = new ToolProcess([process.execPath, program.nodeArgs], {
@@ -52,11 +55,16 @@ async function runCase({ kind, reloads, warmup, every }) {
     proc.send(`soak ${reloads} ${warmup} ${every}`);
     const checkpoints = [];
     for (;;) {
-      const { msg } = await proc.waitFor((m) => m.type === "soaked" || m.type === "crashed" || (m.type === "checkpoint" && !checkpoints.includes(m)), { from: 0, timeoutMs: 600000, what: "the soak" });
+      const { msg } = await proc.waitFor(
+        (m) => m.type === "soaked" || m.type === "crashed" || (m.type === "checkpoint" && !checkpoints.includes(m)),
+        { from: 0, timeoutMs: 600000, what: "the soak" },
+      );
       if (msg.type === "crashed") throw new Error(`${kind} soak: ${msg.error}`);
       if (msg.type === "soaked") return summarize(kind, msg, checkpoints, warmup);
       checkpoints.push(msg);
-      console.error(`[soak] ${kind} ${msg.reloads} reloads: heap used ${(msg.heapUsed / MB).toFixed(2)} MB, retained ${msg.retained.records} records`);
+      console.error(
+        `[soak] ${kind} ${msg.reloads} reloads: heap used ${(msg.heapUsed / MB).toFixed(2)} MB, retained ${msg.retained.records} records`,
+      );
     }
   } finally {
     await proc.stop();
@@ -84,7 +92,8 @@ function summarize(kind, soaked, checkpoints, warmup) {
     startHeap: start.heapUsed,
     warmHeap: warm.heapUsed,
     endHeap: end.heapUsed,
-    maxGrowthAfterWarmup: Math.max(...checkpoints.filter((c) => c.reloads >= warmup).map((c) => c.heapUsed)) - warm.heapUsed,
+    maxGrowthAfterWarmup:
+      Math.max(...checkpoints.filter((c) => c.reloads >= warmup).map((c) => c.heapUsed)) - warm.heapUsed,
     heapPerReloadBytes: (end.heapUsed - warm.heapUsed) / n,
     retainedRecords: end.retained.records,
     retainedBytesPerReload: (end.retained.bytes - warm.retained.bytes) / n,
@@ -106,10 +115,21 @@ function render(result) {
   const lines = [];
   for (const c of result.cases) {
     const name = c.kind === "cjs" ? "CommonJS (-r chaud/register)" : "ESM (--import chaud/register)";
-    lines.push(`soak, ${name}: ${c.reloads} reloads in one process, ${c.msPerReload.toFixed(2)} ms per reload; heap used after 8x gc()`);
+    lines.push(
+      `soak, ${name}: ${c.reloads} reloads in one process, ${c.msPerReload.toFixed(2)} ms per reload; heap used after 8x gc()`,
+    );
     lines.push(
       table(
-        ["reloads", "heap used", "vs before reloads", "vs after warm-up", "rss", "retained records", "retained bytes", "ms per reload (segment)"],
+        [
+          "reloads",
+          "heap used",
+          "vs before reloads",
+          "vs after warm-up",
+          "rss",
+          "retained records",
+          "retained bytes",
+          "ms per reload (segment)",
+        ],
         c.checkpoints.map((p, i) => [
           p.reloads,
           mb(p.heapUsed),
@@ -122,9 +142,17 @@ function render(result) {
         ]),
       ),
     );
-    lines.push(`committed ${c.committed}, failed ${c.failed}, reload() outcomes not "reloaded": ${c.failures}; every version answered, counter intact: ${c.intact ? "yes" : `NO (${JSON.stringify(c.firstAnomaly)})`}; persisted counter ${c.counter} (= reloads + 1)`);
-    if (c.kind === "cjs") lines.push(`heap after ${c.reloads} reloads vs after ${c.warmup}: ${signedMb(c.endHeap - c.warmHeap)} (highest reading ${signedMb(c.maxGrowthAfterWarmup)}); vs before the first reload ${signedMb(c.endHeap - c.startHeap)}`);
-    else lines.push(`per reload after ${c.warmup}: heap +${(c.heapPerReloadBytes / 1024).toFixed(1)} KB, status().retained +${(c.retainedBytesPerReload / 1024).toFixed(1)} KB (${(c.heapPerReloadBytes / c.retainedBytesPerReload).toFixed(2)}x) for a ${(c.sourceBytes / 1024).toFixed(1)} KB source; ${c.retainedRecords} records retained`);
+    lines.push(
+      `committed ${c.committed}, failed ${c.failed}, reload() outcomes not "reloaded": ${c.failures}; every version answered, counter intact: ${c.intact ? "yes" : `NO (${JSON.stringify(c.firstAnomaly)})`}; persisted counter ${c.counter} (= reloads + 1)`,
+    );
+    if (c.kind === "cjs")
+      lines.push(
+        `heap after ${c.reloads} reloads vs after ${c.warmup}: ${signedMb(c.endHeap - c.warmHeap)} (highest reading ${signedMb(c.maxGrowthAfterWarmup)}); vs before the first reload ${signedMb(c.endHeap - c.startHeap)}`,
+      );
+    else
+      lines.push(
+        `per reload after ${c.warmup}: heap +${(c.heapPerReloadBytes / 1024).toFixed(1)} KB, status().retained +${(c.retainedBytesPerReload / 1024).toFixed(1)} KB (${(c.heapPerReloadBytes / c.retainedBytesPerReload).toFixed(2)}x) for a ${(c.sourceBytes / 1024).toFixed(1)} KB source; ${c.retainedRecords} records retained`,
+      );
     lines.push("");
   }
   return lines.join("\n").trimEnd();

@@ -49,7 +49,10 @@ async function main() {
     const warmCache = path.join(workDir, "chaud-cache-warm");
     const rel = path.relative(app.dir, app.entry);
     const cases = [
-      { name: "chaud (warm cache)", run: () => firstLine(TOOLS.chaud.command(rel), app.dir, { CHAUD_CACHE_DIR: warmCache }) },
+      {
+        name: "chaud (warm cache)",
+        run: () => firstLine(TOOLS.chaud.command(rel), app.dir, { CHAUD_CACHE_DIR: warmCache }),
+      },
       {
         name: "chaud (cold cache)",
         run: async () => {

@@ -28,23 +28,63 @@ const TOOLS = {
     // Node's own watcher, with tsx's loader for TypeScript (the tool compiles; node restarts).
     label: "node --watch --import tsx",
     restarts: true,
-    command: (rel) => [process.execPath, ["--watch", "--watch-preserve-output", "--import", require("node:url").pathToFileURL(path.join(__dirname, "node_modules/tsx/dist/loader.mjs")).href, rel]],
+    command: (rel) => [
+      process.execPath,
+      [
+        "--watch",
+        "--watch-preserve-output",
+        "--import",
+        require("node:url").pathToFileURL(path.join(__dirname, "node_modules/tsx/dist/loader.mjs")).href,
+        rel,
+      ],
+    ],
   },
   nodemon: {
     // --delay 0: restart on the first event (0 is also nodemon's default); only src/ is watched.
     label: "nodemon --exec node",
     restarts: true,
-    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"), "--delay", "0", "--watch", "src", "--ext", "js", "--exec", "node", rel]],
+    command: (rel) => [
+      process.execPath,
+      [
+        path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"),
+        "--delay",
+        "0",
+        "--watch",
+        "src",
+        "--ext",
+        "js",
+        "--exec",
+        "node",
+        rel,
+      ],
+    ],
   },
   "nodemon-tsx": {
     label: "nodemon --exec tsx",
     restarts: true,
-    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"), "--delay", "0", "--watch", "src", "--ext", "ts", "--exec", path.join(BIN, "tsx"), rel]],
+    command: (rel) => [
+      process.execPath,
+      [
+        path.join(__dirname, "node_modules/nodemon/bin/nodemon.js"),
+        "--delay",
+        "0",
+        "--watch",
+        "src",
+        "--ext",
+        "ts",
+        "--exec",
+        path.join(BIN, "tsx"),
+        rel,
+      ],
+    ],
   },
   "tsx-watch": {
     label: "tsx watch",
     restarts: true,
-    command: (rel) => [process.execPath, [path.join(__dirname, "node_modules/tsx/dist/cli.mjs"), "watch", "--clear-screen=false", rel]],
+    command: (rel) => [
+      process.execPath,
+      [path.join(__dirname, "node_modules/tsx/dist/cli.mjs"), "watch", "--clear-screen=false", rel],
+    ],
   },
   // ES modules (chaud itself: the "chaud" entry above; its CLI starts an ESM entry with --import chaud/register).
   dynohot: {
@@ -53,7 +93,15 @@ const TOOLS = {
     label: "dynohot",
     restarts: false,
     hmr: true,
-    command: (rel) => [process.execPath, [...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []), "--import", fileUrl("node_modules/dynohot/dist/loader/register.js"), rel]],
+    command: (rel) => [
+      process.execPath,
+      [
+        ...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []),
+        "--import",
+        fileUrl("node_modules/dynohot/dist/loader/register.js"),
+        rel,
+      ],
+    ],
   },
   "hot-hook": {
     // hot-hook/register reads its options from package.json ("hotHook"); the leaf is a boundary
@@ -61,7 +109,15 @@ const TOOLS = {
     label: "hot-hook",
     restarts: false,
     hmr: true,
-    command: (rel) => [process.execPath, [...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []), "--import", fileUrl("node_modules/hot-hook/build/src/register.js"), rel]],
+    command: (rel) => [
+      process.execPath,
+      [
+        ...(/\.m?ts$/.test(rel) ? ["--import", fileUrl("node_modules/tsx/dist/esm/index.mjs")] : []),
+        "--import",
+        fileUrl("node_modules/hot-hook/build/src/register.js"),
+        rel,
+      ],
+    ],
   },
   "vite-node": {
     // vite-node --watch: on a change Vite's watcher sends a full reload (nothing accepts it) and
@@ -153,7 +209,11 @@ class ToolProcess {
         }
         if (this.exitCode !== null) {
           done();
-          reject(new Error(`process exited (${this.exitCode}) while waiting for ${what}; stderr:\n${this.stderr.slice(-2000)}`));
+          reject(
+            new Error(
+              `process exited (${this.exitCode}) while waiting for ${what}; stderr:\n${this.stderr.slice(-2000)}`,
+            ),
+          );
         }
       };
       const done = () => {

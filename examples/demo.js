@@ -8,7 +8,17 @@
 "use strict";
 
 const { spawn, spawnSync } = require("node:child_process");
-const { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
+const {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} = require("node:fs");
 const http = require("node:http");
 const { tmpdir } = require("node:os");
 const { join, relative, resolve, sep } = require("node:path");
@@ -54,7 +64,11 @@ function ensureBuilt() {
   const needed = ["dist/integration/cli/index.js", "dist/loader/register.js", "dist/runtime/index.js"];
   if (needed.every((file) => existsSync(join(REPO, file)))) return;
   say("dist/ is missing: building it (npx tsc -p tsconfig.build.json)");
-  const result = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO, stdio: "inherit", shell: process.platform === "win32" });
+  const result = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
+    cwd: REPO,
+    stdio: "inherit",
+    shell: process.platform === "win32",
+  });
   if (result.status !== 0) throw new Error("the build failed (npx tsc -p tsconfig.build.json)");
 }
 
@@ -62,7 +76,10 @@ function ensureBuilt() {
 function copyExample() {
   dir = mkdtempSync(join(tmpdir(), "chaud-demo-"));
   say(`copying examples/http-server to ${dir}`);
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !relative(EXAMPLE, source).split(sep).includes("node_modules") });
+  cpSync(EXAMPLE, dir, {
+    recursive: true,
+    filter: (source) => !relative(EXAMPLE, source).split(sep).includes("node_modules"),
+  });
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(REPO, join(dir, "node_modules", "chaud"), "dir");
 }
@@ -101,7 +118,9 @@ function waitFor(what, predicate) {
         resolvePromise(value);
       } else if (server.exitCode !== null || server.signalCode !== null) {
         finish();
-        reject(new Error(`the server exited (${server.exitCode ?? server.signalCode}) while the demo waited for ${what}`));
+        reject(
+          new Error(`the server exited (${server.exitCode ?? server.signalCode}) while the demo waited for ${what}`),
+        );
       }
     };
     const timer = setTimeout(() => {
@@ -154,7 +173,8 @@ function editRender() {
   const file = join(dir, "src/render.ts");
   if (!resolve(file).startsWith(dir + sep)) throw new Error(`refusing to edit ${file}: not in the temporary copy`);
   const source = readFileSync(file, "utf8");
-  if (!source.includes(OLD_GREETING)) throw new Error(`src/render.ts no longer says "${OLD_GREETING}": nothing for the demo to change`);
+  if (!source.includes(OLD_GREETING))
+    throw new Error(`src/render.ts no longer says "${OLD_GREETING}": nothing for the demo to change`);
   say(`editing src/render.ts in the copy: "${OLD_GREETING}" -> "${NEW_GREETING}"`);
   const temporary = join(dir, "src", `.render.ts.${process.pid}.tmp`);
   writeFileSync(temporary, source.replace(OLD_GREETING, NEW_GREETING));
@@ -180,7 +200,10 @@ async function main() {
   const reloadsBefore = seen.stderr.filter((line) => line.includes("[chaud] reloaded")).length;
   editRender();
   say("waiting for chaud to reload it...");
-  await waitFor("chaud's reload", () => seen.stderr.filter((line) => line.includes("[chaud] reloaded")).length > reloadsBefore);
+  await waitFor(
+    "chaud's reload",
+    () => seen.stderr.filter((line) => line.includes("[chaud] reloaded")).length > reloadsBefore,
+  );
 
   say(`one more request, same server, same port ${port}: new text, and the counter kept its count`);
   const after = await get(port);
@@ -193,7 +216,9 @@ async function main() {
   cleanUp();
   if (exited === "timeout") say("(the server did not stop on SIGTERM: killed it)");
   if (existsSync(copy)) throw new Error(`could not delete ${copy}`);
-  say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try it yourself: cd examples/http-server && npm install && npm start`);
+  say(
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try it yourself: cd examples/http-server && npm install && npm start`,
+  );
 }
 
 main().then(

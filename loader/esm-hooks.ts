@@ -20,11 +20,17 @@ import { transformFile } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
 
-
 /** What the hooks tell the main thread. */
 export type HookEvent =
   | { type: "edge"; parent: string; child: string }
-  | { type: "load"; file: string; format: "module" | "commonjs"; bytes: number; transformed: boolean; transformMs: number };
+  | {
+      type: "load";
+      file: string;
+      format: "module" | "commonjs";
+      bytes: number;
+      transformed: boolean;
+      transformMs: number;
+    };
 
 /** What the main thread tells the hooks: the version a file's imports now resolve to. */
 export interface VersionMessage {
@@ -67,7 +73,10 @@ export class EsmHooks {
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
 
-  constructor(entry: string, private readonly emit: (event: HookEvent) => void) {
+  constructor(
+    entry: string,
+    private readonly emit: (event: HookEvent) => void,
+  ) {
     this.workspace = findWorkspace(entry);
     this.cache = createTransformCache({ cwd: this.workspace.root });
   }
@@ -80,7 +89,12 @@ export class EsmHooks {
   /** Candidate specifiers for a TypeScript import that names the `.js` file it compiles to. */
   typescriptAlternatives(specifier: string, parentURL: string | undefined): string[] {
     if (!parentURL?.startsWith("file:") || !/^\.{1,2}\//.test(specifier)) return [];
-    const swaps: Array<[RegExp, string[]]> = [[/\.js$/, [".ts", ".tsx"]], [/\.jsx$/, [".tsx"]], [/\.mjs$/, [".mts"]], [/\.cjs$/, [".cts"]]];
+    const swaps: Array<[RegExp, string[]]> = [
+      [/\.js$/, [".ts", ".tsx"]],
+      [/\.jsx$/, [".tsx"]],
+      [/\.mjs$/, [".mts"]],
+      [/\.cjs$/, [".cts"]],
+    ];
     for (const [pattern, replacements] of swaps) {
       if (pattern.test(specifier)) return replacements.map((extension) => specifier.replace(pattern, extension));
     }
@@ -121,9 +135,21 @@ export class EsmHooks {
     const source = readFileSync(file, "utf8");
     const hotOnly = url.searchParams.has(HOT_ONLY_PARAM);
     const started = performance.now();
-    const result = transformFile(file, source, { commonjs: false, cache: this.cache, cwd: this.workspace.root, hotOnly });
+    const result = transformFile(file, source, {
+      commonjs: false,
+      cache: this.cache,
+      cwd: this.workspace.root,
+      hotOnly,
+    });
     const transformMs = result.fromCache ? 0 : performance.now() - started;
-    this.emit({ type: "load", file, format, bytes: result.code.length, transformed: !result.fromCache && result.code !== source, transformMs });
+    this.emit({
+      type: "load",
+      file,
+      format,
+      bytes: result.code.length,
+      transformed: !result.fromCache && result.code !== source,
+      transformMs,
+    });
     return { format: "module", source: hideVersion(url) + result.code, shortCircuit: true };
   }
 }
@@ -183,7 +209,11 @@ export function initialize(data: HookData): void {
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
-export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  nextResolve: NextResolve,
+): Promise<ResolveResult> {
   const hooks = threaded!;
   let result: ResolveResult;
   try {
@@ -195,7 +225,12 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
   return hooks.afterResolve(result, context);
 }
 
-async function firstResolvable(candidates: string[], context: ResolveContext, nextResolve: NextResolve, original: unknown): Promise<ResolveResult> {
+async function firstResolvable(
+  candidates: string[],
+  context: ResolveContext,
+  nextResolve: NextResolve,
+  original: unknown,
+): Promise<ResolveResult> {
   for (const candidate of candidates) {
     try {
       return await nextResolve(candidate, context);
@@ -243,4 +278,3 @@ export function syncHooks(hooks: EsmHooks): {
     },
   };
 }
-

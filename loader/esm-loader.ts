@@ -19,7 +19,13 @@ interface ModuleApi {
 
 function deliver(modules: EsmModules, event: HookEvent): void {
   if (event.type === "edge") modules.noteEdge(event.parent, event.child);
-  else modules.noteLoad(event.file, { format: event.format, bytes: event.bytes, transformed: event.transformed, transformMs: event.transformMs });
+  else
+    modules.noteLoad(event.file, {
+      format: event.format,
+      bytes: event.bytes,
+      transformed: event.transformed,
+      transformMs: event.transformMs,
+    });
 }
 
 /** Installs the hooks for a program whose entry is `entry`; returns its ESM module system. */

@@ -25,7 +25,9 @@ const REGISTERED = Symbol.for("chaud.register.v1");
  */
 function loadedThroughImport(): boolean {
   const flags = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""].join(" ");
-  return [...flags.matchAll(/--import[= ]\s*(\S+)/g)].some((match) => /chaud.*register|integration[\\/]register\.js/.test(match[1] ?? ""));
+  return [...flags.matchAll(/--import[= ]\s*(\S+)/g)].some((match) =>
+    /chaud.*register|integration[\\/]register\.js/.test(match[1] ?? ""),
+  );
 }
 
 function register(): void {

@@ -20,8 +20,22 @@ export interface CacheKeyInput {
   env?: NodeJS.ProcessEnv;
 }
 
-const ROOT_CONFIG_NAMES = ["babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.json", "babel.config.cts", "babel.config.ts"];
-const RELATIVE_CONFIG_NAMES = [".babelrc", ".babelrc.js", ".babelrc.cjs", ".babelrc.mjs", ".babelrc.json", ".babelrc.cts"];
+const ROOT_CONFIG_NAMES = [
+  "babel.config.js",
+  "babel.config.cjs",
+  "babel.config.mjs",
+  "babel.config.json",
+  "babel.config.cts",
+  "babel.config.ts",
+];
+const RELATIVE_CONFIG_NAMES = [
+  ".babelrc",
+  ".babelrc.js",
+  ".babelrc.cjs",
+  ".babelrc.mjs",
+  ".babelrc.json",
+  ".babelrc.cts",
+];
 const KEYED_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
 
 function readOrNull(file: string): string | null {
@@ -35,7 +49,9 @@ function readOrNull(file: string): string | null {
 /** The package.json of `name` as chaud would load it, found without running the package. */
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "?";
+    return (
+      (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "?"
+    );
   } catch {
     // a package whose `exports` hides package.json: walk up from its entry point
     try {
@@ -74,7 +90,9 @@ function chaudBuildStamp(): string {
   for (const { dir, pattern } of sources) {
     let names: string[];
     try {
-      names = readdirSync(dir).filter((name) => pattern.test(name) && !name.endsWith(".d.ts")).sort();
+      names = readdirSync(dir)
+        .filter((name) => pattern.test(name) && !name.endsWith(".d.ts"))
+        .sort();
     } catch {
       continue;
     }
@@ -94,7 +112,11 @@ let versions: string[] | undefined;
 
 /** chaud's version and build, and the Babel packages' versions, read once per process. */
 function toolVersions(): string[] {
-  return (versions ??= [`chaud@${chaudVersion()}`, chaudBuildStamp(), ...KEYED_PACKAGES.map((name) => `${name}@${packageVersion(name)}`)]);
+  return (versions ??= [
+    `chaud@${chaudVersion()}`,
+    chaudBuildStamp(),
+    ...KEYED_PACKAGES.map((name) => `${name}@${packageVersion(name)}`),
+  ]);
 }
 
 interface ConfigInputs {
@@ -176,7 +198,8 @@ function configInputs(filename: string, root: string): ConfigInputs {
     if (pkg !== null) {
       try {
         const json = JSON.parse(pkg) as Record<string, unknown>;
-        if (json["babel"] !== undefined) configs.push({ path: `${join(dir, "package.json")}#babel`, text: JSON.stringify(json["babel"]) });
+        if (json["babel"] !== undefined)
+          configs.push({ path: `${join(dir, "package.json")}#babel`, text: JSON.stringify(json["babel"]) });
         return { configs, packageFields: JSON.stringify([dir, json["name"], json["type"]]) };
       } catch {
         return { configs, packageFields: pkg };

@@ -12,7 +12,16 @@
 // temporary file and renamed into place, so readers never see half an entry.
 
 import { createHash, randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -94,7 +103,8 @@ function distrust(stats: Stats, dir: string): string | null {
   if (!stats.isDirectory()) return `${dir} is not a folder`;
   const uid = currentUid();
   if (uid !== undefined && stats.uid !== uid) return `${dir} belongs to another user (uid ${stats.uid})`;
-  if (process.platform !== "win32" && (stats.mode & 0o022) !== 0) return `${dir} is group- or world-writable (mode ${(stats.mode & 0o777).toString(8)})`;
+  if (process.platform !== "win32" && (stats.mode & 0o022) !== 0)
+    return `${dir} is group- or world-writable (mode ${(stats.mode & 0o777).toString(8)})`;
   return null;
 }
 
@@ -118,9 +128,13 @@ function chooseDir(options: TransformCacheOptions, warn: (message: string) => vo
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.dir ?? (env["CHAUD_CACHE_DIR"] ? resolve(cwd, env["CHAUD_CACHE_DIR"]) : undefined);
   const nodeModules = explicit === undefined ? nearestNodeModules(cwd) : null;
-  const candidates: Array<{ dir: string; followSymlink: boolean }> = explicit !== undefined
-    ? [{ dir: explicit, followSymlink: true }]
-    : [...(nodeModules ? [{ dir: join(nodeModules, ".cache", "chaud"), followSymlink: true }] : []), { dir: privateTmpDir(options.tmpdir ?? tmpdir()), followSymlink: false }];
+  const candidates: Array<{ dir: string; followSymlink: boolean }> =
+    explicit !== undefined
+      ? [{ dir: explicit, followSymlink: true }]
+      : [
+          ...(nodeModules ? [{ dir: join(nodeModules, ".cache", "chaud"), followSymlink: true }] : []),
+          { dir: privateTmpDir(options.tmpdir ?? tmpdir()), followSymlink: false },
+        ];
   for (const candidate of candidates) {
     let prepared: Prepared;
     try {
@@ -130,7 +144,9 @@ function chooseDir(options: TransformCacheOptions, warn: (message: string) => vo
     }
     if ("dir" in prepared) return prepared.dir;
     if ("refused" in prepared) {
-      warn(`not caching transformed files: ${prepared.refused}. Make it private (chmod 700, owned by you), delete it, or set CHAUD_CACHE_DIR.`);
+      warn(
+        `not caching transformed files: ${prepared.refused}. Make it private (chmod 700, owned by you), delete it, or set CHAUD_CACHE_DIR.`,
+      );
       return null;
     }
     // Not writable (read-only node_modules, say): try the next place.

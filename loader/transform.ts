@@ -74,7 +74,8 @@ export function transformFile(filename: string, source: string, options: Transfo
   // Inside a Babel run (see babelDepth) the user's config is not used, so that is part of the key.
   const userConfig = babelDepth === 0 && !BABEL_CONFIG_FILE.test(basename(filename));
   const cache = options.cache;
-  const key = cache && transformCacheKey({ filename, source, root: cwd, options: { enabled, commonjs, userConfig, hotOnly } });
+  const key =
+    cache && transformCacheKey({ filename, source, root: cwd, options: { enabled, commonjs, userConfig, hotOnly } });
   const cached = key === undefined ? undefined : cache?.get(key);
   if (cached !== undefined) return { code: cached, fromCache: true };
 
@@ -93,7 +94,13 @@ export function transformFile(filename: string, source: string, options: Transfo
  * back untouched (and spare a cold start loading Babel for it).
  */
 function needsNoBabel(filename: string, source: string, commonjs: boolean, cwd: string): boolean {
-  return commonjs && PLAIN_SCRIPT.test(filename) && !source.includes("@chaud") && !/\b(?:import|export)\b/.test(source) && !hasBabelConfig(filename, cwd);
+  return (
+    commonjs &&
+    PLAIN_SCRIPT.test(filename) &&
+    !source.includes("@chaud") &&
+    !/\b(?:import|export)\b/.test(source) &&
+    !hasBabelConfig(filename, cwd)
+  );
 }
 
 interface BabelSettings {
@@ -111,7 +118,8 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
   try {
     // Asking Babel for a config costs ~1 ms per file; chaud's own lookup (cached per folder)
     // says first whether any config file could apply.
-    const options = settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
+    const options =
+      settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
     const chosen = options ?? defaultOptions(filename, settings);
     const result = babel.transformSync(source, {
       ...chosen,
@@ -138,7 +146,17 @@ const callers = new Map<boolean, Babel.TransformCaller & Record<string, unknown>
 function caller(commonjs: boolean): Babel.TransformCaller & Record<string, unknown> {
   // supportsStaticESM: a config that asks (preset-env's `modules: "auto"`) leaves modules to us.
   let found = callers.get(commonjs);
-  if (!found) callers.set(commonjs, (found = { name: "chaud", supportsStaticESM: true, supportsDynamicImport: true, supportsTopLevelAwait: !commonjs, supportsExportNamespaceFrom: true }));
+  if (!found)
+    callers.set(
+      commonjs,
+      (found = {
+        name: "chaud",
+        supportsStaticESM: true,
+        supportsDynamicImport: true,
+        supportsTopLevelAwait: !commonjs,
+        supportsExportNamespaceFrom: true,
+      }),
+    );
   return found;
 }
 
@@ -152,7 +170,10 @@ const item = (key: string, make: () => Babel.PluginItem): Babel.PluginItem => {
 };
 
 function chaudPlugin(settings: BabelSettings): Babel.PluginItem {
-  return item(`chaud:${settings.enabled}:${settings.hotOnly}`, () => [pluginReference(), settings.hotOnly ? { enabled: settings.enabled, hotOnly: true } : { enabled: settings.enabled }]);
+  return item(`chaud:${settings.enabled}:${settings.hotOnly}`, () => [
+    pluginReference(),
+    settings.hotOnly ? { enabled: settings.enabled, hotOnly: true } : { enabled: settings.enabled },
+  ]);
 }
 
 function commonJsPlugin(): Babel.PluginItem {
@@ -163,7 +184,6 @@ function typescriptPreset(): Babel.PluginItem {
   return item("typescript", () => [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }]);
 }
 
-
 /**
  * The user's config for `filename` with chaud's additions, or null when no config file
  * applies or the config's `ignore`/`only` leaves the file out (Node still needs it compiled).
@@ -173,7 +193,10 @@ function userOptions(babel: typeof Babel, filename: string, settings: BabelSetti
   if (!partial?.hasFilesystemConfig()) return null;
   const options = partial.options;
   const chaud = chaudPluginFunction();
-  const named = (pattern: RegExp) => (item: Babel.ConfigItem): boolean => pattern.test(`${item.file?.request ?? ""} ${item.file?.resolved ?? ""}`);
+  const named =
+    (pattern: RegExp) =>
+    (item: Babel.ConfigItem): boolean =>
+      pattern.test(`${item.file?.request ?? ""} ${item.file?.resolved ?? ""}`);
   // A `chaud/babel` entry of the user's own gives way to ours, which is enabled.
   const plugins = ((options.plugins ?? []) as Babel.ConfigItem[]).filter((item) => item.value !== chaud);
   const presets = (options.presets ?? []) as Babel.ConfigItem[];
@@ -196,7 +219,11 @@ function defaultOptions(filename: string, settings: BabelSettings): Babel.Transf
     caller: caller(settings.commonjs),
     sourceType: settings.commonjs ? "unambiguous" : "module",
     presets: TYPESCRIPT.test(filename) ? [typescriptPreset()] : [],
-    plugins: [...(jsx ? [jsxNeedsConfig] : []), chaudPlugin(settings), ...(settings.commonjs ? [commonJsPlugin()] : [])],
+    plugins: [
+      ...(jsx ? [jsxNeedsConfig] : []),
+      chaudPlugin(settings),
+      ...(settings.commonjs ? [commonJsPlugin()] : []),
+    ],
     ...(jsx && !TYPESCRIPT.test(filename) ? { parserOpts: { plugins: ["jsx"] } } : {}),
   };
 }

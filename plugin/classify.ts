@@ -73,7 +73,9 @@ function classifyHot(path: NodePath): Target[] {
   if (declaration.isFunctionDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
     if (!isTopLevel(statement)) {
-      throw path.buildCodeFrameError(`@chaud.hot cannot mark "${name}": it is declared ${describeEnclosingFunction(declaration)}, and only top-level functions can be hot. Move "${name}" to the top level of the module, or remove the marker.`);
+      throw path.buildCodeFrameError(
+        `@chaud.hot cannot mark "${name}": it is declared ${describeEnclosingFunction(declaration)}, and only top-level functions can be hot. Move "${name}" to the top level of the module, or remove the marker.`,
+      );
     }
     return [{ kind: "hot-declaration", name, path: declaration }];
   }
@@ -82,7 +84,10 @@ function classifyHot(path: NodePath): Target[] {
   if (declaration.isTSDeclareFunction() && declaration.node.id && isTopLevel(statement)) {
     const name = declaration.node.id.name;
     const implementation = findImplementation(statement, name);
-    if (!implementation) throw path.buildCodeFrameError(`@chaud.hot marks the overload signature "${name}", but no implementation of "${name}" follows it. Mark the function that has a body.`);
+    if (!implementation)
+      throw path.buildCodeFrameError(
+        `@chaud.hot marks the overload signature "${name}", but no implementation of "${name}" follows it. Mark the function that has a body.`,
+      );
     return [{ kind: "hot-declaration", name, path: implementation }];
   }
 
@@ -91,7 +96,9 @@ function classifyHot(path: NodePath): Target[] {
   // `const f = () => {}`, `let f = function () {}`, `export const f = …`
   if (declaration.isVariableDeclaration()) {
     if (!isTopLevel(statement)) {
-      throw path.buildCodeFrameError(`@chaud.hot can only mark top-level declarations; this one is ${describeEnclosingFunction(declaration)}. Move it to the top level of the module, or remove the marker.`);
+      throw path.buildCodeFrameError(
+        `@chaud.hot can only mark top-level declarations; this one is ${describeEnclosingFunction(declaration)}. Move it to the top level of the module, or remove the marker.`,
+      );
     }
     return declaration.get("declarations").map((declarator) => hotDeclarator(declarator, path));
   }
@@ -99,7 +106,11 @@ function classifyHot(path: NodePath): Target[] {
   // `const f = /* @chaud.hot */ () => {}` (marker before the function itself)
   if (path.isArrowFunctionExpression() || path.isFunctionExpression() || path.isClassExpression()) {
     const declarator = path.parentPath;
-    if (declarator?.isVariableDeclarator() && declarator.parentPath.parentPath && isTopLevel(unwrapExport(declarator.parentPath).statement)) {
+    if (
+      declarator?.isVariableDeclarator() &&
+      declarator.parentPath.parentPath &&
+      isTopLevel(unwrapExport(declarator.parentPath).statement)
+    ) {
       return [hotDeclarator(declarator, path)];
     }
     // `export default () => {}`
@@ -107,19 +118,30 @@ function classifyHot(path: NodePath): Target[] {
       return [{ kind: "hot-expression", name: "default", path: path as NodePath<t.Expression> }];
     }
     if (path.parentPath?.isObjectProperty()) throw objectMemberError(path);
-    throw path.buildCodeFrameError(`@chaud.hot can only mark a function that is declared at the top level of a module, not one passed or created inline. Declare it as a top-level function (or const) and mark that.`);
+    throw path.buildCodeFrameError(
+      `@chaud.hot can only mark a function that is declared at the top level of a module, not one passed or created inline. Declare it as a top-level function (or const) and mark that.`,
+    );
   }
 
   // `export default (a) => a` with the marker before `export`
-  if (statement.isExportDefaultDeclaration() && (declaration.isArrowFunctionExpression() || declaration.isFunctionExpression())) {
+  if (
+    statement.isExportDefaultDeclaration() &&
+    (declaration.isArrowFunctionExpression() || declaration.isFunctionExpression())
+  ) {
     return [{ kind: "hot-expression", name: "default", path: declaration as NodePath<t.Expression> }];
   }
 
   // `class Foo {}`, `export class Foo {}`, `export default class {}`
   if (declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
-    if (declaration.node.declare) throw path.buildCodeFrameError(`@chaud.hot cannot mark "declare class ${name}": it has no code at run time. Remove the marker.`);
-    if (!isTopLevel(statement)) throw path.buildCodeFrameError(`@chaud.hot cannot mark class "${name}": it is declared ${describeEnclosingFunction(declaration)}. Only top-level classes can be hot; move it to the top level of the module.`);
+    if (declaration.node.declare)
+      throw path.buildCodeFrameError(
+        `@chaud.hot cannot mark "declare class ${name}": it has no code at run time. Remove the marker.`,
+      );
+    if (!isTopLevel(statement))
+      throw path.buildCodeFrameError(
+        `@chaud.hot cannot mark class "${name}": it is declared ${describeEnclosingFunction(declaration)}. Only top-level classes can be hot; move it to the top level of the module.`,
+      );
     return [{ kind: "hot-class", name, path: declaration }];
   }
 
@@ -130,18 +152,30 @@ function classifyHot(path: NodePath): Target[] {
     const key = path.node.key;
     const name = key.type === "Identifier" && !path.node.computed ? key.name : null;
     const implementation = (path.getAllNextSiblings() as NodePath[]).find(
-      (sibling): sibling is NodePath<t.ClassMethod> => sibling.isClassMethod() && !sibling.node.computed && sibling.node.key.type === "Identifier" && sibling.node.key.name === name && sibling.node.static === path.node.static,
+      (sibling): sibling is NodePath<t.ClassMethod> =>
+        sibling.isClassMethod() &&
+        !sibling.node.computed &&
+        sibling.node.key.type === "Identifier" &&
+        sibling.node.key.name === name &&
+        sibling.node.static === path.node.static,
     );
-    if (!implementation) throw path.buildCodeFrameError(`@chaud.hot marks the overload signature of "${name ?? "this method"}", but no implementation with a body follows it. Mark the method that has a body.`);
+    if (!implementation)
+      throw path.buildCodeFrameError(
+        `@chaud.hot marks the overload signature of "${name ?? "this method"}", but no implementation with a body follows it. Mark the method that has a body.`,
+      );
     return hotMethod(implementation);
   }
   if (path.isClassPrivateMethod()) {
     // A method marked inside a class that is itself hot: the class marker covers it.
     if (isMarkedHot(path.parentPath.parentPath as NodePath<t.Class>)) return [];
-    throw path.buildCodeFrameError(`@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`);
+    throw path.buildCodeFrameError(
+      `@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`,
+    );
   }
   if (path.isClassProperty() || path.isClassPrivateProperty() || path.isClassAccessorProperty()) {
-    throw path.buildCodeFrameError(`@chaud.hot cannot mark a class field: its value is created per instance by the constructor. Write it as a method and mark that, or mark the whole class.`);
+    throw path.buildCodeFrameError(
+      `@chaud.hot cannot mark a class field: its value is created per instance by the constructor. Write it as a method and mark that, or mark the whole class.`,
+    );
   }
   if (path.isObjectMethod() || path.isObjectProperty()) throw objectMemberError(path);
   // CommonJS: `exports.f = function () {}`, `module.exports.f = () => {}`, `module.exports = function () {}`
@@ -149,7 +183,9 @@ function classifyHot(path: NodePath): Target[] {
     const target = commonJsExport(path.get("expression"));
     if (target) return [target];
   }
-  throw path.buildCodeFrameError(`@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`);
+  throw path.buildCodeFrameError(
+    `@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`,
+  );
 }
 
 /** `exports.name = …` or `module.exports.name = …` (name), `module.exports = …` ("module.exports"), else null. */
@@ -157,10 +193,18 @@ function commonJsExportName(expression: NodePath<t.AssignmentExpression>): strin
   const left = expression.node.left;
   const isExportsObject = (node: t.Node): boolean =>
     (t.isIdentifier(node, { name: "exports" }) && !expression.scope.hasBinding("exports")) ||
-    (t.isMemberExpression(node) && t.isIdentifier(node.object, { name: "module" }) && !expression.scope.hasBinding("module") && t.isIdentifier(node.property, { name: "exports" }) && !node.computed);
+    (t.isMemberExpression(node) &&
+      t.isIdentifier(node.object, { name: "module" }) &&
+      !expression.scope.hasBinding("module") &&
+      t.isIdentifier(node.property, { name: "exports" }) &&
+      !node.computed);
   if (isExportsObject(left) && t.isMemberExpression(left)) return "module.exports";
   if (!t.isMemberExpression(left) || !isExportsObject(left.object)) return null;
-  return !left.computed && t.isIdentifier(left.property) ? left.property.name : t.isStringLiteral(left.property) ? left.property.value : null;
+  return !left.computed && t.isIdentifier(left.property)
+    ? left.property.name
+    : t.isStringLiteral(left.property)
+      ? left.property.value
+      : null;
 }
 
 /** `exports.name = <function>` and its `module.exports` forms, as a hot expression named after the export. */
@@ -175,12 +219,17 @@ function commonJsExport(expression: NodePath): Target | null {
 function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
   const name = bindingName(declarator);
   const init = declarator.get("init");
-  if (!name) throw markerPath.buildCodeFrameError(`@chaud.hot cannot mark a destructuring declaration. Declare each hot function as its own const.`);
+  if (!name)
+    throw markerPath.buildCodeFrameError(
+      `@chaud.hot cannot mark a destructuring declaration. Declare each hot function as its own const.`,
+    );
   if (init.node && unwrapExpression(init as NodePath).isClassExpression()) {
     return { kind: "hot-class", name, path: unwrapExpression(init as NodePath) as NodePath<t.ClassExpression> };
   }
   if (!init.node || !isFunctionValue(init as NodePath)) {
-    throw markerPath.buildCodeFrameError(`@chaud.hot cannot mark "${name}": its value is not a function. Initialize it with an arrow function or function expression, or use @chaud.persist to keep a value across reloads.`);
+    throw markerPath.buildCodeFrameError(
+      `@chaud.hot cannot mark "${name}": its value is not a function. Initialize it with an arrow function or function expression, or use @chaud.persist to keep a value across reloads.`,
+    );
   }
   return { kind: "hot-expression", name, path: init as NodePath<t.Expression> };
 }
@@ -199,30 +248,55 @@ function isMarkedHot(classPath: NodePath<t.Class>): boolean {
   const declarator = classPath.parentPath;
   if (declarator?.isVariableDeclarator()) carriers.push(declarator, declarator.parentPath);
   const last = carriers[carriers.length - 1]!;
-  if (last.parentPath?.isExportNamedDeclaration() || last.parentPath?.isExportDefaultDeclaration()) carriers.push(last.parentPath);
-  return carriers.some((carrier) => (carrier.node.leadingComments ?? []).some((comment) => parseMarker(comment)?.kind === "hot"));
+  if (last.parentPath?.isExportNamedDeclaration() || last.parentPath?.isExportDefaultDeclaration())
+    carriers.push(last.parentPath);
+  return carriers.some((carrier) =>
+    (carrier.node.leadingComments ?? []).some((comment) => parseMarker(comment)?.kind === "hot"),
+  );
 }
 
 function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
-  const methodName = path.node.key.type === "Identifier" && !path.node.computed ? path.node.key.name : path.node.key.type === "StringLiteral" ? path.node.key.value : null;
+  const methodName =
+    path.node.key.type === "Identifier" && !path.node.computed
+      ? path.node.key.name
+      : path.node.key.type === "StringLiteral"
+        ? path.node.key.value
+        : null;
   if (path.node.kind === "constructor") {
-    throw path.buildCodeFrameError(`@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`);
+    throw path.buildCodeFrameError(
+      `@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`,
+    );
   }
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
   // A method marked inside a class that is itself hot: the class marker covers it, computed
   // names included (found by the plugin fuzzer on yocto-queue's `*[Symbol.iterator]()`).
   if (isMarkedHot(classPath)) return [];
-  if (methodName === null) throw path.buildCodeFrameError(`@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`);
+  if (methodName === null)
+    throw path.buildCodeFrameError(
+      `@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`,
+    );
   const { statement } = unwrapExport(classPath);
   const className = classPath.isClassDeclaration() ? classPath.node.id?.name : undefined;
   if (!className || !isTopLevel(statement)) {
-    const where = className ? `class "${className}", which is not at the top level` : classPath.node.id ? `the class expression "${classPath.node.id.name}"` : "an anonymous class";
-    throw path.buildCodeFrameError(`@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${where}. Declare the class as \`class Name {}\` at the top level of the module, or mark the whole class.`);
+    const where = className
+      ? `class "${className}", which is not at the top level`
+      : classPath.node.id
+        ? `the class expression "${classPath.node.id.name}"`
+        : "an anonymous class";
+    throw path.buildCodeFrameError(
+      `@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${where}. Declare the class as \`class Name {}\` at the top level of the module, or mark the whole class.`,
+    );
   }
   let usesPrivate = false;
-  path.traverse({ PrivateName() { usesPrivate = true; } });
+  path.traverse({
+    PrivateName() {
+      usesPrivate = true;
+    },
+  });
   if (usesPrivate) {
-    throw path.buildCodeFrameError(`@chaud.hot cannot mark "${methodName}" alone: it uses private members, which a new version of an unmarked class cannot reach on existing instances. Mark the whole class "${className}" with @chaud.hot instead.`);
+    throw path.buildCodeFrameError(
+      `@chaud.hot cannot mark "${methodName}" alone: it uses private members, which a new version of an unmarked class cannot reach on existing instances. Mark the whole class "${className}" with @chaud.hot instead.`,
+    );
   }
   const member = path.node.kind === "method" ? methodName : `${path.node.kind} ${methodName}`;
   const name = `${className}.${path.node.static ? "static." : ""}${member}`;
@@ -230,26 +304,36 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
 }
 
 function declareError(path: NodePath, marker: string): Error {
-  return path.buildCodeFrameError(`${marker} cannot mark a \`declare\` declaration: it only describes a type and has no value at run time. Remove the marker, or drop \`declare\` and give it a value.`);
+  return path.buildCodeFrameError(
+    `${marker} cannot mark a \`declare\` declaration: it only describes a type and has no value at run time. Remove the marker, or drop \`declare\` and give it a value.`,
+  );
 }
 
 function objectMemberError(path: NodePath): Error {
-  return path.buildCodeFrameError(`@chaud.hot cannot mark a method or function inside an object literal: the object is rebuilt on every evaluation. Declare a top-level hot function and put it in the object: \`/* @chaud.hot */ function handler() {}\` then \`{ handler }\`.`);
+  return path.buildCodeFrameError(
+    `@chaud.hot cannot mark a method or function inside an object literal: the object is rebuilt on every evaluation. Declare a top-level hot function and put it in the object: \`/* @chaud.hot */ function handler() {}\` then \`{ handler }\`.`,
+  );
 }
 
 /** `marked` is the node the marker leads: refusals frame it, so the frame shows the marker. */
 function classifyPersist(path: NodePath, marked: NodePath = path): Target[] {
   const { declaration, statement } = unwrapExport(path);
   // `let x = /* @chaud.persist */ 0`: the marker sits before the value.
-  if (path.parentPath?.isVariableDeclarator() && path.key === "init") return classifyPersist(path.parentPath.parentPath!, path);
+  if (path.parentPath?.isVariableDeclarator() && path.key === "init")
+    return classifyPersist(path.parentPath.parentPath!, path);
   if (declaration.isVariableDeclaration()) {
     if (declaration.node.declare) throw declareError(marked, "@chaud.persist");
     if (!isTopLevel(statement)) {
-      throw marked.buildCodeFrameError(`@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`);
+      throw marked.buildCodeFrameError(
+        `@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`,
+      );
     }
     return declaration.get("declarations").map((declarator): Target => {
       const name = bindingName(declarator);
-      if (!name) throw marked.buildCodeFrameError(`@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`);
+      if (!name)
+        throw marked.buildCodeFrameError(
+          `@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`,
+        );
       return { kind: "persist", name, path: declarator };
     });
   }
@@ -258,25 +342,39 @@ function classifyPersist(path: NodePath, marked: NodePath = path): Target[] {
   if (path.isExpressionStatement() && isTopLevel(path)) {
     const expression = path.get("expression");
     const name = expression.isAssignmentExpression({ operator: "=" }) ? commonJsExportName(expression) : null;
-    if (name === "module.exports") throw marked.buildCodeFrameError(`@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`);
+    if (name === "module.exports")
+      throw marked.buildCodeFrameError(
+        `@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`,
+      );
     if (name !== null) return [{ kind: "persist-export", name, path: expression as NodePath<t.AssignmentExpression> }];
   }
   if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
-    throw marked.buildCodeFrameError(`@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`);
+    throw marked.buildCodeFrameError(
+      `@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`,
+    );
   }
-  throw marked.buildCodeFrameError(`@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`);
+  throw marked.buildCodeFrameError(
+    `@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`,
+  );
 }
 
 function classifyDispose(path: NodePath): Target[] {
   const { declaration, statement } = unwrapExport(path);
   if (declaration.isFunctionDeclaration() && declaration.node.id) {
     const name = declaration.node.id.name;
-    if (!isTopLevel(statement)) throw path.buildCodeFrameError(`@chaud.dispose can only mark a top-level function; "${name}" is declared ${describeEnclosingFunction(declaration)}. Move it to the top level of the module.`);
+    if (!isTopLevel(statement))
+      throw path.buildCodeFrameError(
+        `@chaud.dispose can only mark a top-level function; "${name}" is declared ${describeEnclosingFunction(declaration)}. Move it to the top level of the module.`,
+      );
     if (declaration.node.async || declaration.node.generator) {
-      throw path.buildCodeFrameError(`@chaud.dispose runs "${name}" synchronously before the module is replaced, so it cannot be ${declaration.node.async ? "async" : "a generator"}. Make it a plain function.`);
+      throw path.buildCodeFrameError(
+        `@chaud.dispose runs "${name}" synchronously before the module is replaced, so it cannot be ${declaration.node.async ? "async" : "a generator"}. Make it a plain function.`,
+      );
     }
     return [{ kind: "dispose", name, path: declaration }];
   }
-  throw path.buildCodeFrameError(`@chaud.dispose marks a named top-level function declaration (\`function cleanup() {}\`) that chaud calls before the module is replaced.`);
+  throw path.buildCodeFrameError(
+    `@chaud.dispose marks a named top-level function declaration (\`function cleanup() {}\`) that chaud calls before the module is replaced.`,
+  );
 }

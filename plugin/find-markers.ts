@@ -14,14 +14,21 @@ export interface FoundMarker {
 
 export type CommentError = (comment: t.Comment, message: string) => Error;
 
-export function findMarkers(program: NodePath<t.Program>, comments: readonly t.Comment[], commentError: CommentError): FoundMarker[] {
+export function findMarkers(
+  program: NodePath<t.Program>,
+  comments: readonly t.Comment[],
+  commentError: CommentError,
+): FoundMarker[] {
   const markerComments = new Set<t.Comment>();
   for (const comment of comments) {
     const marker = parseMarker(comment);
     if (!marker) continue;
     if (marker.kind === "unknown") {
       const hint = marker.suggestion ? ` Did you mean "@chaud.${marker.suggestion}"?` : "";
-      throw commentError(comment, `Unknown chaud marker "${marker.written}".${hint} chaud knows @chaud.hot, @chaud.persist and @chaud.dispose.`);
+      throw commentError(
+        comment,
+        `Unknown chaud marker "${marker.written}".${hint} chaud knows @chaud.hot, @chaud.persist and @chaud.dispose.`,
+      );
     }
     markerComments.add(comment);
   }
@@ -34,7 +41,13 @@ export function findMarkers(program: NodePath<t.Program>, comments: readonly t.C
   const endsCodeLine = new Set<t.Comment>();
   const visit = (path: NodePath): void => {
     for (const comment of path.node.trailingComments ?? []) {
-      if (markerComments.has(comment) && comment.loc && path.node.loc && path.node.loc.end.line === comment.loc.start.line) endsCodeLine.add(comment);
+      if (
+        markerComments.has(comment) &&
+        comment.loc &&
+        path.node.loc &&
+        path.node.loc.end.line === comment.loc.start.line
+      )
+        endsCodeLine.add(comment);
     }
     for (const comment of path.node.leadingComments ?? []) {
       if (!markerComments.has(comment) || attached.has(comment)) continue;
@@ -46,14 +59,20 @@ export function findMarkers(program: NodePath<t.Program>, comments: readonly t.C
   for (const marker of found) {
     const ledLine = marker.path.node.loc?.start.line ?? 0;
     if (endsCodeLine.has(marker.comment) && ledLine > (marker.comment.loc?.end.line ?? 0)) {
-      throw commentError(marker.comment, `This @chaud.${marker.kind} marker follows code on the same line, so it is unclear what it marks. Put it on its own line directly before the declaration it marks.`);
+      throw commentError(
+        marker.comment,
+        `This @chaud.${marker.kind} marker follows code on the same line, so it is unclear what it marks. Put it on its own line directly before the declaration it marks.`,
+      );
     }
   }
 
   for (const comment of markerComments) {
     if (!attached.has(comment)) {
       const kind = (parseMarker(comment) as { kind: MarkerKind }).kind;
-      throw commentError(comment, `This @chaud.${kind} marker is not in front of anything it can mark. Put it directly before a top-level declaration.`);
+      throw commentError(
+        comment,
+        `This @chaud.${kind} marker is not in front of anything it can mark. Put it directly before a top-level declaration.`,
+      );
     }
   }
   return found.sort((a, b) => (a.comment.start ?? 0) - (b.comment.start ?? 0));

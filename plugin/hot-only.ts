@@ -21,7 +21,13 @@ export function scopeBindings(program: NodePath<t.Program>, targets: Target[]): 
   const names: string[] = [];
   for (const [name, binding] of Object.entries(program.scope.bindings)) {
     if (marked.has(name)) continue;
-    if (binding.kind === "let" || binding.kind === "const" || binding.kind === "var" || (binding.kind as string) === "local" || binding.path.isClassDeclaration()) {
+    if (
+      binding.kind === "let" ||
+      binding.kind === "const" ||
+      binding.kind === "var" ||
+      (binding.kind as string) === "local" ||
+      binding.path.isClassDeclaration()
+    ) {
       if (!binding.path.isFunctionDeclaration()) names.push(name);
     }
   }
@@ -30,14 +36,18 @@ export function scopeBindings(program: NodePath<t.Program>, targets: Target[]): 
 
 /** `_chaud.scope({ get app() { return app; } })`: lets a later hot-only version read these bindings. */
 export function scopeRegistration(context: RewriteContext, names: string[]): t.Statement {
-  const getters = names.map((name) => t.objectMethod("get", t.identifier(name), [], t.blockStatement([t.returnStatement(t.identifier(name))])));
+  const getters = names.map((name) =>
+    t.objectMethod("get", t.identifier(name), [], t.blockStatement([t.returnStatement(t.identifier(name))])),
+  );
   return t.expressionStatement(callHandle(context, "scope", [t.objectExpression(getters)]));
 }
 
 /** Rewrites the program body for a hot-only evaluation. Runs before the marker rewrite. */
 export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], context: RewriteContext): void {
   const previous = program.scope.generateUidIdentifier("previous");
-  context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(previous, callHandle(context, "previous", []))]));
+  context.prelude.push(
+    t.variableDeclaration("const", [t.variableDeclarator(previous, callHandle(context, "previous", []))]),
+  );
   const markedNodes = new Set<t.Node>(targets.map((target) => target.path.node));
   const markedStatements = new Set<t.Node>();
   for (const target of targets) {
@@ -45,15 +55,25 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     if (top) markedStatements.add(top.node);
   }
   // Unmarked classes with a single hot method: only the method's new body is wanted.
-  const classesOfHotMethods = new Set<t.Node>(targets.flatMap((target) => (target.kind === "hot-method" ? [target.path.parentPath.parentPath!.node] : [])));
+  const classesOfHotMethods = new Set<t.Node>(
+    targets.flatMap((target) => (target.kind === "hot-method" ? [target.path.parentPath.parentPath!.node] : [])),
+  );
 
   for (const statement of program.get("body")) {
-    const inner = statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration() ? (statement.get("declaration") as NodePath) : statement;
+    const inner =
+      statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration()
+        ? (statement.get("declaration") as NodePath)
+        : statement;
     if (inner.isVariableDeclaration()) {
       readUnmarkedFromPrevious(inner, markedNodes, previous);
       continue;
     }
-    if (inner.isClassDeclaration() && inner.node.id && classesOfHotMethods.has(inner.node) && !markedNodes.has(inner.node)) {
+    if (
+      inner.isClassDeclaration() &&
+      inner.node.id &&
+      classesOfHotMethods.has(inner.node) &&
+      !markedNodes.has(inner.node)
+    ) {
       keepRunningClassForHotMethods(statement, inner.node, previous, context);
       continue;
     }
@@ -62,7 +82,11 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     if (inner.isClassDeclaration() && inner.node.id) {
       // An unmarked class: keep the running one, so `instanceof` and statics stay the same.
       const id = inner.node.id;
-      statement.replaceWith(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id), t.memberExpression(t.cloneNode(previous), t.identifier(id.name)))]));
+      statement.replaceWith(
+        t.variableDeclaration("let", [
+          t.variableDeclarator(t.cloneNode(id), t.memberExpression(t.cloneNode(previous), t.identifier(id.name))),
+        ]),
+      );
       continue;
     }
     statement.remove();
@@ -79,14 +103,23 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
  * that existing instances belong to, as in every other module (found by the plugin fuzzer
  * on semver's classes/semver.js).
  */
-function keepRunningClassForHotMethods(statement: NodePath, node: t.ClassDeclaration, previous: t.Identifier, context: RewriteContext): void {
+function keepRunningClassForHotMethods(
+  statement: NodePath,
+  node: t.ClassDeclaration,
+  previous: t.Identifier,
+  context: RewriteContext,
+): void {
   const id = node.id!;
   const carrier = context.program.scope.generateUidIdentifier(id.name);
   const expression = t.classExpression(null, node.superClass, node.body, node.decorators);
   expression.typeParameters = node.typeParameters ?? null;
   expression.superTypeParameters = node.superTypeParameters ?? null;
   expression.implements = node.implements ?? null;
-  statement.insertBefore(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(id), t.memberExpression(t.cloneNode(previous), t.identifier(id.name)))]));
+  statement.insertBefore(
+    t.variableDeclaration("let", [
+      t.variableDeclarator(t.cloneNode(id), t.memberExpression(t.cloneNode(previous), t.identifier(id.name))),
+    ]),
+  );
   // The same path now holds the carrier, so the method registrations still go right after it.
   statement.replaceWith(t.variableDeclaration("const", [t.variableDeclarator(carrier, expression)]));
   context.methodOwners.set(id.name, carrier);
@@ -109,17 +142,24 @@ function isCodeDefinition(statement: NodePath, inner: NodePath): boolean {
 }
 
 /** `const app = express(), { a } = b;` → `const app = _previous.app, a = _previous.a;` (marked declarators stay). */
-function readUnmarkedFromPrevious(declaration: NodePath<t.VariableDeclaration>, markedNodes: Set<t.Node>, previous: t.Identifier): void {
+function readUnmarkedFromPrevious(
+  declaration: NodePath<t.VariableDeclaration>,
+  markedNodes: Set<t.Node>,
+  previous: t.Identifier,
+): void {
   const declarators: t.VariableDeclarator[] = [];
   for (const declarator of declaration.get("declarations")) {
     const init = declarator.get("init");
-    const marked = markedNodes.has(declarator.node) || (init.node !== null && init.node !== undefined && markedNodes.has(init.node));
+    const marked =
+      markedNodes.has(declarator.node) || (init.node !== null && init.node !== undefined && markedNodes.has(init.node));
     if (marked) {
       declarators.push(declarator.node);
       continue;
     }
     for (const name of Object.keys(t.getBindingIdentifiers(declarator.node.id))) {
-      declarators.push(t.variableDeclarator(t.identifier(name), t.memberExpression(t.cloneNode(previous), t.identifier(name))));
+      declarators.push(
+        t.variableDeclarator(t.identifier(name), t.memberExpression(t.cloneNode(previous), t.identifier(name))),
+      );
     }
   }
   declaration.node.declarations = declarators;

@@ -21,7 +21,8 @@ export { hotFromEnvironment };
 
 function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new Error(`chaud/babel: unknown option "${key}". The plugin takes { enabled?: boolean }.`);
+    if (!KNOWN_OPTIONS.has(key))
+      throw new Error(`chaud/babel: unknown option "${key}". The plugin takes { enabled?: boolean }.`);
   }
   for (const name of KNOWN_OPTIONS) {
     const value = options[name];
@@ -63,7 +64,9 @@ export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<stri
   // Babel 6 has no assertVersion: calling it would fail with "not a function", which names
   // neither chaud nor Babel.
   if (typeof api?.assertVersion !== "function") {
-    throw new Error(`chaud/babel needs @babel/core ${SUPPORTED_BABEL}; it was loaded by Babel ${api?.version ?? "(unknown version)"}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`);
+    throw new Error(
+      `chaud/babel needs @babel/core ${SUPPORTED_BABEL}; it was loaded by Babel ${api?.version ?? "(unknown version)"}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`,
+    );
   }
   // Babel's own message names the range and the version it has.
   api.assertVersion(SUPPORTED_BABEL);

@@ -6,9 +6,7 @@ import type { Comment } from "@babel/types";
 export const MARKER_KINDS = ["hot", "persist", "dispose"] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
-export type ParsedMarker =
-  | { kind: MarkerKind }
-  | { kind: "unknown"; written: string; suggestion: MarkerKind | null };
+export type ParsedMarker = { kind: MarkerKind } | { kind: "unknown"; written: string; suggestion: MarkerKind | null };
 
 // The name may contain dots (`@chaud.hot.method`) so that a misspelt longer name is
 // reported as unknown rather than silently not being a marker.
@@ -20,7 +18,11 @@ export function parseMarker(comment: Comment): ParsedMarker | null {
   if (!match) return null;
   const name = match[1] ?? "";
   if ((MARKER_KINDS as readonly string[]).includes(name)) return { kind: name as MarkerKind };
-  return { kind: "unknown", written: `@chaud${match[1] === undefined ? "" : "." + name}`, suggestion: closestKind(name) };
+  return {
+    kind: "unknown",
+    written: `@chaud${match[1] === undefined ? "" : "." + name}`,
+    suggestion: closestKind(name),
+  };
 }
 
 function closestKind(name: string): MarkerKind | null {
@@ -47,7 +49,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, d[i - 2]![j - 2]! + 1);
       d[i]![j] = value;
     }
   }

@@ -20,20 +20,37 @@ function usesCommonJs(program: NodePath<t.Program>, filename: string | null | un
   }
   const body = program.node.body;
   // TypeScript's `export =` and `import x = require()` only exist in CommonJS output.
-  if (body.some((s) => t.isTSExportAssignment(s) || (t.isTSImportEqualsDeclaration(s) && t.isTSExternalModuleReference(s.moduleReference)))) return true;
+  if (
+    body.some(
+      (s) =>
+        t.isTSExportAssignment(s) ||
+        (t.isTSImportEqualsDeclaration(s) && t.isTSExternalModuleReference(s.moduleReference)),
+    )
+  )
+    return true;
   if (body.some((s) => t.isImportDeclaration(s) || t.isExportDeclaration(s))) return false;
   if (program.node.sourceType === "script") return true;
-  return ["require", "module", "exports"].some((name) => !program.scope.hasBinding(name) && program.scope.hasGlobal(name));
+  return ["require", "module", "exports"].some(
+    (name) => !program.scope.hasBinding(name) && program.scope.hasGlobal(name),
+  );
 }
 
 /** The statements that open a transformed module, and the handle identifier they declare. */
-export function buildPrelude(program: NodePath<t.Program>, key: string, filename: string | null | undefined, hotOnly: boolean): { handle: t.Identifier; statements: t.Statement[] } {
+export function buildPrelude(
+  program: NodePath<t.Program>,
+  key: string,
+  filename: string | null | undefined,
+  hotOnly: boolean,
+): { handle: t.Identifier; statements: t.Statement[] } {
   const handle = program.scope.generateUidIdentifier("chaud");
   const keyLiteral = t.stringLiteral(key);
   const args: t.Expression[] = hotOnly ? [keyLiteral, t.stringLiteral("hot-only")] : [keyLiteral];
   if (usesCommonJs(program, filename)) {
     const call = t.callExpression(
-      t.memberExpression(t.callExpression(t.identifier("require"), [t.stringLiteral(REGISTRY_MODULE)]), t.identifier("chaudModule")),
+      t.memberExpression(
+        t.callExpression(t.identifier("require"), [t.stringLiteral(REGISTRY_MODULE)]),
+        t.identifier("chaudModule"),
+      ),
       args,
     );
     return { handle, statements: [t.variableDeclaration("const", [t.variableDeclarator(handle, call)])] };

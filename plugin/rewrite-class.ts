@@ -34,14 +34,21 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
     // A static block that runs first names the class being defined for the static
     // initializers after it; the class itself stays anonymous, so it is named "Registry".
     before.push(t.variableDeclaration("let", [t.variableDeclarator(t.cloneNode(self.id))]));
-    node.body.body.unshift(t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(self.id), t.thisExpression()))]));
+    node.body.body.unshift(
+      t.staticBlock([t.expressionStatement(t.assignmentExpression("=", t.cloneNode(self.id), t.thisExpression()))]),
+    );
   }
   const ownName = self?.own ? self.id : null;
   const expression = t.classExpression(ownName, node.superClass, node.body, node.decorators);
   expression.typeParameters = node.typeParameters ?? null;
   expression.superTypeParameters = node.superTypeParameters ?? null;
   expression.implements = node.implements ?? null;
-  const args = [t.stringLiteral(target.name), ownName ? expression : namedByItsKey(target.name, expression), t.stringLiteral(hash), t.stringLiteral(shapeHash)];
+  const args = [
+    t.stringLiteral(target.name),
+    ownName ? expression : namedByItsKey(target.name, expression),
+    t.stringLiteral(hash),
+    t.stringLiteral(shapeHash),
+  ];
   const call = callHandle(context, "cls", args);
 
   const topStatement = path.findParent((p) => p.parentPath?.isProgram() ?? false) ?? path;
@@ -81,7 +88,11 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
  */
 function namedByItsKey(name: string, expression: t.ClassExpression): t.Expression {
   const key = t.isValidIdentifier(name) ? t.identifier(name) : t.stringLiteral(name);
-  return t.memberExpression(t.objectExpression([t.objectProperty(key, expression)]), t.cloneNode(key), key.type === "StringLiteral");
+  return t.memberExpression(
+    t.objectExpression([t.objectProperty(key, expression)]),
+    t.cloneNode(key),
+    key.type === "StringLiteral",
+  );
 }
 
 /**
@@ -92,14 +103,19 @@ function namedByItsKey(name: string, expression: t.ClassExpression): t.Expressio
  * is the stable class. A class expression's own name (`class Inner {}`) is kept as the
  * inner name, and its uses outside static initializers are pointed at the outer binding.
  */
-function resolveSelfReferences(path: NodePath<t.Class>, name: string, context: RewriteContext): { id: t.Identifier; own: boolean } | null {
+function resolveSelfReferences(
+  path: NodePath<t.Class>,
+  name: string,
+  context: RewriteContext,
+): { id: t.Identifier; own: boolean } | null {
   const outerBinding = path.parentPath?.scope.getBinding(name);
   const ownId = path.isClassExpression() ? path.node.id : null;
   const ownBinding = ownId ? path.scope.getBinding(ownId.name) : undefined;
   const inner = ownId ? t.cloneNode(ownId) : context.program.scope.generateUidIdentifier(name);
   let innerUsed = ownId !== null && ownId !== undefined;
   for (const member of path.get("body").get("body")) {
-    const runsAtDefinition = member.isStaticBlock() || ((member.isClassProperty() || member.isClassPrivateProperty()) && member.node.static);
+    const runsAtDefinition =
+      member.isStaticBlock() || ((member.isClassProperty() || member.isClassPrivateProperty()) && member.node.static);
     member.traverse({
       ReferencedIdentifier(reference) {
         const binding = reference.scope.getBinding(reference.node.name);
@@ -121,7 +137,8 @@ function shapeHashOf(node: t.Class, source: string): string {
   for (const member of node.body.body) {
     const isConstructor = t.isClassMethod(member) && member.kind === "constructor";
     const isInstanceField = (t.isClassProperty(member) || t.isClassPrivateProperty(member)) && !member.static;
-    const isStaticState = (t.isClassProperty(member) || t.isClassPrivateProperty(member)) && member.static && !t.isFunction(member.value);
+    const isStaticState =
+      (t.isClassProperty(member) || t.isClassPrivateProperty(member)) && member.static && !t.isFunction(member.value);
     if (isConstructor || isInstanceField || isStaticState) parts.push(source.slice(member.start ?? 0, member.end ?? 0));
   }
   return sourceHash(parts.join("\n"));
@@ -156,7 +173,11 @@ function replacePrivateNames(path: NodePath<t.Class>, className: string, context
       const id = ids.get(name);
       if (!id) return;
       // Any class between this use and ours that declares the name shadows ours.
-      for (let owner = privatePath.findParent((p) => p.isClass()); owner && owner.node !== path.node; owner = owner.parentPath?.findParent((p) => p.isClass()) ?? null) {
+      for (
+        let owner = privatePath.findParent((p) => p.isClass());
+        owner && owner.node !== path.node;
+        owner = owner.parentPath?.findParent((p) => p.isClass()) ?? null
+      ) {
         if (declaredPrivateNames(owner.node as t.Class).has(name)) return;
       }
       const parent = privatePath.parentPath;
@@ -177,7 +198,16 @@ function replacePrivateNames(path: NodePath<t.Class>, className: string, context
       member.replaceWith(property);
     } else if (member.isClassPrivateMethod()) {
       const { kind, key, params, body, static: isStatic, generator, async } = member.node;
-      const method = t.classMethod(kind === "method" ? "method" : kind, t.cloneNode(ids.get(key.id.name)!), params, body, true, isStatic, generator, async);
+      const method = t.classMethod(
+        kind === "method" ? "method" : kind,
+        t.cloneNode(ids.get(key.id.name)!),
+        params,
+        body,
+        true,
+        isStatic,
+        generator,
+        async,
+      );
       method.loc = member.node.loc ?? null;
       member.replaceWith(method);
     }

@@ -18,13 +18,20 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
       fn.id = context.program.scope.generateUidIdentifier("default");
       args.push(t.stringLiteral("default"));
     }
-    const call = callHandle(context, "fn", [t.stringLiteral(target.name), t.cloneNode(fn.id), t.stringLiteral(hashOf(context, fn)), ...args]);
+    const call = callHandle(context, "fn", [
+      t.stringLiteral(target.name),
+      t.cloneNode(fn.id),
+      t.stringLiteral(hashOf(context, fn)),
+      ...args,
+    ]);
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
   }
   // const f = (a) => …  →  const f = _chaud.fn("f", (a) => …, "<hash>")
   const hash = hashOf(context, target.path.node);
-  target.path.replaceWith(callHandle(context, "fn", [t.stringLiteral(target.name), target.path.node, t.stringLiteral(hash)]));
+  target.path.replaceWith(
+    callHandle(context, "fn", [t.stringLiteral(target.name), target.path.node, t.stringLiteral(hash)]),
+  );
 }
 
 /**
@@ -40,7 +47,12 @@ export function rewriteHotMethods(targets: HotMethodTarget[], context: RewriteCo
     const owner = t.cloneNode(context.methodOwners.get(target.className) ?? t.identifier(target.className));
     const holder = method.static ? owner : t.memberExpression(owner, t.identifier("prototype"));
     const property = method.key.type === "Identifier" ? method.key.name : (method.key as t.StringLiteral).value;
-    const args: t.Expression[] = [t.stringLiteral(target.name), holder, t.stringLiteral(property), t.stringLiteral(hashOf(context, method))];
+    const args: t.Expression[] = [
+      t.stringLiteral(target.name),
+      holder,
+      t.stringLiteral(property),
+      t.stringLiteral(hashOf(context, method)),
+    ];
     if (method.kind !== "method") args.push(t.stringLiteral(method.kind));
     const statements = byClass.get(target.classStatement) ?? [];
     statements.push(t.expressionStatement(callHandle(context, "method", args)));

@@ -17,7 +17,8 @@ import { sourceHash } from "./hash";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import type { PersistExportTarget, PersistTarget } from "./targets";
 
-const member = (object: t.Identifier, name: string): t.MemberExpression => t.memberExpression(t.cloneNode(object), t.identifier(name));
+const member = (object: t.Identifier, name: string): t.MemberExpression =>
+  t.memberExpression(t.cloneNode(object), t.identifier(name));
 
 /** The writes to persisted bindings, found before anything moves. */
 export interface PersistWrites {
@@ -54,7 +55,8 @@ export function rewritePersist(all: PersistWrites[], context: RewriteContext): v
   for (const { path, cells: written } of stores.values()) {
     // x = v  →  _x.w(x = v, x): the expression keeps its value, the cell gets the new one.
     let expression = path.node as t.Expression;
-    for (const { cell, name } of written) expression = t.callExpression(member(cell, "w"), [expression, t.identifier(name)]);
+    for (const { cell, name } of written)
+      expression = t.callExpression(member(cell, "w"), [expression, t.identifier(name)]);
     path.replaceWith(expression);
   }
 }
@@ -64,9 +66,14 @@ function rewriteDeclaration(target: PersistTarget, context: RewriteContext): t.I
   const init = declarator.node.init;
   const cell = context.program.scope.generateUidIdentifier(target.name);
   const hash = sourceHash(init ? context.source.slice(init.start ?? 0, init.end ?? 0) : "");
-  context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)]))]));
+  context.prelude.push(
+    t.variableDeclaration("const", [
+      t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)])),
+    ]),
+  );
   const initial = init ?? t.unaryExpression("void", t.numericLiteral(0));
-  const persisted = (value: t.Expression): t.Expression => t.conditionalExpression(member(cell, "ready"), member(cell, "v"), t.callExpression(member(cell, "init"), [value]));
+  const persisted = (value: t.Expression): t.Expression =>
+    t.conditionalExpression(member(cell, "ready"), member(cell, "v"), t.callExpression(member(cell, "init"), [value]));
   // const re = exports.re = [];  →  const re = exports.re = _re.ready ? _re.v : _re.init([]);
   // The assignments in front of the value are the module's own code, not the value's: they
   // run on every evaluation, so a new `exports` object gets the persisted value too.
@@ -79,7 +86,12 @@ function rewriteDeclaration(target: PersistTarget, context: RewriteContext): t.I
 /** In `a = b.c = value`, the assignment whose right-hand side is the value; null when the initializer is no `=` assignment. */
 function innermostAssignment(expression: t.Expression): t.AssignmentExpression | null {
   let assignment: t.AssignmentExpression | null = null;
-  for (let current: t.Expression = expression; t.isAssignmentExpression(current, { operator: "=" }); current = current.right) assignment = current;
+  for (
+    let current: t.Expression = expression;
+    t.isAssignmentExpression(current, { operator: "=" });
+    current = current.right
+  )
+    assignment = current;
   return assignment;
 }
 
@@ -106,7 +118,9 @@ function rewriteOtherWrite(write: NodePath, target: PersistTarget, cell: t.Ident
     if (write.node.init) write.node.init = t.callExpression(member(cell, "init"), [write.node.init]);
     return;
   }
-  throw write.buildCodeFrameError(`chaud cannot keep writes to the persisted "${target.name}" made here (${write.type}). Assign it with \`${target.name} = …\` instead.`);
+  throw write.buildCodeFrameError(
+    `chaud cannot keep writes to the persisted "${target.name}" made here (${write.type}). Assign it with \`${target.name} = …\` instead.`,
+  );
 }
 
 /**
@@ -119,7 +133,11 @@ export function rewritePersistExport(target: PersistExportTarget, context: Rewri
   const assignment = target.path.node;
   const cell = context.program.scope.generateUidIdentifier(target.name);
   const hash = sourceHash(context.source.slice(assignment.right.start ?? 0, assignment.right.end ?? 0));
-  context.prelude.push(t.variableDeclaration("const", [t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)]))]));
+  context.prelude.push(
+    t.variableDeclaration("const", [
+      t.variableDeclarator(cell, callHandle(context, "cell", [t.stringLiteral(target.name), t.stringLiteral(hash)])),
+    ]),
+  );
   const exportsObject = (assignment.left as t.MemberExpression).object;
   target.path.replaceWith(
     t.sequenceExpression([

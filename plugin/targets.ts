@@ -42,4 +42,5 @@ export interface PersistExportTarget {
   path: NodePath<t.AssignmentExpression>;
 }
 
-export type Target = HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | PersistExportTarget | DisposeTarget;
+export type Target =
+  HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | PersistExportTarget | DisposeTarget;

@@ -23,7 +23,9 @@ export interface TransformOptions {
 
 export function transformModule(program: NodePath<t.Program>, file: BabelFile, options: TransformOptions): void {
   // Babel's File can frame any node with a location, a comment included.
-  const framer = file as unknown as { buildCodeFrameError(node: { loc?: t.SourceLocation | null }, message: string): Error };
+  const framer = file as unknown as {
+    buildCodeFrameError(node: { loc?: t.SourceLocation | null }, message: string): Error;
+  };
   const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
   const markers = findMarkers(program, file.ast.comments ?? [], commentError);
   if (markers.length === 0) return;
@@ -31,7 +33,12 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   const targets = collectTargets(markers.flatMap((marker) => classify(marker.kind, marker.path)));
 
   const filename = file.opts.filename;
-  const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename, options.hotOnly);
+  const { handle, statements } = buildPrelude(
+    program,
+    moduleKey(filename, file.opts.cwd ?? process.cwd()),
+    filename,
+    options.hotOnly,
+  );
   const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
   if (options.hotOnly) {
     keepHotOnly(program, targets, context);
@@ -43,11 +50,15 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
 
   rewritePersist(persistWrites, context);
-  rewriteHotMethods(targets.filter((target): target is HotMethodTarget => target.kind === "hot-method"), context);
+  rewriteHotMethods(
+    targets.filter((target): target is HotMethodTarget => target.kind === "hot-method"),
+    context,
+  );
   for (const target of targets) {
     if (target.kind === "hot-class") rewriteHotClass(target, context);
     else if (target.kind === "hot-declaration" || target.kind === "hot-expression") rewriteHotFunction(target, context);
-    else if (target.kind === "dispose" && !options.hotOnly) context.prelude.push(disposeCall(context, target.path.node.id!));
+    else if (target.kind === "dispose" && !options.hotOnly)
+      context.prelude.push(disposeCall(context, target.path.node.id!));
     else if (target.kind === "persist-export") rewritePersistExport(target, context);
   }
   insertAfterImports(program, [...statements, ...context.prelude]);
@@ -84,7 +95,9 @@ function disposeCall(context: RewriteContext, id: t.Identifier): t.Statement {
  * two different marked items with one name: they would share one registry entry.
  */
 function collectTargets(all: Target[]): Target[] {
-  const hotClasses = new Set<t.Node>(all.filter((target) => target.kind === "hot-class").map((target) => target.path.node));
+  const hotClasses = new Set<t.Node>(
+    all.filter((target) => target.kind === "hot-class").map((target) => target.path.node),
+  );
   const seenNodes = new Map<t.Node, Target>();
   const byName = new Map<string, Target>();
   const result: Target[] = [];
@@ -94,7 +107,9 @@ function collectTargets(all: Target[]): Target[] {
     const previous = seenNodes.get(node);
     if (previous) {
       if (previous.kind !== target.kind) {
-        throw target.path.buildCodeFrameError(`"${target.name}" is marked both ${markerOf(previous)} and ${markerOf(target)}. Keep one marker: @chaud.hot for code, @chaud.persist for state.`);
+        throw target.path.buildCodeFrameError(
+          `"${target.name}" is marked both ${markerOf(previous)} and ${markerOf(target)}. Keep one marker: @chaud.hot for code, @chaud.persist for state.`,
+        );
       }
       continue;
     }
@@ -103,7 +118,9 @@ function collectTargets(all: Target[]): Target[] {
       const sameName = byName.get(target.name);
       if (sameName) {
         const line = (target: Target): number => target.path.node.loc?.start.line ?? 0;
-        throw target.path.buildCodeFrameError(`Two marked items are named "${target.name}" in this module (line ${line(sameName)} and line ${line(target)}), and they would share one registry entry. Rename one of them.`);
+        throw target.path.buildCodeFrameError(
+          `Two marked items are named "${target.name}" in this module (line ${line(sameName)} and line ${line(target)}), and they would share one registry entry. Rename one of them.`,
+        );
       }
       byName.set(target.name, target);
     }
@@ -115,10 +132,15 @@ function collectTargets(all: Target[]): Target[] {
 /** The declaration a target stands for: `const f = () => {}` is one item, marked before `const` or before the arrow. */
 function markedItem(target: Target): t.Node {
   const parent = target.path.parentPath;
-  if ((target.kind === "hot-expression" || target.kind === "hot-class") && parent?.isVariableDeclarator()) return parent.node;
+  if ((target.kind === "hot-expression" || target.kind === "hot-class") && parent?.isVariableDeclarator())
+    return parent.node;
   return target.path.node;
 }
 
 function markerOf(target: Target): string {
-  return target.kind === "persist" || target.kind === "persist-export" ? "@chaud.persist" : target.kind === "dispose" ? "@chaud.dispose" : "@chaud.hot";
+  return target.kind === "persist" || target.kind === "persist-export"
+    ? "@chaud.persist"
+    : target.kind === "dispose"
+      ? "@chaud.dispose"
+      : "@chaud.hot";
 }

@@ -2,7 +2,13 @@
 
 import { resolve as resolvePath } from "node:path";
 import { hotFromEnvironment } from "../plugin/environment";
-import { Controller, DEFAULT_AGGREGATE_TIMEOUT, type ErrorEvent, type InitOptions, type ReloadEvent } from "./controller";
+import {
+  Controller,
+  DEFAULT_AGGREGATE_TIMEOUT,
+  type ErrorEvent,
+  type InitOptions,
+  type ReloadEvent,
+} from "./controller";
 import { complainIfWarningsHidden, configureLogger, log } from "./logger";
 import { getRegistry } from "./registry/registry";
 import type { ReloadOutcome } from "./reload/outcome";
@@ -33,7 +39,11 @@ export function isRunning(): boolean {
 }
 
 function sameOptions(a: InitOptions, b: InitOptions): boolean {
-  return (a.entry ?? null) === (b.entry ?? null) && (a.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT) === (b.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT) && (a.poll ?? false) === (b.poll ?? false);
+  return (
+    (a.entry ?? null) === (b.entry ?? null) &&
+    (a.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT) === (b.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT) &&
+    (a.poll ?? false) === (b.poll ?? false)
+  );
 }
 
 /**
@@ -70,14 +80,18 @@ export function init(options: InitOptions = {}): void {
       if (controller.isStopped) return;
       if (!pluginOn()) {
         controller.stop();
-        log.info("chaud's Babel plugin is not on (CHAUD_HOT is not 1 and no module compiled with the plugin has loaded): nothing to hot reload. Run with `npx chaud`, `-r chaud/register`, or enable the plugin.");
+        log.info(
+          "chaud's Babel plugin is not on (CHAUD_HOT is not 1 and no module compiled with the plugin has loaded): nothing to hot reload. Run with `npx chaud`, `-r chaud/register`, or enable the plugin.",
+        );
         return;
       }
       // Said once the first files are watched and loading pauses; at the latest in a second.
       setTimeout(() => controller.announce(), 1000).unref();
     }).unref();
   } catch (error) {
-    log.error(`could not start: ${error instanceof Error ? error.message : String(error)}. The program runs without hot reloading.`);
+    log.error(
+      `could not start: ${error instanceof Error ? error.message : String(error)}. The program runs without hot reloading.`,
+    );
   }
 }
 
@@ -87,7 +101,9 @@ export function init(options: InitOptions = {}): void {
  */
 function withModuleSystem(entry: string, options: InitOptions): InitOptions {
   if (options.moduleSystem || !isEsmEntry(entry, isCommonJsFile)) return options;
-  log.info("ES modules without chaud's loader: a changed module is re-imported alone and hot functions update, but its importers are not re-linked. Start with `node --import chaud/register` (or `npx chaud`) to re-link them.");
+  log.info(
+    "ES modules without chaud's loader: a changed module is re-imported alone and hot functions update, but its importers are not re-linked. Start with `node --import chaud/register` (or `npx chaud`) to re-link them.",
+  );
   const commonjs = createCommonJsModules({ compileHotOnly: options.compileHotOnly ?? (() => null) });
   return { ...options, moduleSystem: combineModuleSystems(commonjs, plainEsmModules(getRegistry())) };
 }
@@ -149,7 +165,12 @@ export function status(): Status {
     workspaceRoot: controller?.workspace.root ?? null,
     packages: controller?.workspace.watched.map((pkg) => pkg.name) ?? [],
     watched: running ? controller!.watchedFiles().map((file) => controller!.workspace.relative(file)) : [],
-    registry: { hotFunctions: registry.hot.size, hotClasses: registry.classes.size, persisted: registry.cells.size, modules: registry.modules.size },
+    registry: {
+      hotFunctions: registry.hot.size,
+      hotClasses: registry.classes.size,
+      persisted: registry.cells.size,
+      modules: registry.modules.size,
+    },
     reloads: { committed: controller?.committed ?? 0, failed: controller?.failed ?? 0 },
     epoch: epoch(),
     openWatchers: openWatcherCount(),

@@ -106,14 +106,22 @@ export class Controller {
     private readonly listeners: Listeners,
   ) {
     this.workspace = findWorkspace(entry);
-    const compileHotOnly = options.compileHotOnly ?? (() => {
-      throw new Error("the entry module's top-level code does not re-run; start the program with `chaud` or `-r chaud/register` to update its hot functions");
-    });
+    const compileHotOnly =
+      options.compileHotOnly ??
+      (() => {
+        throw new Error(
+          "the entry module's top-level code does not re-run; start the program with `chaud` or `-r chaud/register` to update its hot functions",
+        );
+      });
     this.modules = options.moduleSystem ?? createCommonJsModules({ compileHotOnly });
     this.reloader = new Reloader({ modules: this.modules, registry: getRegistry(), hashes: this.hashes, entry });
-    const poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]);
+    const poll =
+      options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || pollFromEnvironment(process.env["CHAUD_POLL"]);
     this.watcher = createWatcher({
-      aggregateTimeout: options.aggregateTimeout ?? aggregateFromEnvironment(process.env["CHAUD_AGGREGATE_TIMEOUT"]) ?? DEFAULT_AGGREGATE_TIMEOUT,
+      aggregateTimeout:
+        options.aggregateTimeout ??
+        aggregateFromEnvironment(process.env["CHAUD_AGGREGATE_TIMEOUT"]) ??
+        DEFAULT_AGGREGATE_TIMEOUT,
       ...(poll !== undefined ? { poll } : {}),
       onBatch: (changed, removed) => void this.runBatch(changed, removed),
     });
@@ -121,10 +129,13 @@ export class Controller {
     this.undoLoadHook = this.modules.watchLoads(() => this.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
     this.refreshWatchList();
-    log.debug(`workspace (${this.workspace.kind}) at ${this.workspace.root}; watching the loaded files of ${this.workspace.watched.map((pkg) => `${pkg.name} (${pkg.dir})`).join(", ")}`);
+    log.debug(
+      `workspace (${this.workspace.kind}) at ${this.workspace.root}; watching the loaded files of ${this.workspace.watched.map((pkg) => `${pkg.name} (${pkg.dir})`).join(", ")}`,
+    );
   }
 
-  private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void => this.print([describeNotice(notice)]);
+  private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void =>
+    this.print([describeNotice(notice)]);
 
   /** Whether each loaded file may be watched, decided once per file (it resolves symlinks). */
   private readonly watchable = new Map<string, boolean>();
@@ -170,7 +181,9 @@ export class Controller {
     const retained = this.modules.retained?.();
     if (!retained || retained.records < this.retainedNoticeAt) return;
     this.retainedNoticeAt = (Math.floor(retained.records / this.retainedStep) + 1) * this.retainedStep;
-    log.info(`ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of code) alive; Node cannot unload them. Restart when convenient to free that memory.`);
+    log.info(
+      `ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of code) alive; Node cannot unload them. Restart when convenient to free that memory.`,
+    );
   }
 
   retained(): { records: number; bytes: number } {
@@ -216,7 +229,9 @@ export class Controller {
     return changed.filter((file) => {
       const target = this.workspace.escapesTo(file);
       if (target === null) return true;
-      warn(`${this.workspace.relative(file)} now leads to ${target}, outside the watched packages: not reloaded; the version loaded before keeps running.`);
+      warn(
+        `${this.workspace.relative(file)} now leads to ${target}, outside the watched packages: not reloaded; the version loaded before keeps running.`,
+      );
       return false;
     });
   }
@@ -245,7 +260,12 @@ export class Controller {
       for (const listener of this.listeners.reload) safely(() => listener(event));
     } else if (outcome.kind === "failed") {
       this.failed++;
-      const event: ErrorEvent = { file: this.workspace.relative(outcome.file), error: outcome.error, files: outcome.files.map((file) => this.workspace.relative(file)), outcome };
+      const event: ErrorEvent = {
+        file: this.workspace.relative(outcome.file),
+        error: outcome.error,
+        files: outcome.files.map((file) => this.workspace.relative(file)),
+        outcome,
+      };
       for (const listener of this.listeners.error) safely(() => listener(event));
     }
     if (outcome.kind === "reloaded" || outcome.kind === "failed") {
@@ -280,7 +300,7 @@ function safely(fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    warn(`a chaud event listener threw: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    warn(`a chaud event listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
 

@@ -45,7 +45,9 @@ const UNPRINTABLE = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 /** `text` with its control characters shown as `\xNN` (colors kept). */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (match) => (match.length > 1 ? match : `\\x${match.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return text.replace(UNPRINTABLE, (match) =>
+    match.length > 1 ? match : `\\x${match.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 function formatArgument(value: unknown): string {

@@ -9,8 +9,10 @@ import chaudPlugin, { type BabelPluginApi } from "../../plugin/index";
 
 const RANGE = "^7.22.0 || ^8.0.0";
 // Babel 7's own semver, which its assertVersion uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const semver = require(require.resolve("semver", { paths: [dirname(require.resolve("@babel/core"))] })) as { satisfies(version: string, range: string): boolean };
+
+const semver = require(require.resolve("semver", { paths: [dirname(require.resolve("@babel/core"))] })) as {
+  satisfies(version: string, range: string): boolean;
+};
 
 /** An api as @babel/core <version> gives plugins, with assertVersion as Babel 7 and 8 implement it. */
 function fakeApi(version: string): BabelPluginApi & { ranges: string[] } {
@@ -20,7 +22,8 @@ function fakeApi(version: string): BabelPluginApi & { ranges: string[] } {
     ranges,
     assertVersion(range) {
       ranges.push(String(range));
-      if (!semver.satisfies(version, String(range))) throw new Error(`Requires Babel "${range}", but was loaded with "${version}".`);
+      if (!semver.satisfies(version, String(range)))
+        throw new Error(`Requires Babel "${range}", but was loaded with "${version}".`);
     },
     cache: { using: (handler) => handler() },
   };
@@ -46,7 +49,9 @@ test.each(["7.22.0", "7.29.0", "8.0.0", "8.1.3"])("accepts Babel %s", (version) 
 });
 
 test.each(["7.0.0", "7.21.9", "9.0.0"])("refuses Babel %s, naming the range it needs", (version) => {
-  expect(() => chaudPlugin(fakeApi(version), { enabled: true })).toThrow(`Requires Babel "${RANGE}", but was loaded with "${version}".`);
+  expect(() => chaudPlugin(fakeApi(version), { enabled: true })).toThrow(
+    `Requires Babel "${RANGE}", but was loaded with "${version}".`,
+  );
 });
 
 test("refuses Babel 6 (no assertVersion) with a message naming chaud, the range and the version", () => {

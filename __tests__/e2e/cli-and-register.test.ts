@@ -45,7 +45,8 @@ import { helper } from "./cycle-a.js";
 /* @chaud.hot */
 export function probe(): string { calls++; return "${word} " + helper() + " calls=" + calls; }
 `;
-const CYCLE_A = (tag: string) => `import { fromB } from "./cycle-b.js";\nexport const A = "${tag}";\n/* @chaud.hot */ export function helper() { return A + fromB(); }\n`;
+const CYCLE_A = (tag: string) =>
+  `import { fromB } from "./cycle-b.js";\nexport const A = "${tag}";\n/* @chaud.hot */ export function helper() { return A + fromB(); }\n`;
 const CYCLE_B = `import { A } from "./cycle-a.js";\n/* @chaud.hot */ export function fromB() { return "+b(" + typeof A + ")"; }\n`;
 
 function tsProject(name = "ts-app"): TempProject {
@@ -88,7 +89,9 @@ describe("the chaud command", () => {
     project.write("src/config.json", JSON.stringify({ mode: "changed" }));
     await child.waitFor("the JSON reload", () => /reloaded src\/config\.json/.test(child!.stderr));
     // The entry imported the JSON: it keeps the value it read (it never re-runs), and says so.
-    await child.waitFor("the entry notice", () => /the entry module imports src\/config\.json, whose exports changed/.test(child!.stderr));
+    await child.waitFor("the entry notice", () =>
+      /the entry module imports src\/config\.json, whose exports changed/.test(child!.stderr),
+    );
   });
 
   test("reloads a module in an import cycle", async () => {
@@ -102,7 +105,10 @@ describe("the chaud command", () => {
 
   test("passes arguments and the exit code through", async () => {
     project = createTempProject("args-app");
-    project.write("main.ts", `const args: string[] = process.argv.slice(2); console.log(JSON.stringify({ type: "args", args })); process.exitCode = Number(args[1]);`);
+    project.write(
+      "main.ts",
+      `const args: string[] = process.argv.slice(2); console.log(JSON.stringify({ type: "args", args })); process.exitCode = Number(args[1]);`,
+    );
     child = new Child([CLI, "main.ts", "first", "42", "--flag"], { cwd: project.dir, env: env() });
     expect((await child.message("args")).args).toEqual(["first", "42", "--flag"]);
     expect(await child.exited).toBe(42);
@@ -198,7 +204,10 @@ describe("chaud/register", () => {
   test("with NODE_ENV=production and no CHAUD_HOT=1, compiles and watches nothing, and says so", async () => {
     project = createTempProject("prod-app");
     project.write("main.js", `console.log(JSON.stringify({ type: "status", status: require("chaud").status() }));`);
-    child = new Child(["-r", "chaud/register", "main.js"], { cwd: project.dir, env: { ...env(), NODE_ENV: "production", CHAUD_HOT: "" } });
+    child = new Child(["-r", "chaud/register", "main.js"], {
+      cwd: project.dir,
+      env: { ...env(), NODE_ENV: "production", CHAUD_HOT: "" },
+    });
     const { status } = await child.message("status");
     expect(status.running).toBe(false);
     expect(await child.exited).toBe(0);
@@ -209,21 +218,36 @@ describe("chaud/register", () => {
 describe("an npm workspace", () => {
   test("editing a library package reloads into the app that depends on it", async () => {
     project = createTempProject("ws-root", { private: true, workspaces: ["packages/*"] });
-    project.write("packages/lib/package.json", JSON.stringify({ name: "@ws/lib", version: "1.0.0", main: "src/index.ts" }));
-    project.write("packages/lib/src/index.ts", `/* @chaud.hot */ export function shout(s: string): string { return s.toUpperCase(); }\n`);
-    project.write("packages/app/package.json", JSON.stringify({ name: "@ws/app", version: "1.0.0", dependencies: { "@ws/lib": "*" } }));
-    project.write("packages/app/main.ts", `
+    project.write(
+      "packages/lib/package.json",
+      JSON.stringify({ name: "@ws/lib", version: "1.0.0", main: "src/index.ts" }),
+    );
+    project.write(
+      "packages/lib/src/index.ts",
+      `/* @chaud.hot */ export function shout(s: string): string { return s.toUpperCase(); }\n`,
+    );
+    project.write(
+      "packages/app/package.json",
+      JSON.stringify({ name: "@ws/app", version: "1.0.0", dependencies: { "@ws/lib": "*" } }),
+    );
+    project.write(
+      "packages/app/main.ts",
+      `
       import { shout } from "@ws/lib";
       import { on } from "chaud";
       on("reload", (e) => console.log(JSON.stringify({ type: "reload", probe: shout("x"), files: e.files })));
       setTimeout(() => console.log(JSON.stringify({ type: "ready", probe: shout("x") })), 100);
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     mkdirSync(join(project.dir, "node_modules/@ws"), { recursive: true });
     symlinkSync(join(project.dir, "packages/lib"), join(project.dir, "node_modules/@ws/lib"), "dir");
     child = new Child([CLI, "packages/app/main.ts"], { cwd: project.dir, env: env() });
     expect((await child.message("ready")).probe).toBe("X");
-    project.write("packages/lib/src/index.ts", `/* @chaud.hot */ export function shout(s: string): string { return s.toUpperCase() + "!"; }\n`);
+    project.write(
+      "packages/lib/src/index.ts",
+      `/* @chaud.hot */ export function shout(s: string): string { return s.toUpperCase() + "!"; }\n`,
+    );
     const reload = await child.message("reload");
     expect(reload.probe).toBe("X!");
     expect(reload.files).toEqual(["packages/lib/src/index.ts"]);

@@ -15,7 +15,10 @@ function compileInto(project: TempProject, source: string, out: string, commonjs
     babelrc: false,
     configFile: false,
     presets: ["@babel/preset-typescript"],
-    plugins: [[join(REPO_ROOT, "dist/plugin/index.js"), { enabled: true }], ...(commonjs ? ["@babel/plugin-transform-modules-commonjs"] : [])],
+    plugins: [
+      [join(REPO_ROOT, "dist/plugin/index.js"), { enabled: true }],
+      ...(commonjs ? ["@babel/plugin-transform-modules-commonjs"] : []),
+    ],
     sourceMaps: "inline",
   });
   writeFileSync(join(project.dir, out), result!.code!);
@@ -48,7 +51,10 @@ test("ESM output imports chaud/registry and its stack trace names the original l
   project = createTempProject("trace-app-esm", { type: "module" });
   project.write("src/thrower.ts", thrower);
   compileInto(project, "src/thrower.ts", "src/thrower.js", false);
-  project.write("main.js", `import { explode } from "./src/thrower.js"; try { explode("esm"); } catch (e) { console.log(e.stack); }`);
+  project.write(
+    "main.js",
+    `import { explode } from "./src/thrower.js"; try { explode("esm"); } catch (e) { console.log(e.stack); }`,
+  );
   const { status, stdout, stderr } = project.run(["--enable-source-maps", "main.js"]);
   expect(stderr).toBe("");
   expect(status).toBe(0);

@@ -4,7 +4,16 @@
 // as a JSON line), with process.versions.electron set as Electron sets it. The integration is
 // also type-checked against the real `electron` package's type definitions with tsc.
 
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
@@ -31,12 +40,22 @@ function installStandIn(dir: string): void {
   mkdirSync(target, { recursive: true });
   copyFileSync(join(REPO_ROOT, "__tests__/helpers/electron-stand-in.js"), join(target, "index.js"));
   copyFileSync(join(REPO_ROOT, "__tests__/helpers/electron-driver.js"), join(target, "driver.js"));
-  writeFileSync(join(target, "package.json"), JSON.stringify({ name: "electron", version: "0.0.0-stand-in", main: "index.js" }));
+  writeFileSync(
+    join(target, "package.json"),
+    JSON.stringify({ name: "electron", version: "0.0.0-stand-in", main: "index.js" }),
+  );
   // What the Electron runtime provides before the main script runs.
   writeFileSync(join(target, "simulate.js"), `process.versions.electron = "45.0.0-simulated";\n`);
 }
 
-const NODE_ARGS = ["-r", "./node_modules/electron/simulate.js", "-r", "chaud/register", "-r", "./node_modules/electron/driver.js"];
+const NODE_ARGS = [
+  "-r",
+  "./node_modules/electron/simulate.js",
+  "-r",
+  "chaud/register",
+  "-r",
+  "./node_modules/electron/driver.js",
+];
 
 const entry = (top: string, greeting: string): string => `const path = require("node:path");
 const { app, BrowserWindow, ipcMain } = require("electron");
@@ -72,7 +91,10 @@ function electronApp(): TempProject {
   const created = createTempProject("electron-app", { main: "main.js" });
   installStandIn(created.dir);
   created.write("main.js", entry("v1", "hello"));
-  created.write("pages/one.html", `<!doctype html><link rel="stylesheet" href="one.css"><script src="./one.js"></script><h1>one</h1>`);
+  created.write(
+    "pages/one.html",
+    `<!doctype html><link rel="stylesheet" href="one.css"><script src="./one.js"></script><h1>one</h1>`,
+  );
   created.write("pages/one.css", `h1 { color: red }`);
   created.write("pages/one.js", `console.log("one")`);
   created.write("pages/two.html", `<!doctype html><script src="https://example.com/x.js"></script><h1>two</h1>`);
@@ -82,7 +104,8 @@ function electronApp(): TempProject {
   return created;
 }
 
-const reloads = (c: Child): string[] => c.messages.filter((m) => m.type === "electron" && m.call === "reloadIgnoringCache").map((m) => m.window as string);
+const reloads = (c: Child): string[] =>
+  c.messages.filter((m) => m.type === "electron" && m.call === "reloadIgnoringCache").map((m) => m.window as string);
 
 /** Edits a file and returns the windows reloaded because of it (waits for `expected` reloads, then a quiet moment). */
 async function windowsReloadedBy(c: Child, file: string, content: string, expected: number): Promise<string[]> {
@@ -104,19 +127,36 @@ describe("chaud/electron (simulated: a stand-in electron module in plain node)",
   test("simulated: a renderer file edit reloads exactly the windows showing it", async () => {
     project = electronApp();
     const c = await start(project);
-    expect(await windowsReloadedBy(c, join(project.dir, "pages/one.css"), `h1 { color: blue }`, 2)).toEqual(["one", "one-again"]);
-    expect(await windowsReloadedBy(c, join(project.dir, "pages/two.html"), `<!doctype html><h1>two!</h1>`, 1)).toEqual(["two"]);
-    expect(await windowsReloadedBy(c, join(project.dir, "pages/one.js"), `console.log("one!")`, 2)).toEqual(["one", "one-again"]);
+    expect(await windowsReloadedBy(c, join(project.dir, "pages/one.css"), `h1 { color: blue }`, 2)).toEqual([
+      "one",
+      "one-again",
+    ]);
+    expect(await windowsReloadedBy(c, join(project.dir, "pages/two.html"), `<!doctype html><h1>two!</h1>`, 1)).toEqual([
+      "two",
+    ]);
+    expect(await windowsReloadedBy(c, join(project.dir, "pages/one.js"), `console.log("one!")`, 2)).toEqual([
+      "one",
+      "one-again",
+    ]);
     // A declared renderer folder's file that no page names: every window may load it.
-    expect(await windowsReloadedBy(c, join(project.dir, "shared/util.js"), `// changed`, 3)).toEqual(["one", "one-again", "two"]);
+    expect(await windowsReloadedBy(c, join(project.dir, "shared/util.js"), `// changed`, 3)).toEqual([
+      "one",
+      "one-again",
+      "two",
+    ]);
     expect(c.stderr).toMatch(/\[chaud\] reloaded 2 windows \(1 renderer file changed\)/);
   });
 
   test("simulated: a preload edit reloads the windows that use it", async () => {
     project = electronApp();
     const c = await start(project);
-    expect(await windowsReloadedBy(c, join(project.dir, "preload-b.js"), `// preload b, edited`, 1)).toEqual(["one-again"]);
-    expect(await windowsReloadedBy(c, join(project.dir, "preload-a.js"), `// preload a, edited`, 2)).toEqual(["one", "two"]);
+    expect(await windowsReloadedBy(c, join(project.dir, "preload-b.js"), `// preload b, edited`, 1)).toEqual([
+      "one-again",
+    ]);
+    expect(await windowsReloadedBy(c, join(project.dir, "preload-a.js"), `// preload a, edited`, 2)).toEqual([
+      "one",
+      "two",
+    ]);
   });
 
   test("simulated: a main-process hot ipcMain handler edit applies with its state, without reloading windows or relaunching", async () => {
@@ -138,7 +178,9 @@ describe("chaud/electron (simulated: a stand-in electron module in plain node)",
     project = electronApp();
     const c = await start(project);
     atomicWrite(join(project.dir, "main.js"), entry("v2", "hello"));
-    await c.waitFor("the restart line", () => /top-level code changed; it does not re-run.*Restart the app/.test(c.stderr));
+    await c.waitFor("the restart line", () =>
+      /top-level code changed; it does not re-run.*Restart the app/.test(c.stderr),
+    );
     expect(c.done).toBe(false);
     expect(reloads(c)).toEqual([]);
   });
@@ -148,7 +190,9 @@ describe("chaud/electron (simulated: a stand-in electron module in plain node)",
     const c = await start(project, { RELAUNCH: "1" });
     atomicWrite(join(project.dir, "main.js"), entry("v2", "hello"));
     expect(await c.exited).toBe(0);
-    const calls = c.messages.filter((m) => m.type === "electron" && (m.call === "relaunch" || m.call === "exit")).map((m) => m.call);
+    const calls = c.messages
+      .filter((m) => m.type === "electron" && (m.call === "relaunch" || m.call === "exit"))
+      .map((m) => m.call);
     expect(calls).toEqual(["relaunch", "exit"]);
     expect(c.stderr).toMatch(/top-level code changed: relaunching the app/);
   });
@@ -169,7 +213,9 @@ describe("chaud/electron (simulated: a stand-in electron module in plain node)",
   test("simulated: an ES module main starts chaud and reloads the window of an edited page", async () => {
     project = createTempProject("electron-esm", { main: "main.mjs" });
     installStandIn(project.dir);
-    project.write("main.mjs", `import { app, BrowserWindow } from "electron";
+    project.write(
+      "main.mjs",
+      `import { app, BrowserWindow } from "electron";
 import { initElectron } from "chaud/electron";
 import { status } from "chaud";
 
@@ -177,9 +223,13 @@ initElectron();
 await app.whenReady();
 new BrowserWindow({ title: "esm" }).loadFile(new URL("./index.html", import.meta.url).pathname);
 setTimeout(() => console.log(JSON.stringify({ type: "esm-up", running: status().running, entry: status().entry })), 200);
-`);
+`,
+    );
     project.write("index.html", `<h1>esm</h1>`);
-    child = new Child(["-r", "./node_modules/electron/simulate.js", "--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: cache.env() });
+    child = new Child(["-r", "./node_modules/electron/simulate.js", "--import", "chaud/register", "main.mjs"], {
+      cwd: project.dir,
+      env: cache.env(),
+    });
     const up = await child.message("esm-up");
     expect(up.running).toBe(true);
     expect(up.entry).toBe(join(project.dir, "main.mjs"));
@@ -191,7 +241,10 @@ setTimeout(() => console.log(JSON.stringify({ type: "esm-up", running: status().
     const source = join(REPO_ROOT, "examples/electron-main");
     const dir = mkdtempSync(join(tmpdir(), "chaud-example-electron-"));
     temporaryDirs.push(dir);
-    cpSync(source, dir, { recursive: true, filter: (file) => !relative(source, file).split(sep).includes("node_modules") });
+    cpSync(source, dir, {
+      recursive: true,
+      filter: (file) => !relative(source, file).split(sep).includes("node_modules"),
+    });
     mkdirSync(join(dir, "node_modules"));
     symlinkSync(REPO_ROOT, join(dir, "node_modules/chaud"), "dir");
     installStandIn(dir);
@@ -212,19 +265,27 @@ setTimeout(() => console.log(JSON.stringify({ type: "esm-up", running: status().
 });
 
 describe("chaud without electron", () => {
-  test("require(\"chaud\") and require(\"chaud/electron\") load where electron is not installed, and load no electron", () => {
+  test('require("chaud") and require("chaud/electron") load where electron is not installed, and load no electron', () => {
     project = createTempProject("no-electron");
-    project.write("check.js", `
+    project.write(
+      "check.js",
+      `
 let electronFound = true;
 try { require.resolve("electron"); } catch { electronFound = false; }
 const chaud = require("chaud");
 const { initElectron } = require("chaud/electron");
 console.log(JSON.stringify({ electronFound, init: typeof chaud.init, initElectron: typeof initElectron,
   electronLoaded: Object.keys(require.cache).some((file) => /[\\\\/]node_modules[\\\\/]electron[\\\\/]/.test(file)) }));
-`);
+`,
+    );
     const result = project.run(["check.js"]);
     expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout)).toEqual({ electronFound: false, init: "function", initElectron: "function", electronLoaded: false });
+    expect(JSON.parse(result.stdout)).toEqual({
+      electronFound: false,
+      init: "function",
+      initElectron: "function",
+      electronLoaded: false,
+    });
   });
 });
 
@@ -238,11 +299,25 @@ describe("chaud/electron types", () => {
     symlinkSync(join(REPO_ROOT, "node_modules/electron"), join(dir, "node_modules/electron"), "dir");
     symlinkSync(join(REPO_ROOT, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "typed-app", main: "main.js" }));
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noEmit: true, types: ["node"] },
-      files: ["main.ts"],
-    }));
-    writeFileSync(join(dir, "main.ts"), `import * as electron from "electron";
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          noEmit: true,
+          types: ["node"],
+        },
+        files: ["main.ts"],
+      }),
+    );
+    writeFileSync(
+      join(dir, "main.ts"),
+      `import * as electron from "electron";
 import { app, BrowserWindow, ipcMain } from "electron";
 import { initElectron, type ElectronHandle, type ElectronModule, type ElectronWindow } from "chaud/electron";
 
@@ -266,9 +341,14 @@ app.on("will-quit", () => hot.stop());
 initElectron({ relaunch: "yes" });
 // @ts-expect-error renderer files are paths
 initElectron({ renderer: { files: [1] } });
-`);
+`,
+    );
     const tsc = join(REPO_ROOT, "node_modules/typescript/bin/tsc");
-    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8", timeout: 60000 });
+    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60000,
+    });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   }, 60000);

@@ -82,7 +82,10 @@ describe("node --import chaud/register", () => {
 
   test("counts the old versions Node keeps alive and suggests a restart past the threshold", async () => {
     esmProject();
-    child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: { ...env(), CHAUD_RETAINED_NOTICE: "2" } });
+    child = new Child(["--import", "chaud/register", "main.mjs"], {
+      cwd: project.dir,
+      env: { ...env(), CHAUD_RETAINED_NOTICE: "2" },
+    });
     await child.message("ready");
     project.write("src/app.mjs", APP("two"));
     expect((await child.message("reload")).retained.records).toBe(1);
@@ -90,7 +93,9 @@ describe("node --import chaud/register", () => {
     const second = await child.message("reload", 1);
     expect(second.retained.records).toBe(2);
     expect(second.retained.bytes).toBeGreaterThan(200);
-    await child.waitFor("the restart suggestion", () => /ES module reloads have kept 2 old module versions \(~[\d.]+ MB of code\) alive/.test(child!.stderr));
+    await child.waitFor("the restart suggestion", () =>
+      /ES module reloads have kept 2 old module versions \(~[\d.]+ MB of code\) alive/.test(child!.stderr),
+    );
   });
 
   test("an atomic write-and-rename save reloads; an unchanged save does nothing", async () => {
@@ -138,7 +143,10 @@ describe("node --import chaud/register", () => {
 
   test("top-level await, dynamic import(), import.meta and an import cycle behave in a reloaded module", async () => {
     esmProject();
-    project.write("src/cycle-b.mjs", `import { fromA } from "./app.mjs";\nexport function fromB() { return "b(" + typeof fromA + ")"; }\n`);
+    project.write(
+      "src/cycle-b.mjs",
+      `import { fromA } from "./app.mjs";\nexport function fromB() { return "b(" + typeof fromA + ")"; }\n`,
+    );
     const extra = (tag: string) => `
       import { fromB } from "./cycle-b.mjs";
       const waited = await new Promise((resolve) => setTimeout(() => resolve("${tag}"), 5));
@@ -150,17 +158,29 @@ describe("node --import chaud/register", () => {
     `;
     project.write("src/app.mjs", APP("hello", extra("v1")));
     const c = await startImport();
-    expect(await c.message("evaluated")).toEqual({ type: "evaluated", waited: "v1", cycle: "b(function)", meta: { url: true, dirname: true, filename: true } });
+    expect(await c.message("evaluated")).toEqual({
+      type: "evaluated",
+      waited: "v1",
+      cycle: "b(function)",
+      meta: { url: true, dirname: true, filename: true },
+    });
     project.write("src/app.mjs", APP("again", extra("v2")));
     expect((await c.message("reload")).probe).toBe("again X 10 m10 calls=2");
-    expect(await c.message("evaluated", 1)).toEqual({ type: "evaluated", waited: "v2", cycle: "b(function)", meta: { url: true, dirname: true, filename: true } });
+    expect(await c.message("evaluated", 1)).toEqual({
+      type: "evaluated",
+      waited: "v2",
+      cycle: "b(function)",
+      meta: { url: true, dirname: true, filename: true },
+    });
   });
 });
 
 test("200 reloads in a row each run the version just saved (the hooks thread acknowledges first)", async () => {
   project = createTempProject("esm-stale-check");
   project.write("src/lib.mjs", LIB(0));
-  project.write("main.mjs", `
+  project.write(
+    "main.mjs",
+    `
     import { reload, stop } from "chaud";
     import { writeFileSync } from "node:fs";
     import { fileURLToPath } from "node:url";
@@ -178,8 +198,12 @@ test("200 reloads in a row each run the version just saved (the hooks thread ack
     }
     stop();
     console.log(JSON.stringify({ type: "done", stale, failed }));
-  `);
-  child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: { ...env(), CHAUD_LOG: "warn" } });
+  `,
+  );
+  child = new Child(["--import", "chaud/register", "main.mjs"], {
+    cwd: project.dir,
+    env: { ...env(), CHAUD_LOG: "warn" },
+  });
   expect(await child.message("done", 0, 60000)).toEqual({ type: "done", stale: 0, failed: 0 });
 }, 90000);
 
@@ -235,8 +259,12 @@ describe("a program mixing ESM and CommonJS", () => {
   test("an ESM entry reloads a CommonJS file it imports, and re-links when the file's exports change", async () => {
     project = createTempProject("mixed-app");
     project.write("main.mjs", DRIVER("mjs"));
-    project.write("src/app.mjs", `import config from "./config.cjs";\n/* @chaud.hot */ export function probe() { return config.greet("x") + " " + config.level; }\n`);
-    const config = (greeting: string, level: number) => `/* @chaud.hot */ function greet(who) { return "${greeting} " + who; }\nmodule.exports = { greet, level: ${level} };\n`;
+    project.write(
+      "src/app.mjs",
+      `import config from "./config.cjs";\n/* @chaud.hot */ export function probe() { return config.greet("x") + " " + config.level; }\n`,
+    );
+    const config = (greeting: string, level: number) =>
+      `/* @chaud.hot */ function greet(who) { return "${greeting} " + who; }\nmodule.exports = { greet, level: ${level} };\n`;
     project.write("src/config.cjs", config("hello", 1));
     child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: env() });
     expect((await child.message("ready")).probe).toBe("hello x 1");
@@ -254,9 +282,18 @@ describe("plain ESM calling init(), without the loader", () => {
   test("re-imports a changed module alone, its hot functions update, and it says what it cannot do", async () => {
     project = createTempProject("plain-esm-app", { type: "module" });
     const compile = (source: string, file: string): string =>
-      transformSync(source, { babelrc: false, configFile: false, filename: join(project.dir, file), plugins: [[join(REPO_ROOT, "dist/plugin/index.js"), { enabled: true }]] })!.code!;
+      transformSync(source, {
+        babelrc: false,
+        configFile: false,
+        filename: join(project.dir, file),
+        plugins: [[join(REPO_ROOT, "dist/plugin/index.js"), { enabled: true }]],
+      })!.code!;
     project.write("main.js", `import { init } from "chaud";\ninit();\n` + DRIVER("js"));
-    const app = (word: string) => compile(`/* @chaud.persist */ let calls = 0;\n/* @chaud.hot */ export function probe() { calls++; return "${word} calls=" + calls; }\n`, "src/app.js");
+    const app = (word: string) =>
+      compile(
+        `/* @chaud.persist */ let calls = 0;\n/* @chaud.hot */ export function probe() { calls++; return "${word} calls=" + calls; }\n`,
+        "src/app.js",
+      );
     project.write("src/app.js", app("one"));
     child = new Child(["main.js"], { cwd: project.dir, env: env() });
     expect((await child.message("ready")).probe).toBe("one calls=1");

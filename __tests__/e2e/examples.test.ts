@@ -119,7 +119,9 @@ describe("examples/http-server", () => {
     const dir = copyExample("http-server");
     const cacheDir = join(dir, ".chaud-cache");
     child = new Child([CLI, "src/server.ts"], { cwd: dir, env: { CHAUD_CACHE_DIR: cacheDir, PORT: "0" } });
-    const port = Number(await child.waitFor("listening", () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(child!.stdout)?.[1]));
+    const port = Number(
+      await child.waitFor("listening", () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(child!.stdout)?.[1]),
+    );
     expect(port).toBeGreaterThan(0);
 
     expect(await get(port)).toBe("hello from chaud, visit #1\n");

@@ -28,7 +28,10 @@ test("init() without the plugin on logs one info line and does nothing", async (
 });
 
 test("init() twice starts one watcher; the same options log at debug, different ones warn", async () => {
-  const c = run(`const chaud = require("chaud"); chaud.init(); chaud.init(); chaud.init({ aggregateTimeout: 50 }); ${REPORT_STATUS}`, { CHAUD_HOT: "1", CHAUD_LOG: "debug" });
+  const c = run(
+    `const chaud = require("chaud"); chaud.init(); chaud.init(); chaud.init({ aggregateTimeout: 50 }); ${REPORT_STATUS}`,
+    { CHAUD_HOT: "1", CHAUD_LOG: "debug" },
+  );
   const { status } = await c.message("status");
   expect(status.running).toBe(true);
   expect(status.openWatchers).toBe(1);
@@ -44,19 +47,28 @@ test("with NODE_ENV=production, init() refuses to watch unless CHAUD_HOT=1, and 
   expect(refused.stderr).toContain("NODE_ENV=production: chaud does not watch or reload");
   project.remove();
 
-  const forced = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, { NODE_ENV: "production", CHAUD_HOT: "1" });
+  const forced = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
+    NODE_ENV: "production",
+    CHAUD_HOT: "1",
+  });
   expect((await forced.message("status")).status.running).toBe(true);
 });
 
 test("CHAUD_LOG sets the level, and logs go to stderr with the [chaud] prefix", async () => {
-  const quiet = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, { CHAUD_HOT: "1", CHAUD_LOG: "warn" });
+  const quiet = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
+    CHAUD_HOT: "1",
+    CHAUD_LOG: "warn",
+  });
   await quiet.message("status");
   await quiet.exited;
   expect(quiet.stderr).toBe("");
   expect(quiet.stdout).not.toContain("[chaud]");
   project.remove();
 
-  const chatty = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, { CHAUD_HOT: "1", CHAUD_LOG: "debug" });
+  const chatty = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
+    CHAUD_HOT: "1",
+    CHAUD_LOG: "debug",
+  });
   await chatty.message("status");
   await chatty.exited;
   expect(chatty.stderr).toMatch(/^\[chaud\] workspace \(single\)/m);
@@ -80,19 +92,30 @@ test("a logger level that hides warnings gets one line on stderr, unless silence
 
 test("a reload that changed no hot function says so", async () => {
   project = createTempProject("no-hot-app");
-  project.write("main.js", `
+  project.write(
+    "main.js",
+    `
     const chaud = require("chaud");
     chaud.init();
     const lib = require("./lib.js");
     chaud.on("reload", (e) => console.log(JSON.stringify({ type: "reload", hot: e.hotUpdated })));
     setTimeout(() => console.log(JSON.stringify({ type: "ready" })), 100);
     setInterval(() => {}, 1000);
-  `);
+  `,
+  );
   // Compiled by the plugin (a hot function exists) but the edit touches only unmarked code.
-  project.write("lib.js", `const _chaud = require("chaud/registry").chaudModule("no-hot-app/lib.js");\nexports.plain = () => 1;\n`);
+  project.write(
+    "lib.js",
+    `const _chaud = require("chaud/registry").chaudModule("no-hot-app/lib.js");\nexports.plain = () => 1;\n`,
+  );
   child = new Child(["main.js"], { cwd: project.dir, env: { CHAUD_HOT: "1", CHAUD_LOG: "info" } });
   await child.message("ready");
-  project.write("lib.js", `const _chaud = require("chaud/registry").chaudModule("no-hot-app/lib.js");\nexports.plain = () => 2;\n`);
+  project.write(
+    "lib.js",
+    `const _chaud = require("chaud/registry").chaudModule("no-hot-app/lib.js");\nexports.plain = () => 2;\n`,
+  );
   expect((await child.message("reload")).hot).toBe(0);
-  await child.waitFor("the explicit line", () => /reloaded lib\.js in \d+ ms, but no hot function or class changed/.test(child!.stderr));
+  await child.waitFor("the explicit line", () =>
+    /reloaded lib\.js in \d+ ms, but no hot function or class changed/.test(child!.stderr),
+  );
 });

@@ -67,7 +67,9 @@ test("an in-place edit runs the new code with persisted state intact", async () 
   expect(reload.probe).toBe("bonjour X 10 calls=2");
   expect(reload.files).toEqual(["src/app.js"]);
   expect(child.messages.find((m) => m.type === "disposed")).toEqual({ type: "disposed", greeting: "hello" });
-  await child.waitFor("the report line", () => /\[chaud\] reloaded src\/app\.js in \d+ ms, 1 hot function updated/.test(child.stderr));
+  await child.waitFor("the report line", () =>
+    /\[chaud\] reloaded src\/app\.js in \d+ ms, 1 hot function updated/.test(child.stderr),
+  );
 });
 
 test("an atomic write-and-rename save reloads", async () => {
@@ -97,7 +99,9 @@ test("propagation stops when exports keep their identity and continues when a co
   expect(second.probe).toBe("hello X? 99 calls=3");
   // (stderr and stdout are separate pipes: wait for the log lines themselves)
   await child.waitFor("the report line", () => /reloaded src\/lib\.js \(\+1 importer\)/.test(child.stderr));
-  await child.waitFor("the reason line", () => /re-evaluated src\/app\.js: imports src\/lib\.js, whose exports changed \(LIMIT\)/.test(child.stderr));
+  await child.waitFor("the reason line", () =>
+    /re-evaluated src\/app\.js: imports src\/lib\.js, whose exports changed \(LIMIT\)/.test(child.stderr),
+  );
 });
 
 test("a throw while evaluating rolls back, says the old version still runs, and the next good save applies", async () => {
@@ -105,7 +109,9 @@ test("a throw while evaluating rolls back, says the old version still runs, and 
   const error = await child.message("error");
   expect(error.file).toBe("src/app.js");
   expect(error.probe).toBe("hello X 10 calls=2");
-  await child.waitFor("the warning", () => /reload failed in src\/app\.js: Error: evaluation exploded/.test(child.stderr));
+  await child.waitFor("the warning", () =>
+    /reload failed in src\/app\.js: Error: evaluation exploded/.test(child.stderr),
+  );
   expect(child.stderr).toContain("The previous version is still running");
   expect(child.messages.some((m) => m.type === "disposed")).toBe(false);
 
@@ -134,7 +140,9 @@ test("a deleted file keeps its loaded version, and recreating it reloads", async
 test("a burst of 200 saves becomes a few batches that end on the last version", async () => {
   const versions = Array.from({ length: 200 }, (_, i) => compiled("src/app.js", app(`v${i + 1}`)));
   for (const version of versions) writeFileSync(join(project.dir, "src/app.js"), version);
-  await child.waitFor("the last version", () => child.messages.find((m) => m.type === "reload" && /^v200 /.test(m.probe)));
+  await child.waitFor("the last version", () =>
+    child.messages.find((m) => m.type === "reload" && /^v200 /.test(m.probe)),
+  );
   await sleep(300);
   expect(child.count("reload")).toBeLessThan(20);
   expect(child.count("error")).toBe(0);

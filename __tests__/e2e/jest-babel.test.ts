@@ -5,7 +5,15 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JEST_MAJORS, jestInstall, linkPackages, runJest, type JestInstall, type JestMajor, type JestRun } from "../helpers/jest-project";
+import {
+  JEST_MAJORS,
+  jestInstall,
+  linkPackages,
+  runJest,
+  type JestInstall,
+  type JestMajor,
+  type JestRun,
+} from "../helpers/jest-project";
 import { createTempProject, type TempProject } from "../helpers/temp-project";
 
 const SOURCES: Record<string, string> = {
@@ -159,10 +167,16 @@ function writeProject(options: { babelConfig: boolean; jest: JestInstall }): Tem
   const created = createTempProject("jest-babel-app");
   project = created;
   linkPackages(created.dir, ["babel-jest"], options.jest.modules);
-  created.write("jest.config.js", `module.exports = { testEnvironment: "node", transform: { "\\\\.[cm]?[jt]sx?$": "chaud/jest" } };\n`);
+  created.write(
+    "jest.config.js",
+    `module.exports = { testEnvironment: "node", transform: { "\\\\.[cm]?[jt]sx?$": "chaud/jest" } };\n`,
+  );
   if (options.babelConfig) {
     linkPackages(created.dir, ["@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"]);
-    created.write("babel.config.js", `module.exports = { presets: ["@babel/preset-typescript"], plugins: ["@babel/plugin-transform-modules-commonjs"] };\n`);
+    created.write(
+      "babel.config.js",
+      `module.exports = { presets: ["@babel/preset-typescript"], plugins: ["@babel/plugin-transform-modules-commonjs"] };\n`,
+    );
   }
   for (const [file, content] of Object.entries(SOURCES)) created.write(file, content);
   return created;
@@ -251,7 +265,11 @@ describe.each(JEST_MAJORS)("Jest %i", (major) => {
 
     const run = runJest(dir, { env: { CHAUD_HOT: "1" }, jestBin: jest.bin });
 
-    expect(major === 30 && !run.results.success ? run.report : { tests: run.tests, runtimeErrors: run.results.numRuntimeErrorTestSuites }).toEqual({ tests: liveTestOutcomes(major), runtimeErrors: 0 });
+    expect(
+      major === 30 && !run.results.success
+        ? run.report
+        : { tests: run.tests, runtimeErrors: run.results.numRuntimeErrorTestSuites },
+    ).toEqual({ tests: liveTestOutcomes(major), runtimeErrors: 0 });
     if (major === 29) expectOnlyTheImporterMissing(run);
     expectNoOpenHandles(run);
     expectSourcesUntouched(dir);

@@ -85,38 +85,64 @@ const SETUPS: Array<{ jest: JestMajor; typescript: "5.9" | "5.0" }> = [
   { jest: 30, typescript: "5.0" },
 ];
 
-test.each(SETUPS)("Jest $jest, TypeScript $typescript: live tests pass under ts-jest, comments survive removeComments, and CHAUD_HOT flips never serve stale output", ({ jest: major, typescript }) => {
-  const jest = jestInstall(major);
-  project = createTempProject("ts-jest-app");
-  const { dir, write } = project;
-  // TypeScript 5.0 through a module that records the version ts-jest loaded.
-  const compiler = typescript === "5.0" ? join(dir, "typescript-5.0.js") : null;
-  if (compiler) write("typescript-5.0.js", `const ts = require(${JSON.stringify(typescript50())});\nrequire("node:fs").writeFileSync(__dirname + "/.typescript-version", ts.version);\nmodule.exports = ts;\n`);
-  linkPackages(dir, ["ts-jest", "typescript", "babel-jest"], jest.modules);
-  linkPackages(dir, ["@types/jest"]);
-  const tsJestOptions = JSON.stringify({ babelConfig: true, ...(compiler ? { compiler } : {}) });
-  write("jest.config.js", `const { chaudTsJest } = require("chaud/jest");
+test.each(SETUPS)(
+  "Jest $jest, TypeScript $typescript: live tests pass under ts-jest, comments survive removeComments, and CHAUD_HOT flips never serve stale output",
+  ({ jest: major, typescript }) => {
+    const jest = jestInstall(major);
+    project = createTempProject("ts-jest-app");
+    const { dir, write } = project;
+    // TypeScript 5.0 through a module that records the version ts-jest loaded.
+    const compiler = typescript === "5.0" ? join(dir, "typescript-5.0.js") : null;
+    if (compiler)
+      write(
+        "typescript-5.0.js",
+        `const ts = require(${JSON.stringify(typescript50())});\nrequire("node:fs").writeFileSync(__dirname + "/.typescript-version", ts.version);\nmodule.exports = ts;\n`,
+      );
+    linkPackages(dir, ["ts-jest", "typescript", "babel-jest"], jest.modules);
+    linkPackages(dir, ["@types/jest"]);
+    const tsJestOptions = JSON.stringify({ babelConfig: true, ...(compiler ? { compiler } : {}) });
+    write(
+      "jest.config.js",
+      `const { chaudTsJest } = require("chaud/jest");
 module.exports = { testEnvironment: "node", transform: { "^.+\\\\.tsx?$": chaudTsJest(${tsJestOptions}, { rootDir: __dirname }) } };
-`);
-  write("babel.config.js", `module.exports = { plugins: ["chaud/babel"] };\n`);
-  write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "ES2022", module: "ES2022", moduleResolution: "bundler", strict: true, esModuleInterop: true, removeComments: true, types: ["jest"] } }));
-  write("src/counter.ts", COUNTER);
-  write("__tests__/live.test.ts", LIVE_TEST);
-  write("__tests__/probe.test.ts", PROBE_TEST);
+`,
+    );
+    write("babel.config.js", `module.exports = { plugins: ["chaud/babel"] };\n`);
+    write(
+      "tsconfig.json",
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "ES2022",
+          moduleResolution: "bundler",
+          strict: true,
+          esModuleInterop: true,
+          removeComments: true,
+          types: ["jest"],
+        },
+      }),
+    );
+    write("src/counter.ts", COUNTER);
+    write("__tests__/live.test.ts", LIVE_TEST);
+    write("__tests__/probe.test.ts", PROBE_TEST);
 
-  const on = runJest(dir, { env: { CHAUD_HOT: "1" }, jestBin: jest.bin });
-  expect(on.results.success ? on.tests : on.report).toEqual({
-    "an instance made before the edit runs the new method, and persisted state stays": "passed",
-    "the next test runs the original code": "passed",
-    "the plugin is on, as CHAUD_HOT says": "passed",
-  });
-  expect(on.stderr).toContain(`[chaud] ${join(dir, "tsconfig.json")} sets removeComments: true, which deletes chaud's markers.`);
-  expect(on.results.openHandles).toEqual([]);
-  expect(readFileSync(join(dir, "src/counter.ts"), "utf8")).toBe(COUNTER);
+    const on = runJest(dir, { env: { CHAUD_HOT: "1" }, jestBin: jest.bin });
+    expect(on.results.success ? on.tests : on.report).toEqual({
+      "an instance made before the edit runs the new method, and persisted state stays": "passed",
+      "the next test runs the original code": "passed",
+      "the plugin is on, as CHAUD_HOT says": "passed",
+    });
+    expect(on.stderr).toContain(
+      `[chaud] ${join(dir, "tsconfig.json")} sets removeComments: true, which deletes chaud's markers.`,
+    );
+    expect(on.results.openHandles).toEqual([]);
+    expect(readFileSync(join(dir, "src/counter.ts"), "utf8")).toBe(COUNTER);
 
-  if (compiler) expect(readFileSync(join(dir, ".typescript-version"), "utf8")).toMatch(/^5\.0\./);
+    if (compiler) expect(readFileSync(join(dir, ".typescript-version"), "utf8")).toMatch(/^5\.0\./);
 
-  const off = runJest(dir, { args: ["probe"], jestBin: jest.bin });
-  expect(off.results.success ? off.tests : off.report).toEqual({ "the plugin is off, as CHAUD_HOT says": "passed" });
-  expect(off.results.openHandles).toEqual([]);
-}, 90000);
+    const off = runJest(dir, { args: ["probe"], jestBin: jest.bin });
+    expect(off.results.success ? off.tests : off.report).toEqual({ "the plugin is off, as CHAUD_HOT says": "passed" });
+    expect(off.results.openHandles).toEqual([]);
+  },
+  90000,
+);

@@ -103,7 +103,9 @@ test("a .ts entry runs under the hook: .js specifiers, hot functions, stack trac
   expect(stdout).toContain("after edit 90 true calls 2 function\n");
   expect(stdout).toContain("registry hook-app/src/math.ts#area\n");
   expect(stdout).toMatch(/Error: exploded: on purpose \| +at explode \(.*[\\/]src[\\/]math\.ts:18:\d+\)/);
-  expect(stdout).toContain(`transformed ${JSON.stringify(["src/main.ts", "src/math.ts", "src/helper.ts", "src/math.ts"].map((f) => join(f)))}`);
+  expect(stdout).toContain(
+    `transformed ${JSON.stringify(["src/main.ts", "src/math.ts", "src/helper.ts", "src/math.ts"].map((f) => join(f)))}`,
+  );
   expect(stdout).toContain('cache {"hits":0,"misses":4,"count":4,"dir":"node_modules/.cache/chaud"}');
   expect(stdout).toContain("babel loaded true\n");
 });
@@ -124,7 +126,7 @@ test("a second start is served from the cache without loading Babel, with the sa
   for (const entry of readdirSync(cacheDir)) expect(statSync(join(cacheDir, entry)).mode & 0o777).toBe(0o600);
 });
 
-test("a .js file in a \"type\": \"module\" package is left to Node, and undo restores Node's loaders", () => {
+test('a .js file in a "type": "module" package is left to Node, and undo restores Node\'s loaders', () => {
   project = createTempProject("hook-app");
   project.write("register.js", register);
   project.write("esm/package.json", JSON.stringify({ type: "module" }));

@@ -15,7 +15,8 @@ afterEach(async () => {
   project.remove();
 });
 
-const LIB = (word: string) => `/* @chaud.hot */ exports.probe = function probe() { return "${word}"; };\nexports.word = "${word}";\n`;
+const LIB = (word: string) =>
+  `/* @chaud.hot */ exports.probe = function probe() { return "${word}"; };\nexports.word = "${word}";\n`;
 const MAIN = `
 const chaud = require("chaud");
 const fs = require("fs");
@@ -56,7 +57,10 @@ function start(): Promise<any> {
   project = createTempProject("api-app");
   project.write("main.js", MAIN);
   project.write("lib.js", LIB("one"));
-  child = new Child(["--expose-gc", "-r", "chaud/register", "main.js"], { cwd: project.dir, env: { CHAUD_LOG: "info" } });
+  child = new Child(["--expose-gc", "-r", "chaud/register", "main.js"], {
+    cwd: project.dir,
+    env: { CHAUD_LOG: "info" },
+  });
   return child.message("ready");
 }
 
@@ -96,5 +100,12 @@ test("30 reloads leave the importer one child for the module, the cache its size
   }
   child.send("hygiene");
   const hygiene = await child.message("hygiene");
-  expect(hygiene).toMatchObject({ children: ready.children, libModules: 1, current: true, cacheSize: ready.cacheSize, firstReleased: true, probe: "v29" });
+  expect(hygiene).toMatchObject({
+    children: ready.children,
+    libModules: 1,
+    current: true,
+    cacheSize: ready.cacheSize,
+    firstReleased: true,
+    probe: "v29",
+  });
 });

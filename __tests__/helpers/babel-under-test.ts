@@ -44,7 +44,10 @@ function readVersion(packageJson: string): string {
   try {
     return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
   } catch (error) {
-    throw new Error(`CHAUD_TEST_BABEL=${BABEL_DIR ?? ""} must be a node_modules folder holding @babel/core: ${(error as Error).message}`);
+    throw new Error(
+      `CHAUD_TEST_BABEL=${BABEL_DIR ?? ""} must be a node_modules folder holding @babel/core: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -66,7 +69,6 @@ function jsxPluginsFor(major: number, syntaxJsx: PluginItem | null): (filename: 
 }
 
 function babel7(): BabelUnderTest {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const core = require("@babel/core") as typeof import("@babel/core");
   return {
     version: core.version,
@@ -83,7 +85,8 @@ let current: BabelUnderTest | null = BABEL_DIR ? null : babel7();
 
 /** The Babel the helpers compile with; `useBabelUnderTest()` must have run if CHAUD_TEST_BABEL is set. */
 export function babel(): BabelUnderTest {
-  if (!current) throw new Error("CHAUD_TEST_BABEL is set: call `beforeAll(useBabelUnderTest)` in this test file before compiling");
+  if (!current)
+    throw new Error("CHAUD_TEST_BABEL is set: call `beforeAll(useBabelUnderTest)` in this test file before compiling");
   return current;
 }
 
@@ -93,17 +96,23 @@ export async function useBabelUnderTest(): Promise<void> {
   const dir = BABEL_DIR!;
   const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
   if (BABEL_MAJOR >= 8 && (major < 22 || (major === 22 && minor < 18))) {
-    throw new Error(`Babel ${BABEL_VERSION} (CHAUD_TEST_BABEL) needs Node 22.18 or later; this is Node ${process.versions.node}`);
+    throw new Error(
+      `Babel ${BABEL_VERSION} (CHAUD_TEST_BABEL) needs Node 22.18 or later; this is Node ${process.versions.node}`,
+    );
   }
   const load = async (name: string): Promise<any> => {
-    const entry = join(dir, name, (JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { main?: string }).main ?? "index.js");
+    const entry = join(
+      dir,
+      name,
+      (JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { main?: string }).main ?? "index.js",
+    );
     try {
       return await import(pathToFileURL(entry).href);
     } catch (error) {
       const hint = /experimental-vm-modules|vm modules|ES Modules in the VM API/i.test(String(error))
         ? " (run Jest with NODE_OPTIONS=--experimental-vm-modules: Babel 8 is ESM only)"
         : "";
-      throw new Error(`could not import ${entry}${hint}: ${(error as Error).message}`);
+      throw new Error(`could not import ${entry}${hint}: ${(error as Error).message}`, { cause: error });
     }
   };
   // One after the other: Jest's ESM loader fails ("module not been linked") on concurrent
@@ -121,5 +130,6 @@ export async function useBabelUnderTest(): Promise<void> {
     transformCommonJs: transformCommonJs.default,
     jsxPluginsFor: jsxPluginsFor(BABEL_MAJOR, syntaxJsx?.default ?? null),
   };
-  if (current.version !== BABEL_VERSION) throw new Error(`CHAUD_TEST_BABEL: package.json says ${BABEL_VERSION}, the module says ${current.version}`);
+  if (current.version !== BABEL_VERSION)
+    throw new Error(`CHAUD_TEST_BABEL: package.json says ${BABEL_VERSION}, the module says ${current.version}`);
 }

@@ -71,7 +71,10 @@ export class Child {
     for (;;) {
       const value = predicate();
       if (value) return value;
-      if (this.done) throw new Error(`child exited (${this.exitCode ?? this.signalCode}) while waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      if (this.done)
+        throw new Error(
+          `child exited (${this.exitCode ?? this.signalCode}) while waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
@@ -86,7 +89,11 @@ export class Child {
 
   /** The nth message of a type (0-based), waiting for it. */
   message(type: string, index = 0, timeoutMs?: number): Promise<ChildMessage> {
-    return this.waitFor(`message "${type}" #${index}`, () => this.messages.filter((m) => m.type === type)[index], timeoutMs);
+    return this.waitFor(
+      `message "${type}" #${index}`,
+      () => this.messages.filter((m) => m.type === type)[index],
+      timeoutMs,
+    );
   }
 
   count(type: string): number {

@@ -20,7 +20,10 @@ export interface CompileOptions {
 export function compile(code: string, options: CompileOptions = {}): string {
   const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
   const filename = options.filename ?? `${FAKE_ROOT}/src/module.ts`;
-  const plugins: PluginItem[] = [...jsxPluginsFor(filename), [chaudPlugin, { enabled: options.enabled ?? true, ...(options.hotOnly ? { hotOnly: true } : {}) }]];
+  const plugins: PluginItem[] = [
+    ...jsxPluginsFor(filename),
+    [chaudPlugin, { enabled: options.enabled ?? true, ...(options.hotOnly ? { hotOnly: true } : {}) }],
+  ];
   if (options.commonjs ?? true) plugins.push(transformCommonJs);
   const result = transformSync(code, {
     babelrc: false,
@@ -46,7 +49,10 @@ export function evaluate(compiled: string, extraModules: Record<string, unknown>
 }
 
 /** Compiles and evaluates one version of a module. */
-export function load(code: string, options: CompileOptions & { modules?: Record<string, unknown> } = {}): Record<string, any> {
+export function load(
+  code: string,
+  options: CompileOptions & { modules?: Record<string, unknown> } = {},
+): Record<string, any> {
   return evaluate(compile(code, options), options.modules);
 }
 

@@ -25,4 +25,8 @@ process.stdin.on("data", (data) => {
     if (command === "status") say("status", { status: chaud.status() });
   }
 });
-app.whenReady().then(() => setTimeout(() => say("ready", { windows: BrowserWindow.getAllWindows().length, status: chaud.status() }), 300));
+app
+  .whenReady()
+  .then(() =>
+    setTimeout(() => say("ready", { windows: BrowserWindow.getAllWindows().length, status: chaud.status() }), 300),
+  );

@@ -15,7 +15,10 @@ export function copyExample(name: string): string {
   const source = join(EXAMPLES, name);
   const dir = mkdtempSync(join(tmpdir(), `chaud-example-${name}-`));
   temporaryDirs.push(dir);
-  cpSync(source, dir, { recursive: true, filter: (file) => !relative(source, file).split(sep).includes("node_modules") });
+  cpSync(source, dir, {
+    recursive: true,
+    filter: (file) => !relative(source, file).split(sep).includes("node_modules"),
+  });
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(REPO_ROOT, join(dir, "node_modules", "chaud"), "dir");
   return dir;

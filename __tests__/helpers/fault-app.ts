@@ -110,7 +110,11 @@ export interface StartOptions {
 export async function startFaultApp(app: FaultApp, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<Child> {
   const { wrapper } = options;
   const child = wrapper
-    ? new Child([...wrapper.args, process.execPath, ...app.args], { cwd: app.project.dir, env, command: wrapper.command })
+    ? new Child([...wrapper.args, process.execPath, ...app.args], {
+        cwd: app.project.dir,
+        env,
+        command: wrapper.command,
+      })
     : new Child(app.args, { cwd: app.project.dir, env });
   const ready = await child.message("ready", 0, 60000);
   expect(ready.watched).toEqual(expect.arrayContaining([app.appPath]));
@@ -136,15 +140,21 @@ export function expectIntact(child: Child): void {
   expect(child.done).toBe(false);
   const reports = child.messages.filter((m) => typeof m.ordinal === "number");
   expect(reports.length).toBeGreaterThan(0);
-  for (const report of reports) expect(`${report.type} #${report.ordinal}: ${report.probe}`).toMatch(new RegExp(` calls=${report.ordinal}$`));
+  for (const report of reports)
+    expect(`${report.type} #${report.ordinal}: ${report.probe}`).toMatch(new RegExp(` calls=${report.ordinal}$`));
 }
 
 /** chaud's own log lines (`[chaud] …`) in what the child printed to stderr. */
-export const chaudLines = (child: Child): string[] => child.stderr.split("\n").filter((line) => line.startsWith("[chaud]"));
+export const chaudLines = (child: Child): string[] =>
+  child.stderr.split("\n").filter((line) => line.startsWith("[chaud]"));
 
 /** Waits for a `[chaud]` line matching `pattern` and returns it. */
 export function logLine(child: Child, pattern: RegExp, timeoutMs = 30000): Promise<string> {
-  return child.waitFor(`a log line matching ${pattern}`, () => chaudLines(child).find((line) => pattern.test(line)), timeoutMs);
+  return child.waitFor(
+    `a log line matching ${pattern}`,
+    () => chaudLines(child).find((line) => pattern.test(line)),
+    timeoutMs,
+  );
 }
 
 /** Nothing but chaud's lines (and their continuation lines) reached stderr: no stack dump, no third-party noise. */
@@ -162,7 +172,10 @@ export function faultAppsPerTest(cachePrefix: string): {
   /** Keeps `app` for this test (to start it later, or for its clean-up alone). */
   use(app: FaultApp): FaultApp;
   /** Starts this test's app (made for `flavor` unless `use()` gave one) and waits for v1. */
-  start(flavor: ModuleFlavor, options?: StartOptions & { env?: NodeJS.ProcessEnv }): Promise<{ app: FaultApp; child: Child }>;
+  start(
+    flavor: ModuleFlavor,
+    options?: StartOptions & { env?: NodeJS.ProcessEnv },
+  ): Promise<{ app: FaultApp; child: Child }>;
   onCleanup(cleanup: () => void): void;
 } {
   const { env } = sharedCacheDir(cachePrefix);

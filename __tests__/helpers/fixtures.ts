@@ -54,7 +54,17 @@ export interface FixtureOptions {
   frameLine?: number;
 }
 
-const KNOWN_OPTIONS = new Set(["enabled", "pluginOptions", "commonjs", "sourceType", "filename", "env", "unchanged", "noCodeFrame", "frameLine"]);
+const KNOWN_OPTIONS = new Set([
+  "enabled",
+  "pluginOptions",
+  "commonjs",
+  "sourceType",
+  "filename",
+  "env",
+  "unchanged",
+  "noCodeFrame",
+  "frameLine",
+]);
 
 export interface Fixture {
   /** `hot/arrow-in-const`: the test title. */
@@ -91,7 +101,10 @@ export function loadFixtures(root = FIXTURES_DIR): Fixture[] {
 function loadFixture(category: string, name: string, dir: string): Fixture {
   const title = `${category}/${name}`;
   const inputs = INPUT_EXTENSIONS.filter((ext) => existsSync(join(dir, `input.${ext}`)));
-  if (inputs.length !== 1) throw new Error(`fixture ${title}: expected exactly one input.(${INPUT_EXTENSIONS.join("|")}), found ${inputs.length}`);
+  if (inputs.length !== 1)
+    throw new Error(
+      `fixture ${title}: expected exactly one input.(${INPUT_EXTENSIONS.join("|")}), found ${inputs.length}`,
+    );
   const ext = inputs[0]!;
   const inputFile = join(dir, `input.${ext}`);
   const optionsFile = join(dir, "options.json");
@@ -100,14 +113,27 @@ function loadFixture(category: string, name: string, dir: string): Fixture {
   if (unknown.length > 0) throw new Error(`fixture ${title}: unknown options.json keys ${unknown.join(", ")}`);
   const throwsFile = join(dir, "throws.txt");
   const throws = existsSync(throwsFile)
-    ? readFileSync(throwsFile, "utf8").split("\n").map((line) => line.trim()).filter((line) => line !== "")
+    ? readFileSync(throwsFile, "utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "")
     : null;
   if (throws && throws.length === 0) throw new Error(`fixture ${title}: throws.txt is empty`);
   const defaultOutputFile = join(dir, "output.js");
   const majorOutputFile = join(dir, `output.babel${BABEL_MAJOR}.js`);
   const outputFile = BABEL_MAJOR !== 7 && existsSync(majorOutputFile) ? majorOutputFile : defaultOutputFile;
   if (throws && existsSync(defaultOutputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
-  return { title, dir, inputFile, input: readFileSync(inputFile, "utf8"), options, outputFile, defaultOutputFile, throws, filename: virtualFilename(category, name, ext, options) };
+  return {
+    title,
+    dir,
+    inputFile,
+    input: readFileSync(inputFile, "utf8"),
+    options,
+    outputFile,
+    defaultOutputFile,
+    throws,
+    filename: virtualFilename(category, name, ext, options),
+  };
 }
 
 function virtualFilename(category: string, name: string, ext: string, options: FixtureOptions): string {
@@ -120,7 +146,10 @@ function virtualFilename(category: string, name: string, ext: string, options: F
  * Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb;
  * `presetTypescriptOptions` are merged into the preset's options (see babel-under-test.ts).
  */
-export function compileFixture(fixture: Fixture, { withChaud = true, presetTypescriptOptions = {} as Record<string, unknown> } = {}): string {
+export function compileFixture(
+  fixture: Fixture,
+  { withChaud = true, presetTypescriptOptions = {} as Record<string, unknown> } = {},
+): string {
   const { options } = fixture;
   const plugins: PluginItem[] = [];
   if (withChaud) {

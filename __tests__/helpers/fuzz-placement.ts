@@ -30,7 +30,8 @@ export class Random {
 
 /** The seed of placement `run` of package number `pkgIndex` under base seed `seed`. */
 export function placementSeed(seed: number, pkgIndex: number, run: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(pkgIndex + 1, 0xc2b2ae35) ^ Math.imul(run + 1, 0x27d4eb2f);
+  let h =
+    Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(pkgIndex + 1, 0xc2b2ae35) ^ Math.imul(run + 1, 0x27d4eb2f);
   h ^= h >>> 16;
   h = Math.imul(h, 0x45d9f3b);
   h ^= h >>> 16;
@@ -119,7 +120,8 @@ class Strata {
   }
 }
 
-const accepts = (judgement: Judgement): boolean => judgement.verdict === "accept" || (judgement.verdict === "method" && judgement.judgement.verdict === "accept");
+const accepts = (judgement: Judgement): boolean =>
+  judgement.verdict === "accept" || (judgement.verdict === "method" && judgement.judgement.verdict === "accept");
 
 /** The comment, in one of the spellings SPEC 3 allows; a line comment only where a line begins. */
 function markerText(kind: MarkerKind | "unknown", site: Site, random: Random): string {
@@ -136,7 +138,9 @@ function markerText(kind: MarkerKind | "unknown", site: Site, random: Random): s
 function expectationOf(markers: PlacedMarker[]): Expectation {
   let unsureWhy: string | null = null;
   const targets: OracleTarget[] = [];
-  const hotClasses = new Set(markers.filter((marker) => marker.kind === "hot").flatMap((marker) => marker.site.hotClasses));
+  const hotClasses = new Set(
+    markers.filter((marker) => marker.kind === "hot").flatMap((marker) => marker.site.hotClasses),
+  );
   for (const marker of markers) {
     if (marker.kind === "unknown") return { outcome: "refuse", why: `unknown marker ${marker.text.trim()}` };
     let judgement = marker.site.judge[marker.kind];
@@ -145,7 +149,11 @@ function expectationOf(markers: PlacedMarker[]): Expectation {
       if (hotClasses.has(judgement.classNode)) continue;
       judgement = judgement.judgement;
     }
-    if (judgement.verdict === "refuse") return { outcome: "refuse", why: `${marker.kind} on ${marker.site.type} at line ${marker.site.line}: ${judgement.why}` };
+    if (judgement.verdict === "refuse")
+      return {
+        outcome: "refuse",
+        why: `${marker.kind} on ${marker.site.type} at line ${marker.site.line}: ${judgement.why}`,
+      };
     if (judgement.verdict === "unsure") unsureWhy ??= judgement.why;
     else if (judgement.verdict === "accept") targets.push(...judgement.targets);
   }
@@ -154,13 +162,17 @@ function expectationOf(markers: PlacedMarker[]): Expectation {
   const itemByName = new Map<string, object>();
   for (const target of targets) {
     const previous = kindByItem.get(target.item);
-    if (previous && previous !== target.kind) return { outcome: "refuse", why: `one item marked ${previous} and ${target.kind}` };
+    if (previous && previous !== target.kind)
+      return { outcome: "refuse", why: `one item marked ${previous} and ${target.kind}` };
     kindByItem.set(target.item, target.kind);
     if (target.name === null) continue;
     const sameName = itemByName.get(target.name);
-    if (sameName && sameName !== target.item) return { outcome: "refuse", why: `two marked items named "${target.name}"` };
+    if (sameName && sameName !== target.item)
+      return { outcome: "refuse", why: `two marked items named "${target.name}"` };
     itemByName.set(target.name, target.item);
   }
   const distinct = [...new Map(targets.map((target) => [target.item, target])).values()];
-  return unsureWhy === null ? { outcome: "accept", targets: distinct } : { outcome: "either", why: unsureWhy, targets: distinct };
+  return unsureWhy === null
+    ? { outcome: "accept", targets: distinct }
+    : { outcome: "either", why: unsureWhy, targets: distinct };
 }

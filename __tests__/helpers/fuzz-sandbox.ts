@@ -17,9 +17,15 @@ import { resolveRelative, type FuzzPackage, type Load, type SampleCase } from ".
 
 // One array each, reused for every compile: Babel caches plugin instances per array item.
 const CHAUD_ONLY: PluginItem[] = [[chaudPlugin, { enabled: true }]];
-const CHAUD_THEN_COMMONJS: PluginItem[] = [[chaudPlugin, { enabled: true }], require.resolve("@babel/plugin-transform-modules-commonjs")];
+const CHAUD_THEN_COMMONJS: PluginItem[] = [
+  [chaudPlugin, { enabled: true }],
+  require.resolve("@babel/plugin-transform-modules-commonjs"),
+];
 const HOT_ONLY: PluginItem[] = [[chaudPlugin, { enabled: true, hotOnly: true }]];
-const HOT_ONLY_THEN_COMMONJS: PluginItem[] = [[chaudPlugin, { enabled: true, hotOnly: true }], require.resolve("@babel/plugin-transform-modules-commonjs")];
+const HOT_ONLY_THEN_COMMONJS: PluginItem[] = [
+  [chaudPlugin, { enabled: true, hotOnly: true }],
+  require.resolve("@babel/plugin-transform-modules-commonjs"),
+];
 const COMMONJS_ONLY: PluginItem[] = [require.resolve("@babel/plugin-transform-modules-commonjs")];
 
 function babelOptions(pkg: FuzzPackage, filename: string, plugins: PluginItem[]): TransformOptions {
@@ -51,10 +57,23 @@ function compileWithoutChaud(pkg: FuzzPackage, filename: string, source: string)
   return pkg.esm ? transformSync(source, babelOptions(pkg, filename, COMMONJS_ONLY))!.code! : source;
 }
 
-type ModuleWrapper = (exports: object, require: (id: string) => unknown, module: { exports: unknown }, __filename: string, __dirname: string) => void;
+type ModuleWrapper = (
+  exports: object,
+  require: (id: string) => unknown,
+  module: { exports: unknown },
+  __filename: string,
+  __dirname: string,
+) => void;
 
 const wrap = (code: string, filename: string): ModuleWrapper =>
-  new Function("exports", "require", "module", "__filename", "__dirname", `${code}\n//# sourceURL=${filename}`) as ModuleWrapper;
+  new Function(
+    "exports",
+    "require",
+    "module",
+    "__filename",
+    "__dirname",
+    `${code}\n//# sourceURL=${filename}`,
+  ) as ModuleWrapper;
 
 const builtins = new Set(builtinModules);
 const untouchedWrappers = new Map<string, ModuleWrapper>();
@@ -95,7 +114,8 @@ export class SandboxGraph {
     inheritedRequires: Map<string, Set<string>> = new Map(),
   ) {
     this.cache = new Map(inherited);
-    for (const [file, targets] of inheritedRequires) if (this.cache.has(file)) this.requires.set(file, new Set(targets));
+    for (const [file, targets] of inheritedRequires)
+      if (this.cache.has(file)) this.requires.set(file, new Set(targets));
     this.load = (relativePath) => this.loadFile(`${pkg.root}/${relativePath}`);
   }
 
@@ -106,7 +126,7 @@ export class SandboxGraph {
    */
   reload(filename: string): SandboxGraph {
     const stale = new Set([filename]);
-    for (let grown = true; grown; ) {
+    for (let grown = true; grown;) {
       grown = false;
       for (const [file, targets] of this.requires) {
         if (stale.has(file)) continue;
@@ -126,7 +146,14 @@ export class SandboxGraph {
    */
   evaluateAlongside(filename: string, compiled: string): void {
     const module = { exports: {} as unknown };
-    wrap(compiled, filename).call(module.exports, module.exports as object, this.requireFrom(filename), module, filename, dirname(filename));
+    wrap(compiled, filename).call(
+      module.exports,
+      module.exports as object,
+      this.requireFrom(filename),
+      module,
+      filename,
+      dirname(filename),
+    );
   }
 
   private requireFrom(fromFile: string): (id: string) => unknown {
@@ -152,7 +179,14 @@ export class SandboxGraph {
     }
     const wrapper = this.override?.filename === filename ? this.override.wrapper : untouchedWrapper(this.pkg, filename);
     try {
-      wrapper.call(module.exports, module.exports as object, this.requireFrom(filename), module, filename, dirname(filename));
+      wrapper.call(
+        module.exports,
+        module.exports as object,
+        this.requireFrom(filename),
+        module,
+        filename,
+        dirname(filename),
+      );
     } catch (error) {
       this.cache.delete(filename);
       throw error;
@@ -181,7 +215,14 @@ export function runSamples(samples: readonly SampleCase[], load: Load): Record<s
  * a property order or a function's name shows up as a difference.
  */
 export function describe(value: unknown, seen: Set<object> = new Set(), depth = 0): string {
-  if (value === null || value === undefined || typeof value === "boolean" || typeof value === "number" || typeof value === "bigint") return Object.is(value, -0) ? "-0" : String(value);
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === "boolean" ||
+    typeof value === "number" ||
+    typeof value === "bigint"
+  )
+    return Object.is(value, -0) ? "-0" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "symbol") return value.toString();
   if (typeof value === "function") return `[function ${value.name}/${value.length}]`;

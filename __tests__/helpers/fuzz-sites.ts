@@ -86,7 +86,8 @@ export function collectSites(code: string, filename: string, sourceType: "script
 function isInteresting(path: NodePath): boolean {
   if (path.isProgram() || path.isFile()) return false;
   if (path.isStatement() || path.isFunction() || path.isClass() || path.isVariableDeclarator()) return true;
-  if (path.isClassProperty() || path.isClassPrivateProperty() || path.isObjectMember() || path.isClassPrivateMethod()) return true;
+  if (path.isClassProperty() || path.isClassPrivateProperty() || path.isObjectMember() || path.isClassPrivateMethod())
+    return true;
   if (path.parentPath?.isVariableDeclarator() && path.key === "init") return true;
   if (path.isAssignmentExpression() || path.isCallExpression() || path.isNewExpression()) return true;
   return false;
@@ -97,12 +98,14 @@ function unwrapExport(path: NodePath): { declaration: NodePath; statement: NodeP
   if ((path.isExportNamedDeclaration() || path.isExportDefaultDeclaration()) && path.node.declaration) {
     return { declaration: path.get("declaration") as NodePath, statement: path };
   }
-  if (path.parentPath?.isExportNamedDeclaration() || path.parentPath?.isExportDefaultDeclaration()) return { declaration: path, statement: path.parentPath };
+  if (path.parentPath?.isExportNamedDeclaration() || path.parentPath?.isExportDefaultDeclaration())
+    return { declaration: path, statement: path.parentPath };
   return { declaration: path, statement: path };
 }
 
 const isTopLevel = (statement: NodePath): boolean => statement.parentPath?.isProgram() ?? false;
-const isFunctionValue = (node: t.Node | null | undefined): boolean => t.isArrowFunctionExpression(node) || t.isFunctionExpression(node);
+const isFunctionValue = (node: t.Node | null | undefined): boolean =>
+  t.isArrowFunctionExpression(node) || t.isFunctionExpression(node);
 
 function judgeHot(path: NodePath): Judgement {
   const { declaration, statement } = unwrapExport(path);
@@ -115,7 +118,8 @@ function judgeHot(path: NodePath): Judgement {
     const targets: OracleTarget[] = [];
     for (const declarator of declaration.node.declarations) {
       if (!t.isIdentifier(declarator.id)) return refuse("destructuring declaration");
-      if (!isFunctionValue(declarator.init) && !t.isClassExpression(declarator.init)) return refuse(`"${declarator.id.name}" holds no function`);
+      if (!isFunctionValue(declarator.init) && !t.isClassExpression(declarator.init))
+        return refuse(`"${declarator.id.name}" holds no function`);
       targets.push({ item: declarator, kind: "hot", name: declarator.id.name });
     }
     return accept(...targets);
@@ -127,7 +131,8 @@ function judgeHot(path: NodePath): Judgement {
       if (!t.isIdentifier(parent.node.id)) return refuse("destructuring declaration");
       return accept({ item: parent.node, kind: "hot", name: parent.node.id.name });
     }
-    if (parent?.isExportDefaultDeclaration() && isTopLevel(parent)) return accept({ item: path.node, kind: "hot", name: "default" });
+    if (parent?.isExportDefaultDeclaration() && isTopLevel(parent))
+      return accept({ item: path.node, kind: "hot", name: "default" });
     return refuse("function created inline");
   }
   if (declaration.isClassDeclaration()) {
@@ -136,7 +141,11 @@ function judgeHot(path: NodePath): Judgement {
   }
   if (path.isClassMethod()) return judgeHotMethod(path);
   if (path.isClassPrivateMethod()) {
-    return { verdict: "method", classNode: path.parentPath.parentPath!.node as t.Class, judgement: refuse("a private method alone") };
+    return {
+      verdict: "method",
+      classNode: path.parentPath.parentPath!.node as t.Class,
+      judgement: refuse("a private method alone"),
+    };
   }
   if (path.isClassProperty() || path.isClassPrivateProperty() || path.isObjectMember() || path.isStaticBlock()) {
     return refuse(`${path.type} cannot be hot`);
@@ -156,15 +165,25 @@ function judgeHotMethod(path: NodePath<t.ClassMethod>): Judgement {
   if (path.node.kind === "constructor") return refuse("constructor");
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
   const own = ((): Judgement => {
-    if (path.node.computed) return t.isStringLiteral(path.node.key) ? unsure("computed string key") : refuse("computed method name");
+    if (path.node.computed)
+      return t.isStringLiteral(path.node.key) ? unsure("computed string key") : refuse("computed method name");
     if (!t.isIdentifier(path.node.key)) return unsure(`${path.node.key.type} method key`);
     const { statement } = unwrapExport(classPath);
-    if (!classPath.isClassDeclaration() || !classPath.node.id || !isTopLevel(statement)) return refuse("method of a nested, anonymous or expression class");
+    if (!classPath.isClassDeclaration() || !classPath.node.id || !isTopLevel(statement))
+      return refuse("method of a nested, anonymous or expression class");
     let usesPrivate = false;
-    path.traverse({ PrivateName() { usesPrivate = true; } });
+    path.traverse({
+      PrivateName() {
+        usesPrivate = true;
+      },
+    });
     if (usesPrivate) return refuse("method using private members");
     const member = path.node.kind === "method" ? path.node.key.name : `${path.node.kind} ${path.node.key.name}`;
-    return accept({ item: path.node, kind: "hot", name: `${classPath.node.id.name}.${path.node.static ? "static." : ""}${member}` });
+    return accept({
+      item: path.node,
+      kind: "hot",
+      name: `${classPath.node.id.name}.${path.node.static ? "static." : ""}${member}`,
+    });
   })();
   return { verdict: "method", classNode: classPath.node, judgement: own };
 }
@@ -174,7 +193,11 @@ function commonJsExportName(path: NodePath, expression: t.AssignmentExpression):
   const free = (name: string): boolean => !path.scope.hasBinding(name);
   const isExportsObject = (node: t.Node): boolean =>
     (t.isIdentifier(node, { name: "exports" }) && free("exports")) ||
-    (t.isMemberExpression(node) && !node.computed && t.isIdentifier(node.object, { name: "module" }) && free("module") && t.isIdentifier(node.property, { name: "exports" }));
+    (t.isMemberExpression(node) &&
+      !node.computed &&
+      t.isIdentifier(node.object, { name: "module" }) &&
+      free("module") &&
+      t.isIdentifier(node.property, { name: "exports" }));
   const left = expression.left;
   if (isExportsObject(left) && t.isMemberExpression(left)) return "module.exports";
   if (!t.isMemberExpression(left) || !isExportsObject(left.object)) return null;
@@ -190,11 +213,20 @@ function judgePersist(path: NodePath): Judgement {
     const targets: OracleTarget[] = [];
     for (const declarator of declaration.node.declarations) {
       if (!t.isIdentifier(declarator.id)) return refuse("destructuring declaration");
-      targets.push({ item: declarator, kind: "persist", name: declarator.id.name, constant: declaration.node.kind === "const" });
+      targets.push({
+        item: declarator,
+        kind: "persist",
+        name: declarator.id.name,
+        constant: declaration.node.kind === "const",
+      });
     }
     return accept(...targets);
   }
-  if (path.isExpressionStatement() && isTopLevel(path) && t.isAssignmentExpression(path.node.expression, { operator: "=" })) {
+  if (
+    path.isExpressionStatement() &&
+    isTopLevel(path) &&
+    t.isAssignmentExpression(path.node.expression, { operator: "=" })
+  ) {
     const name = commonJsExportName(path, path.node.expression);
     if (name === "module.exports") return refuse("module.exports itself");
     if (name !== null) return accept({ item: path.node.expression, kind: "persist", name });
@@ -204,7 +236,8 @@ function judgePersist(path: NodePath): Judgement {
 
 function judgeDispose(path: NodePath): Judgement {
   const { declaration, statement } = unwrapExport(path);
-  if (!declaration.isFunctionDeclaration() || !declaration.node.id) return refuse(`${path.type} is not a named function declaration`);
+  if (!declaration.isFunctionDeclaration() || !declaration.node.id)
+    return refuse(`${path.type} is not a named function declaration`);
   if (!isTopLevel(statement)) return refuse("nested function");
   if (declaration.node.async || declaration.node.generator) return refuse("async or generator dispose");
   return accept({ item: declaration.node, kind: "dispose", name: null });
@@ -214,6 +247,12 @@ function judgeDispose(path: NodePath): Judgement {
 function hotClassesCarriedBy(path: NodePath): t.Class[] {
   const { declaration } = unwrapExport(path);
   if (declaration.isClass()) return [declaration.node];
-  const declarators = declaration.isVariableDeclaration() ? declaration.node.declarations : declaration.isVariableDeclarator() ? [declaration.node] : [];
-  return declarators.map((declarator) => declarator.init).filter((init): init is t.ClassExpression => t.isClassExpression(init));
+  const declarators = declaration.isVariableDeclaration()
+    ? declaration.node.declarations
+    : declaration.isVariableDeclarator()
+      ? [declaration.node]
+      : [];
+  return declarators
+    .map((declarator) => declarator.init)
+    .filter((init): init is t.ClassExpression => t.isClassExpression(init));
 }

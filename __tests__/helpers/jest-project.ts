@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "./temp-project";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { installCommand } = require("../test-extras") as { installCommand(name: string): string };
 
 export const JEST_BIN = join(REPO_ROOT, "node_modules/jest/bin/jest.js");
@@ -32,7 +32,12 @@ export interface JestInstall {
 /** Jest 30 from this checkout, or Jest 29 from CHAUD_TEST_JEST29 (an error saying how to set it if absent). */
 export function jestInstall(major: JestMajor): JestInstall {
   if (major === 30) return { major, bin: JEST_BIN, modules: join(REPO_ROOT, "node_modules") };
-  const modules = requiredModules("CHAUD_TEST_JEST29", "jest29", { jest: "29.", "babel-jest": "29.", "ts-jest": "29.", typescript: "5." });
+  const modules = requiredModules("CHAUD_TEST_JEST29", "jest29", {
+    jest: "29.",
+    "babel-jest": "29.",
+    "ts-jest": "29.",
+    typescript: "5.",
+  });
   return { major, bin: join(modules, "jest/bin/jest.js"), modules };
 }
 
@@ -53,7 +58,8 @@ function requiredModules(variable: string, folder: string, packages: Record<stri
     } catch {
       throw new Error(`${variable}=${modules} holds no ${name}. ${how}`);
     }
-    if (!version.startsWith(versionPrefix)) throw new Error(`${variable}=${modules} holds ${name} ${version}, not ${versionPrefix}x. ${how}`);
+    if (!version.startsWith(versionPrefix))
+      throw new Error(`${variable}=${modules} holds ${name} ${version}, not ${versionPrefix}x. ${how}`);
   }
   return modules;
 }
@@ -118,12 +124,17 @@ export function runJest(dir: string, options: RunOptions = {}): JestRun {
   Object.assign(env, options.env);
   const args = [
     options.jestBin ?? JEST_BIN,
-    "--rootDir", dir,
-    "--config", join(dir, "jest.config.js"),
-    "--cacheDirectory", join(dir, ".jest-cache"),
+    "--rootDir",
+    dir,
+    "--config",
+    join(dir, "jest.config.js"),
+    "--cacheDirectory",
+    join(dir, ".jest-cache"),
     "--detectOpenHandles",
     "--ci",
-    "--json", "--outputFile", output,
+    "--json",
+    "--outputFile",
+    output,
     ...(options.args ?? []),
   ];
   const child = spawnSync(process.execPath, args, { cwd: dir, env, encoding: "utf8", timeout: 60000 });
@@ -131,7 +142,9 @@ export function runJest(dir: string, options: RunOptions = {}): JestRun {
   try {
     results = JSON.parse(readFileSync(output, "utf8")) as JestResults;
   } catch {
-    throw new Error(`jest wrote no results (exit ${child.status}, signal ${child.signal})\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`);
+    throw new Error(
+      `jest wrote no results (exit ${child.status}, signal ${child.signal})\nstdout:\n${child.stdout}\nstderr:\n${child.stderr}`,
+    );
   }
   const tests: JestRun["tests"] = {};
   const failures: string[] = [];
@@ -142,5 +155,12 @@ export function runJest(dir: string, options: RunOptions = {}): JestRun {
       failures.push(...test.failureMessages.map((message) => `${test.fullName}: ${message}`));
     }
   }
-  return { status: child.status, stdout: child.stdout, stderr: child.stderr, results, tests, report: `stderr:\n${child.stderr}\nfailures:\n${failures.join("\n")}` };
+  return {
+    status: child.status,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    results,
+    tests,
+    report: `stderr:\n${child.stderr}\nfailures:\n${failures.join("\n")}`,
+  };
 }

@@ -36,7 +36,12 @@ export function createTempProject(name = "app", packageJson: Record<string, unkn
       return file;
     },
     run(args, env = {}) {
-      const result = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...env }, timeout: 20000 });
+      const result = spawnSync(process.execPath, args, {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+        timeout: 20000,
+      });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     },
     remove() {

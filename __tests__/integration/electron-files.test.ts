@@ -17,10 +17,18 @@ describe("filesOfPage", () => {
 
   test("names the page and the local scripts and stylesheets its HTML references", () => {
     const page = join(dir, "index.html");
-    writeFileSync(page, `<link rel="stylesheet" href="css/app.css?v=1"><script src='./app.js'></script>
+    writeFileSync(
+      page,
+      `<link rel="stylesheet" href="css/app.css?v=1"><script src='./app.js'></script>
 <script src="https://cdn.example.com/x.js"></script><link href="//fonts.example.com/f.css"><img src="logo.png">
-<script type="module" src="${pathToFileURL(join(dir, "abs.js")).href}"></script>`);
-    expect(filesOfPage(`${pathToFileURL(page).href}#top`)).toEqual([page, join(dir, "css/app.css"), join(dir, "app.js"), join(dir, "abs.js")]);
+<script type="module" src="${pathToFileURL(join(dir, "abs.js")).href}"></script>`,
+    );
+    expect(filesOfPage(`${pathToFileURL(page).href}#top`)).toEqual([
+      page,
+      join(dir, "css/app.css"),
+      join(dir, "app.js"),
+      join(dir, "abs.js"),
+    ]);
   });
 
   test("names nothing for a page served over http, and only the page when it cannot be read", () => {
@@ -42,18 +50,27 @@ app.whenReady().then(() => {});
 `;
 
   test("is the same when only hot functions changed", () => {
-    expect(topLevelSignature("main.js", main("bonjour ", "v1"))).toBe(topLevelSignature("main.js", main("hello ", "v1")));
+    expect(topLevelSignature("main.js", main("bonjour ", "v1"))).toBe(
+      topLevelSignature("main.js", main("hello ", "v1")),
+    );
   });
 
   test("differs when top-level code changed, or a hot function was added", () => {
-    expect(topLevelSignature("main.js", main("hello ", "v2"))).not.toBe(topLevelSignature("main.js", main("hello ", "v1")));
+    expect(topLevelSignature("main.js", main("hello ", "v2"))).not.toBe(
+      topLevelSignature("main.js", main("hello ", "v1")),
+    );
     const added = `${main("hello ", "v1")}/* @chaud.hot */\nfunction extra() {}\n`;
     expect(topLevelSignature("main.js", added)).not.toBe(topLevelSignature("main.js", main("hello ", "v1")));
   });
 
   test("ignores whitespace, parses TypeScript, and is null for a file that does not parse", () => {
     expect(topLevelSignature("main.js", "const a  =\n 1;")).toBe(topLevelSignature("main.js", "const a = 1;"));
-    expect(topLevelSignature("main.ts", "const a: number = 1;\n/* @chaud.hot */\nexport function f(x: string): string { return x; }")).toBe("const a: number = 1;\nhot f");
+    expect(
+      topLevelSignature(
+        "main.ts",
+        "const a: number = 1;\n/* @chaud.hot */\nexport function f(x: string): string { return x; }",
+      ),
+    ).toBe("const a: number = 1;\nhot f");
     expect(topLevelSignature("main.js", "const = ;")).toBeNull();
   });
 });

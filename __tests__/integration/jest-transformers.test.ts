@@ -19,13 +19,20 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const options = (): JestTransformOptions => ({ config: { rootDir: dir, cwd: dir }, configString: "{}", instrument: false });
+const options = (): JestTransformOptions => ({
+  config: { rootDir: dir, cwd: dir },
+  configString: "{}",
+  instrument: false,
+});
 
 /** The transformer module, with chaud's build key replaced by `buildKey`. */
 function transformerWithBuild(buildKey: string): typeof TransformerModule {
   let loaded: typeof TransformerModule | undefined;
   jest.isolateModules(() => {
-    jest.doMock("../../integration/jest/cache-key", () => ({ ...jest.requireActual("../../integration/jest/cache-key"), chaudBuildKey: () => buildKey }));
+    jest.doMock("../../integration/jest/cache-key", () => ({
+      ...jest.requireActual("../../integration/jest/cache-key"),
+      chaudBuildKey: () => buildKey,
+    }));
     loaded = require("../../integration/jest/transformer") as typeof TransformerModule;
   });
   return loaded!;
@@ -83,7 +90,12 @@ describe("chaudTsJest()", () => {
     expect(config).toEqual({
       isolatedModules: false,
       tsconfig: { removeComments: false },
-      babelConfig: { babelrc: false, configFile: false, plugins: [pluginEntry(true)], caller: { chaud: expect.stringMatching(/^chaud@\d+\.\d+\.\d+.*\+[0-9a-f]{12}$/) } },
+      babelConfig: {
+        babelrc: false,
+        configFile: false,
+        plugins: [pluginEntry(true)],
+        caller: { chaud: expect.stringMatching(/^chaud@\d+\.\d+\.\d+.*\+[0-9a-f]{12}$/) },
+      },
     });
   });
 
@@ -91,9 +103,13 @@ describe("chaudTsJest()", () => {
     const previous = process.env["CHAUD_HOT"];
     try {
       process.env["CHAUD_HOT"] = "1";
-      expect((chaudTsJest({}, { rootDir: dir })[1].babelConfig as { plugins: unknown[] }).plugins).toEqual([pluginEntry(true)]);
+      expect((chaudTsJest({}, { rootDir: dir })[1].babelConfig as { plugins: unknown[] }).plugins).toEqual([
+        pluginEntry(true),
+      ]);
       delete process.env["CHAUD_HOT"];
-      expect((chaudTsJest({}, { rootDir: dir })[1].babelConfig as { plugins: unknown[] }).plugins).toEqual([pluginEntry(false)]);
+      expect((chaudTsJest({}, { rootDir: dir })[1].babelConfig as { plugins: unknown[] }).plugins).toEqual([
+        pluginEntry(false),
+      ]);
     } finally {
       if (previous === undefined) delete process.env["CHAUD_HOT"];
       else process.env["CHAUD_HOT"] = previous;
@@ -101,20 +117,35 @@ describe("chaudTsJest()", () => {
   });
 
   test("keeps the user's babelConfig and tsconfig, adding to them", () => {
-    const fromObject = chaudTsJest({ tsconfig: { strict: true }, babelConfig: { plugins: ["other"], caller: { name: "mine" } } }, { enabled: false, rootDir: dir })[1];
+    const fromObject = chaudTsJest(
+      { tsconfig: { strict: true }, babelConfig: { plugins: ["other"], caller: { name: "mine" } } },
+      { enabled: false, rootDir: dir },
+    )[1];
     expect(fromObject.tsconfig).toEqual({ strict: true, removeComments: false });
-    expect(fromObject.babelConfig).toEqual({ plugins: ["other", pluginEntry(false)], caller: { name: "mine", chaud: expect.any(String) } });
+    expect(fromObject.babelConfig).toEqual({
+      plugins: ["other", pluginEntry(false)],
+      caller: { name: "mine", chaud: expect.any(String) },
+    });
 
-    const fromFiles = chaudTsJest({ tsconfig: "<rootDir>/tsconfig.test.json", babelConfig: "babel.test.js" }, { enabled: false, rootDir: dir })[1];
+    const fromFiles = chaudTsJest(
+      { tsconfig: "<rootDir>/tsconfig.test.json", babelConfig: "babel.test.js" },
+      { enabled: false, rootDir: dir },
+    )[1];
     expect(fromFiles.tsconfig).toBe("<rootDir>/tsconfig.test.json");
     expect(fromFiles.babelConfig).toMatchObject({ configFile: join(dir, "babel.test.js") });
 
-    expect(chaudTsJest({ babelConfig: true }, { enabled: false, rootDir: dir })[1].babelConfig).toEqual({ plugins: [pluginEntry(false)], caller: { chaud: expect.any(String) } });
+    expect(chaudTsJest({ babelConfig: true }, { enabled: false, rootDir: dir })[1].babelConfig).toEqual({
+      plugins: [pluginEntry(false)],
+      caller: { chaud: expect.any(String) },
+    });
   });
 
   test("warns when the tsconfig ts-jest reads removes comments, following extends", () => {
     writeFileSync(join(dir, "tsconfig.base.json"), JSON.stringify({ compilerOptions: { removeComments: true } }));
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "./tsconfig.base.json", compilerOptions: { strict: true } }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ extends: "./tsconfig.base.json", compilerOptions: { strict: true } }),
+    );
     const written: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
@@ -127,6 +158,10 @@ describe("chaudTsJest()", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(written).toEqual([expect.stringContaining(`[chaud] ${join(dir, "tsconfig.json")} sets removeComments: true, which deletes chaud's markers.`)]);
+    expect(written).toEqual([
+      expect.stringContaining(
+        `[chaud] ${join(dir, "tsconfig.json")} sets removeComments: true, which deletes chaud's markers.`,
+      ),
+    ]);
   });
 });

@@ -14,7 +14,15 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { babel, BABEL_MAJOR, BABEL_VERSION, useBabelUnderTest } from "../helpers/babel-under-test";
-import { compileFixture, framedLine, loadFixtures, markedLines, REPO_ROOT, VIRTUAL_ROOT, type Fixture } from "../helpers/fixtures";
+import {
+  compileFixture,
+  framedLine,
+  loadFixtures,
+  markedLines,
+  REPO_ROOT,
+  VIRTUAL_ROOT,
+  type Fixture,
+} from "../helpers/fixtures";
 
 const UPDATE = process.env["UPDATE_FIXTURES"] === "1";
 const fixtures = loadFixtures();
@@ -23,7 +31,9 @@ beforeAll(useBabelUnderTest);
 
 /** output.js and every output.babel<major>.js of a fixture. */
 function expectationFiles(fixture: Fixture): string[] {
-  return readdirSync(fixture.dir).filter((name) => /^output(\.babel\d+)?\.js$/.test(name)).map((name) => join(fixture.dir, name));
+  return readdirSync(fixture.dir)
+    .filter((name) => /^output(\.babel\d+)?\.js$/.test(name))
+    .map((name) => join(fixture.dir, name));
 }
 
 // Hand-written expectations included: an expectation must be code.
@@ -46,7 +56,11 @@ test("an output.babel8.js exists only next to an output.js it differs from", () 
   for (const fixture of fixtures) {
     for (const file of expectationFiles(fixture)) {
       if (file === fixture.defaultOutputFile) continue;
-      if (!existsSync(fixture.defaultOutputFile) || readFileSync(file, "utf8") === readFileSync(fixture.defaultOutputFile, "utf8")) redundant.push(`${fixture.title}/${basename(file)}`);
+      if (
+        !existsSync(fixture.defaultOutputFile) ||
+        readFileSync(file, "utf8") === readFileSync(fixture.defaultOutputFile, "utf8")
+      )
+        redundant.push(`${fixture.title}/${basename(file)}`);
     }
   }
   expect(redundant).toEqual([]);
@@ -57,9 +71,14 @@ test("an output.babel8.js exists only next to an output.js it differs from", () 
 // whole difference, and chaud's output still lets the preset elide type-only imports.
 test(`with onlyRemoveTypeImports: false, fixtures with an output.babel8.js compile to their output.js (Babel ${BABEL_VERSION})`, () => {
   const withMajorOutput = fixtures.filter((fixture) => existsSync(join(fixture.dir, "output.babel8.js")));
-  expect(withMajorOutput.map((fixture) => fixture.title)).toEqual(["hot-only/entry-module-reads-unmarked-state-from-the-running-version", "misc/ts-type-imports-still-elided"]);
+  expect(withMajorOutput.map((fixture) => fixture.title)).toEqual([
+    "hot-only/entry-module-reads-unmarked-state-from-the-running-version",
+    "misc/ts-type-imports-still-elided",
+  ]);
   for (const fixture of withMajorOutput) {
-    expect(compileFixture(fixture, { presetTypescriptOptions: { onlyRemoveTypeImports: false } }).trim() + "\n").toBe(readFileSync(fixture.defaultOutputFile, "utf8"));
+    expect(compileFixture(fixture, { presetTypescriptOptions: { onlyRemoveTypeImports: false } }).trim() + "\n").toBe(
+      readFileSync(fixture.defaultOutputFile, "utf8"),
+    );
   }
 });
 
@@ -96,7 +115,10 @@ function expectOutput(fixture: Fixture): void {
     writeExpectation(fixture, actual);
     return;
   }
-  if (expected === null) throw new Error(`${fixture.title} has no output.js (nor throws.txt); run with UPDATE_FIXTURES=1 to write it, then read it`);
+  if (expected === null)
+    throw new Error(
+      `${fixture.title} has no output.js (nor throws.txt); run with UPDATE_FIXTURES=1 to write it, then read it`,
+    );
   expect(actual).toBe(expected);
 }
 
@@ -107,7 +129,8 @@ function writeExpectation(fixture: Fixture, actual: string): void {
     return;
   }
   const majorFile = join(fixture.dir, `output.babel${BABEL_MAJOR}.js`);
-  if (existsSync(fixture.defaultOutputFile) && readFileSync(fixture.defaultOutputFile, "utf8") === actual) rmSync(majorFile, { force: true });
+  if (existsSync(fixture.defaultOutputFile) && readFileSync(fixture.defaultOutputFile, "utf8") === actual)
+    rmSync(majorFile, { force: true });
   else writeFileSync(majorFile, actual);
 }
 

@@ -16,7 +16,7 @@ function callWithoutNew(cls: unknown): string {
   return "(no error)";
 }
 
-const BODY = "{ constructor(fail) { if (fail) throw new Error(\"probe\"); } }";
+const BODY = '{ constructor(fail) { if (fail) throw new Error("probe"); } }';
 
 function stackOfConstructor(cls: unknown): string {
   try {
@@ -29,8 +29,16 @@ function stackOfConstructor(cls: unknown): string {
 
 test.each([
   ["a class declaration", `/* @chaud.hot */\nexport class Queue ${BODY}\nexport const cls = Queue;`, "Queue"],
-  ["an exported default class", `/* @chaud.hot */\nexport default class Queue ${BODY}\nexport const cls = Queue;`, "Queue"],
-  ["a class expression in a const", `/* @chaud.hot */\nexport const Queue = class ${BODY};\nexport const cls = Queue;`, "Queue"],
+  [
+    "an exported default class",
+    `/* @chaud.hot */\nexport default class Queue ${BODY}\nexport const cls = Queue;`,
+    "Queue",
+  ],
+  [
+    "a class expression in a const",
+    `/* @chaud.hot */\nexport const Queue = class ${BODY};\nexport const cls = Queue;`,
+    "Queue",
+  ],
   ["an anonymous default class", `/* @chaud.hot */\nexport default class ${BODY}`, "default"],
 ])("%s", (_, source, name) => {
   resetRegistry();

@@ -21,7 +21,9 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test("names the package and the path inside it with forward slashes", () => {
-  expect(moduleKey(join(root, "workspace/packages/api/src/routes/users.ts"), root)).toBe("@acme/api/src/routes/users.ts");
+  expect(moduleKey(join(root, "workspace/packages/api/src/routes/users.ts"), root)).toBe(
+    "@acme/api/src/routes/users.ts",
+  );
 });
 
 test("does not depend on where the checkout lives", () => {
@@ -41,7 +43,9 @@ test("ignores a query string or hash on the file name", () => {
 });
 
 test("compiled code carries the key of its file", () => {
-  const out = compile("/* @chaud.hot */ export function f() {}", { filename: join(root, "workspace/packages/api/src/routes/users.ts") });
+  const out = compile("/* @chaud.hot */ export function f() {}", {
+    filename: join(root, "workspace/packages/api/src/routes/users.ts"),
+  });
   expect(out).toContain('chaudModule)("@acme/api/src/routes/users.ts")');
   expect(out).not.toContain(root);
 });

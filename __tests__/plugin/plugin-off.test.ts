@@ -42,15 +42,18 @@ test("the corpus has at least 30 files, with and without markers, in every flavo
 });
 
 describe("with the plugin off", () => {
-  test.each(named(corpus))("%s compiles byte-identically (code and source map) with enabled: false and with CHAUD_HOT unset", (_name, file) => {
-    const plain = transform(file, []);
-    const disabled = transform(file, [[chaudPlugin, { enabled: false }]]);
-    const byDefault = transform(file, [chaudPlugin]);
-    expect(disabled.code).toBe(plain.code);
-    expect(disabled.map).toBe(plain.map);
-    expect(byDefault.code).toBe(plain.code);
-    expect(byDefault.map).toBe(plain.map);
-  });
+  test.each(named(corpus))(
+    "%s compiles byte-identically (code and source map) with enabled: false and with CHAUD_HOT unset",
+    (_name, file) => {
+      const plain = transform(file, []);
+      const disabled = transform(file, [[chaudPlugin, { enabled: false }]]);
+      const byDefault = transform(file, [chaudPlugin]);
+      expect(disabled.code).toBe(plain.code);
+      expect(disabled.map).toBe(plain.map);
+      expect(byDefault.code).toBe(plain.code);
+      expect(byDefault.map).toBe(plain.map);
+    },
+  );
 
   test("Babel's cached plugin follows CHAUD_HOT: unset, then 1, then unset again gives plain, transformed, plain output", () => {
     const file = marked.find((f) => f.name === "ts-service.ts")!;
@@ -80,12 +83,15 @@ describe("with the plugin off", () => {
 });
 
 describe("with the plugin on", () => {
-  test.each(named(unmarked))("%s, which never mentions @chaud, compiles byte-identically to Babel without the plugin", (_name, file) => {
-    const plain = transform(file, []);
-    const on = transform(file, [[chaudPlugin, { enabled: true }]]);
-    expect(on.code).toBe(plain.code);
-    expect(on.map).toBe(plain.map);
-  });
+  test.each(named(unmarked))(
+    "%s, which never mentions @chaud, compiles byte-identically to Babel without the plugin",
+    (_name, file) => {
+      const plain = transform(file, []);
+      const on = transform(file, [[chaudPlugin, { enabled: true }]]);
+      expect(on.code).toBe(plain.code);
+      expect(on.map).toBe(plain.map);
+    },
+  );
 
   test.each(named(marked))("%s compiles with its markers rewritten", (_name, file) => {
     const on = transform(file, [[chaudPlugin, { enabled: true }]]);
@@ -105,11 +111,15 @@ function evaluationBlocker(file: CorpusFile): string | null {
 
 const evaluable = marked.filter((file) => evaluationBlocker(file) === null);
 
-const AsyncFunction = (async () => {}).constructor as new (...params: string[]) => (...args: unknown[]) => Promise<void>;
+const AsyncFunction = (async () => {}).constructor as new (
+  ...params: string[]
+) => (...args: unknown[]) => Promise<void>;
 
 /** Compiles to CommonJS and runs it; an async wrapper lets top-level `await` through. */
 async function evaluate(file: CorpusFile, enabled: boolean): Promise<Record<string, unknown>> {
-  const { code } = transform(file, [[chaudPlugin, { enabled }], "@babel/plugin-transform-modules-commonjs"], { sourceMaps: false });
+  const { code } = transform(file, [[chaudPlugin, { enabled }], "@babel/plugin-transform-modules-commonjs"], {
+    sourceMaps: false,
+  });
   const module = { exports: {} as Record<string, unknown> };
   const requireShim = (name: string): unknown => {
     if (name === "chaud/registry") return registryModule;
@@ -142,9 +152,12 @@ describe("evaluating the marked corpus with the plugin on", () => {
     expect(evaluable.length).toBeGreaterThanOrEqual(10);
   });
 
-  test.each(named(evaluable))("%s evaluates and exports the same names, kinds, names and lengths as without the plugin", async (_name, file) => {
-    const plain = await evaluate(file, false);
-    const hot = await evaluate(file, true);
-    expect(surface(hot)).toEqual(surface(plain));
-  });
+  test.each(named(evaluable))(
+    "%s evaluates and exports the same names, kinds, names and lengths as without the plugin",
+    async (_name, file) => {
+      const plain = await evaluate(file, false);
+      const hot = await evaluate(file, true);
+      expect(surface(hot)).toEqual(surface(plain));
+    },
+  );
 });

@@ -27,7 +27,11 @@ const { start } = faults;
 async function expectOldVersionThenRecovery(app: FaultApp, child: Child): Promise<void> {
   expect(versionOf(await probeNow(child))).toBe("v1");
   app.writeVersion("v2");
-  const reload = await child.waitFor("the good save to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"), 60000);
+  const reload = await child.waitFor(
+    "the good save to reload",
+    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
+    60000,
+  );
   expect(reload.files).toEqual([app.appPath]);
   expect(versionOf(await probeNow(child))).toBe("v2");
   expectIntact(child);
@@ -43,7 +47,10 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save that cannot run keeps th
     const error = await child.message("error", 0, 60000);
     expect(error.file).toBe(app.appPath);
     expect(versionOf(error.probe)).toBe("v1");
-    await logLine(child, new RegExp(`reload failed in ${escaped(app.appPath)}: SyntaxError: Unexpected token \\(\\d+:\\d+\\)$`));
+    await logLine(
+      child,
+      new RegExp(`reload failed in ${escaped(app.appPath)}: SyntaxError: Unexpected token \\(\\d+:\\d+\\)$`),
+    );
     // Babel's code frame points at the bad line.
     expect(child.stderr).toMatch(/> *\d+ \| const = ;/);
     expect(child.stderr).toContain("The previous version is still running");
@@ -56,7 +63,12 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save that cannot run keeps th
     const error = await child.message("error", 0, 60000);
     expect(error.file).toBe(app.appPath);
     expect(versionOf(error.probe)).toBe("v1");
-    await logLine(child, new RegExp(`reload failed in ${escaped(app.appPath)}: Error: evaluation exploded \\(${escaped(app.appPath)}:\\d+\\)`));
+    await logLine(
+      child,
+      new RegExp(
+        `reload failed in ${escaped(app.appPath)}: Error: evaluation exploded \\(${escaped(app.appPath)}:\\d+\\)`,
+      ),
+    );
     await expectOldVersionThenRecovery(app, child);
   });
 
@@ -67,7 +79,10 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save that cannot run keeps th
     const error = await child.message("error", 0, 60000);
     expect(error.file).toBe(app.appPath);
     expect(versionOf(error.probe)).toBe("v1");
-    await logLine(child, new RegExp(`reload failed in ${escaped(app.appPath)}: .*(Cannot find module|ERR_MODULE_NOT_FOUND).*nope`));
+    await logLine(
+      child,
+      new RegExp(`reload failed in ${escaped(app.appPath)}: .*(Cannot find module|ERR_MODULE_NOT_FOUND).*nope`),
+    );
     await expectOldVersionThenRecovery(app, child);
   });
 
@@ -95,6 +110,7 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save that cannot run keeps th
     expect(versionOf(error.probe)).toBe("v1");
     await logLine(child, new RegExp(`reload failed in ${escaped(app.appPath)}: SyntaxError: `));
     // The code frame quotes the file: its control bytes must not reach the terminal raw.
+    // eslint-disable-next-line no-control-regex -- control bytes are what this test looks for
     for (const line of child.stderr.split("\n")) expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     await expectOldVersionThenRecovery(app, child);
   });
@@ -110,13 +126,17 @@ describe("cjs: a huge file", () => {
     const rows: string[] = [];
     let size = 0;
     for (let i = 0; size < 10 * 1048576; i++) {
-      const row = `exports.row${i} = ["${i.toString(36)}", ${i}, ${i * 7 % 1000}, "${"abcdefghij".repeat(4)}"];`;
+      const row = `exports.row${i} = ["${i.toString(36)}", ${i}, ${(i * 7) % 1000}, "${"abcdefghij".repeat(4)}"];`;
       rows.push(row);
       size += row.length + 1;
     }
     writeFileSync(app.appFile, app.source("v-huge", rows.join("\n")));
     // Compiling 10 MB takes Babel ~6 s on an idle machine, several times that on a loaded one.
-    const reload = await child.waitFor("the huge version to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v-huge"), 240000);
+    const reload = await child.waitFor(
+      "the huge version to reload",
+      () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v-huge"),
+      240000,
+    );
     expect(reload.files).toEqual([app.appPath]);
     await logLine(child, /reloaded src\/app\.js in \d+ ms/);
     expect(child.stderr).not.toContain("[BABEL]");
@@ -132,7 +152,11 @@ describe("cjs: a huge file", () => {
 async function expectOldVersionThenRecoveryFrom(app: FaultApp, child: Child, current: string): Promise<void> {
   expect(versionOf(await probeNow(child))).toBe(current);
   app.writeVersion("v2");
-  await child.waitFor("the small save to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"), 60000);
+  await child.waitFor(
+    "the small save to reload",
+    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
+    60000,
+  );
   expectIntact(child);
   expectOnlyChaudOutput(child);
 }

@@ -32,7 +32,11 @@ const { start } = faults;
 /** A good save (v2) reloads, with the counter intact and nothing but chaud's lines on stderr. */
 async function expectRecovery(app: FaultApp, child: Child): Promise<void> {
   app.writeVersion("v2");
-  const reload = await child.waitFor("the good save to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"), 60000);
+  const reload = await child.waitFor(
+    "the good save to reload",
+    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
+    60000,
+  );
   expect(reload.files).toEqual([app.appPath]);
   expect(versionOf(await probeNow(child))).toBe("v2");
   expectIntact(child);
@@ -62,9 +66,13 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: the watched file goes away", (f
     rmSync(app.appFile);
     // A pause between unlink and create far longer than the 2 ms of quiet that ends a burst:
     // the watcher sees the file missing, and must wait for it rather than report it deleted.
-    for (const until = Date.now() + 30; Date.now() < until; );
+    for (const until = Date.now() + 30; Date.now() < until;);
     app.writeVersion("v2");
-    await child.waitFor("v2 to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"), 60000);
+    await child.waitFor(
+      "v2 to reload",
+      () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
+      60000,
+    );
     await sleep(1000);
     expect(chaudLines(child).filter((line) => /was deleted/.test(line))).toEqual([]);
     expect(child.count("reload")).toBe(1);
@@ -80,7 +88,10 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: the watched file goes away", (f
     expect(versionOf(await probeNow(child))).toBe("v1");
     renameSync(`${app.appFile}.bak`, app.appFile);
     // The content is the loaded version's: nothing to re-evaluate, and the log says it is back.
-    await logLine(child, new RegExp(`${escaped(app.appPath)} is back, with the content that is loaded: nothing to reload`));
+    await logLine(
+      child,
+      new RegExp(`${escaped(app.appPath)} is back, with the content that is loaded: nothing to reload`),
+    );
     expect(versionOf(await probeNow(child))).toBe("v1");
     expect(child.count("reload") + child.count("error")).toBe(0);
     await expectRecovery(app, child);
@@ -144,13 +155,28 @@ const modules = [${Array.from({ length: MODULES }, (_, i) => `require("./${name(
 module.exports = { probe };
 `;
   const git = (dir: string, ...args: string[]): string =>
-    execFileSync("git", ["-c", "user.name=chaud tests", "-c", "user.email=tests@chaud.invalid", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", ...args], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
-    });
+    execFileSync(
+      "git",
+      [
+        "-c",
+        "user.name=chaud tests",
+        "-c",
+        "user.email=tests@chaud.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        ...args,
+      ],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+      },
+    );
   const values = (probe: string): string[] => versionOf(probe).split(",");
-  const allOf = (branch: string): string => Array.from({ length: MODULES }, (_, i) => `${branch}-${String(i).padStart(2, "0")}`).join(",");
+  const allOf = (branch: string): string =>
+    Array.from({ length: MODULES }, (_, i) => `${branch}-${String(i).padStart(2, "0")}`).join(",");
 
   test("the app ends on the other branch's 50 versions, in a few consistent batches, and back", async () => {
     const app = faults.use(createFaultApp("cjs", "fault-git"));
@@ -171,13 +197,21 @@ module.exports = { probe };
       const before = child.count("reload");
       git(project.dir, "checkout", "-q", branch);
       const reloads = () => child.messages.filter((m) => m.type === "reload");
-      const done = await child.waitFor(`all 50 modules at ${branch}`, () => reloads().slice(before).find((m) => versionOf(m.probe) === allOf(branch)), 90000);
+      const done = await child.waitFor(
+        `all 50 modules at ${branch}`,
+        () =>
+          reloads()
+            .slice(before)
+            .find((m) => versionOf(m.probe) === allOf(branch)),
+        90000,
+      );
       // Later events of the same checkout find nothing new.
       await sleep(1000);
       const batches = reloads().slice(before);
       expect(batches[batches.length - 1]).toBe(done);
       // Every batch that committed shows each module at one branch or the other, never a torn file.
-      for (const batch of batches) for (const value of values(batch.probe)) expect(value).toMatch(/^(main|other)-\d\d$/);
+      for (const batch of batches)
+        for (const value of values(batch.probe)) expect(value).toMatch(/^(main|other)-\d\d$/);
       expect(child.count("error")).toBe(0);
       return batches.length;
     };
@@ -185,7 +219,9 @@ module.exports = { probe };
     const back = await switchTo("main");
     // Figures for the report: how many batches a 50-file checkout became.
     const lines = chaudLines(child);
-    console.log(`git checkout of ${MODULES} modules: ${there} batch(es) there, ${back} back; ${lines.filter((l) => /was deleted/.test(l)).length} "deleted" line(s) (a batch between git's unlink and create)`);
+    console.log(
+      `git checkout of ${MODULES} modules: ${there} batch(es) there, ${back} back; ${lines.filter((l) => /was deleted/.test(l)).length} "deleted" line(s) (a batch between git's unlink and create)`,
+    );
     expect(there).toBeGreaterThanOrEqual(1);
     expect(back).toBeGreaterThanOrEqual(1);
     expect(versionOf(await probeNow(child))).toBe(allOf("main"));
@@ -214,14 +250,21 @@ describe("cjs: the system's inotify limit is reached", () => {
 
   test("chaud says so in its own warn line, polls fast instead, and saves still reload", async () => {
     const { app, child } = await start("cjs", { wrapper: LIMITED });
-    await logLine(child, /the system's limit of file watchers is reached \(ENOSPC: .*\); chaud polls for changes every 100 ms instead.*fs\.inotify\.max_user_watches.*CHAUD_POLL=1/);
+    await logLine(
+      child,
+      /the system's limit of file watchers is reached \(ENOSPC: .*\); chaud polls for changes every 100 ms instead.*fs\.inotify\.max_user_watches.*CHAUD_POLL=1/,
+    );
     expect(versionOf(await probeNow(child))).toBe("v1");
     await expectRecovery(app, child);
     // Said once, by chaud: watchpack's own "Watchpack Error (watcher)" never reaches stderr.
     expect(chaudLines(child).filter((line) => /limit of file watchers/.test(line))).toHaveLength(1);
     expect(child.stderr).not.toContain("Watchpack");
     app.writeVersion("v3");
-    await child.waitFor("a second save to reload", () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v3"), 60000);
+    await child.waitFor(
+      "a second save to reload",
+      () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v3"),
+      60000,
+    );
     expectIntact(child);
   });
 

@@ -34,14 +34,18 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save while a reload runs", (f
     // reports the save while the batch is still open, and the controller must queue it).
     const slow = (version: string): string =>
       `console.log(JSON.stringify({ type: "evaluating", version: "${version}" }));\n` +
-      (flavor === "esm" ? `await new Promise((resolve) => setTimeout(resolve, 2000));` : `for (const until = Date.now() + 2000; Date.now() < until;);`);
+      (flavor === "esm"
+        ? `await new Promise((resolve) => setTimeout(resolve, 2000));`
+        : `for (const until = Date.now() + 2000; Date.now() < until;);`);
     writeFileSync(app.appFile, app.source("v2", slow("v2")));
     await child.message("evaluating", 0, 60000);
     writeFileSync(app.appFile, app.source("v3", slow("v3")));
 
     await child.waitFor("v3 to reload", () => reloads(child).find((m) => versionOf(m.probe) === "v3"), 60000);
     // One batch after the other: v2 evaluated and committed, then v3 evaluated and committed.
-    const order = child.messages.filter((m) => m.type === "evaluating" || m.type === "reload").map((m) => (m.type === "reload" ? `reload ${versionOf(m.probe)}` : `evaluating ${m.version}`));
+    const order = child.messages
+      .filter((m) => m.type === "evaluating" || m.type === "reload")
+      .map((m) => (m.type === "reload" ? `reload ${versionOf(m.probe)}` : `evaluating ${m.version}`));
     expect(order).toEqual(["evaluating v2", "reload v2", "evaluating v3", "reload v3"]);
     expect(reloads(child).map((m) => m.epoch)).toEqual([1, 2]);
     expect(child.count("error")).toBe(0);
@@ -56,7 +60,10 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: 500 saves within one second", (
   // bottom name the version, and a torn file either fails to parse or throws ("torn").
   const PADDING = `/*\n${"padding line that makes the module big enough to be read half-written\n".repeat(220)}*/`;
   const versioned = (app: FaultApp, version: string): string =>
-    app.source(version, `${PADDING}\nif (VERSION !== "${version}") throw new Error("torn: " + VERSION + " / ${version}");`);
+    app.source(
+      version,
+      `${PADDING}\nif (VERSION !== "${version}") throw new Error("torn: " + VERSION + " / ${version}");`,
+    );
 
   async function burst(app: FaultApp, save: (content: string) => void): Promise<void> {
     const versions = Array.from({ length: 500 }, (_, i) => versioned(app, `v${i + 2}`));
@@ -68,7 +75,10 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: 500 saves within one second", (
   }
 
   /** Ends on v501; each committed batch shows a whole version, in the order they were saved. */
-  async function expectLastVersion(child: Child, label: string): Promise<{ batches: number; failed: number; empty: number }> {
+  async function expectLastVersion(
+    child: Child,
+    label: string,
+  ): Promise<{ batches: number; failed: number; empty: number }> {
     await child.waitFor("the last version", () => reloads(child).find((m) => versionOf(m.probe) === "v501"), 120000);
     await sleep(1000);
     const numbers = reloads(child).map((m) => {
@@ -87,7 +97,9 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: 500 saves within one second", (
     };
     // Figures for the report.
     const warned = chaudLines(child).filter((line) => /reload failed in/.test(line)).length;
-    console.log(`${label}: 500 saves became ${figures.batches} committed batches, ${figures.failed} failed (torn reads; ${warned} of them at warn), ${figures.empty} empty reads`);
+    console.log(
+      `${label}: 500 saves became ${figures.batches} committed batches, ${figures.failed} failed (torn reads; ${warned} of them at warn), ${figures.empty} empty reads`,
+    );
     return figures;
   }
 
@@ -98,7 +110,9 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: 500 saves within one second", (
     // A read may catch a save half-written: that batch fails (the previous version keeps
     // running) and is superseded by the next. The log says so each time, at debug when the file
     // had changed again by the time the batch failed (the usual case), else at warn.
-    const superseded = chaudLines(child).filter((line) => line.startsWith(`[chaud] reload of ${app.appPath} failed, but the batch's files changed meanwhile`));
+    const superseded = chaudLines(child).filter((line) =>
+      line.startsWith(`[chaud] reload of ${app.appPath} failed, but the batch's files changed meanwhile`),
+    );
     const warned = chaudLines(child).filter((line) => line.startsWith(`[chaud] reload failed in ${app.appPath}`));
     expect(superseded.length + warned.length).toBe(failed);
     // Reads between truncate and write see an empty file: said at debug only, since the file

@@ -64,10 +64,14 @@ type Flavor = "cjs" | "esm";
 
 /** src/a and src/b at version v: one hot function each. */
 const VERSIONED = (flavor: Flavor, v: number): string =>
-  flavor === "cjs" ? `/* @chaud.hot */ function version() { return ${v}; }\nmodule.exports = { version };\n` : `/* @chaud.hot */ export function version() { return ${v}; }\n`;
+  flavor === "cjs"
+    ? `/* @chaud.hot */ function version() { return ${v}; }\nmodule.exports = { version };\n`
+    : `/* @chaud.hot */ export function version() { return ${v}; }\n`;
 
 const HANDLER = (flavor: Flavor): string => `${
-  flavor === "cjs" ? `const a = require("./a.js");\nconst b = require("./b.js");` : `import * as a from "./a.mjs";\nimport * as b from "./b.mjs";`
+  flavor === "cjs"
+    ? `const a = require("./a.js");\nconst b = require("./b.js");`
+    : `import * as a from "./a.mjs";\nimport * as b from "./b.mjs";`
 }
 /* @chaud.persist */ let served = 0;
 /* @chaud.hot */ ${flavor === "cjs" ? "" : "export "}function handle(req, res) {
@@ -152,21 +156,25 @@ async function startApp(flavor: Flavor, batchesBy: "reload()" | "watcher" = "rel
   project.write(`main.${ext}`, flavor === "cjs" ? MAIN_CJS : MAIN_ESM);
   const args = flavor === "cjs" ? ["-r", "chaud/register", "main.js"] : ["--import", "chaud/register", "main.mjs"];
   // warn: no info line per reload on stderr. CHAUD_POLL, CHAUD_AGGREGATE_TIMEOUT: see above.
-  const watcher = batchesBy === "reload()" ? { CHAUD_POLL: WATCHER_POLL_MS } : { CHAUD_AGGREGATE_TIMEOUT: WATCHER_AGGREGATE_MS };
+  const watcher =
+    batchesBy === "reload()" ? { CHAUD_POLL: WATCHER_POLL_MS } : { CHAUD_AGGREGATE_TIMEOUT: WATCHER_AGGREGATE_MS };
   child = new Child(args, { cwd: project.dir, env: env({ CHAUD_LOG: "warn", ...watcher }) });
   return (await child.message("ready", 0, 60000)).port;
 }
 
 function checkResponses(result: LoadResult): { torn: unknown[]; stale: unknown[]; backwards: unknown[] } {
   // Non-200 responses are failures, asserted on their own.
-  const parsed = result.responses.filter((r) => r.status === 200).map((r) => ({ ...r, json: JSON.parse(r.body) as { a: number; b: number; served: number } }));
+  const parsed = result.responses
+    .filter((r) => r.status === 200)
+    .map((r) => ({ ...r, json: JSON.parse(r.body) as { a: number; b: number; served: number } }));
   const torn = parsed.filter((r) => r.json.a !== r.json.b);
   const stale = parsed.filter((r) => r.json.a < r.floor);
   const backwards: unknown[] = [];
   for (let connection = 0; connection < CONNECTIONS; connection++) {
     const mine = parsed.filter((r) => r.connection === connection);
     for (let i = 1; i < mine.length; i++) {
-      if (mine[i].json.a < mine[i - 1].json.a || mine[i].json.served <= mine[i - 1].json.served) backwards.push([mine[i - 1].json, mine[i].json]);
+      if (mine[i].json.a < mine[i - 1].json.a || mine[i].json.served <= mine[i - 1].json.served)
+        backwards.push([mine[i - 1].json, mine[i].json]);
     }
   }
   return { torn: torn.slice(0, 5), stale: stale.slice(0, 5), backwards: backwards.slice(0, 5) };
@@ -178,13 +186,15 @@ describe.each<Flavor>(["esm", "cjs"])("%s", (flavor) => {
     let committed = 0;
     load = new LoadGenerator({ port, connections: CONNECTIONS, maxMs: 240000, floor: () => committed });
     const generator = load;
-    const moreResponses = (): Promise<void> => generator.waitForResponses(generator.responses.length + RESPONSES_BETWEEN_BATCHES);
+    const moreResponses = (): Promise<void> =>
+      generator.waitForResponses(generator.responses.length + RESPONSES_BETWEEN_BATCHES);
     const notOneCommitPerVersion: unknown[] = [];
     for (let version = 1; version <= BATCHES; version++) {
       await moreResponses();
       child!.send(`batch ${version}`);
       const batched = await child!.message("batched", version - 1, 60000);
-      if (batched.kind !== "reloaded" || batched.files !== 2 || batched.epoch !== version) notOneCommitPerVersion.push(batched);
+      if (batched.kind !== "reloaded" || batched.files !== 2 || batched.epoch !== version)
+        notOneCommitPerVersion.push(batched);
       committed = version;
     }
     await moreResponses();
@@ -199,7 +209,10 @@ describe.each<Flavor>(["esm", "cjs"])("%s", (flavor) => {
         `${result.failures.length} failed, ${BATCHES} two-module batches`,
     );
     const checked = checkResponses(result);
-    if (checked.torn.length > 0 || notOneCommitPerVersion.length > 0) console.log(`http-load ${flavor}: torn ${JSON.stringify(checked.torn)}; batches ${JSON.stringify(notOneCommitPerVersion.slice(0, 5))}; sizes of committed batches ${JSON.stringify(summary.batchSizes)}`);
+    if (checked.torn.length > 0 || notOneCommitPerVersion.length > 0)
+      console.log(
+        `http-load ${flavor}: torn ${JSON.stringify(checked.torn)}; batches ${JSON.stringify(notOneCommitPerVersion.slice(0, 5))}; sizes of committed batches ${JSON.stringify(summary.batchSizes)}`,
+      );
     expect(notOneCommitPerVersion).toEqual([]);
     expect(result.failures).toEqual([]);
     expect(result.socketsPerConnection).toEqual(Array(CONNECTIONS).fill(1));
@@ -223,7 +236,8 @@ describe.each<Flavor>(["esm", "cjs"])("%s", (flavor) => {
     let committed = 0;
     load = new LoadGenerator({ port, connections: CONNECTIONS, maxMs: 240000, floor: () => committed });
     const generator = load;
-    const bothAt = (version: number) => (message: { type: string; a?: number; b?: number }) => message.type === "reloaded" && message.a === version && message.b === version;
+    const bothAt = (version: number) => (message: { type: string; a?: number; b?: number }) =>
+      message.type === "reloaded" && message.a === version && message.b === version;
     for (let version = 1; version <= WATCHER_BURSTS; version++) {
       await generator.waitForResponses(generator.responses.length + RESPONSES_BETWEEN_BATCHES);
       child!.send(`save ${version}`);

@@ -34,12 +34,25 @@ const SEED = Number(process.env["CHAUD_FUZZ_SEED"] ?? 20261125);
 const RUNS = process.env["CHAUD_FUZZ_RUNS"] === undefined ? null : Number(process.env["CHAUD_FUZZ_RUNS"]);
 // Placements per package by default: small single-file packages need fewer to cover their sites.
 // minimist's one big file is the slowest to compile, lodash's tiny modules the fastest.
-const DEFAULT_RUNS: Record<string, number> = { semver: 600, "yocto-queue": 250, minimist: 200, lodash: 700, "change-case": 250 };
+const DEFAULT_RUNS: Record<string, number> = {
+  semver: 600,
+  "yocto-queue": 250,
+  minimist: 200,
+  lodash: 700,
+  "change-case": 250,
+};
 // Generous: a package's run takes a few seconds on an idle machine, several times that on a busy one.
 const PACKAGE_TIMEOUT_MS = 180_000;
 
 // Messages chaud's plugin refuses with (plugin/classify.ts, find-markers.ts, transform-module.ts, rewrite-persist.ts).
-const CHAUD_REFUSALS = [/^@chaud\.(hot|persist|dispose) /, /^Unknown chaud marker /, /^This @chaud\.\w+ marker /, /^Two marked items are named /, /^"[^"]*" is marked both /, /^chaud cannot keep writes /];
+const CHAUD_REFUSALS = [
+  /^@chaud\.(hot|persist|dispose) /,
+  /^Unknown chaud marker /,
+  /^This @chaud\.\w+ marker /,
+  /^Two marked items are named /,
+  /^"[^"]*" is marked both /,
+  /^chaud cannot keep writes /,
+];
 
 interface Tally {
   placements: number;
@@ -67,34 +80,42 @@ function fileInfo(pkg: FuzzPackage, filename: string): { source: string; sites: 
 describe("plugin fuzz: random markers on real packages", () => {
   afterAll(() => {
     if (process.env["CHAUD_FUZZ_SUMMARY"] !== "1") return;
-    const lines = [...tallies].map(([name, tally]) => `${name}: ${tally.placements} placements, ${tally.markers} markers, ${tally.accepted} accepted (${tally.reloadUnchecked} with a persisted function whose reload results differed), ${tally.refused} refused`);
+    const lines = [...tallies].map(
+      ([name, tally]) =>
+        `${name}: ${tally.placements} placements, ${tally.markers} markers, ${tally.accepted} accepted (${tally.reloadUnchecked} with a persisted function whose reload results differed), ${tally.refused} refused`,
+    );
     process.stderr.write(`plugin fuzz, seed ${SEED}:\n${lines.join("\n")}\n`);
   });
 
   packages.forEach((pkg, pkgIndex) => {
-    test(`${pkg.name} (${pkg.files.length} files)`, () => {
-      if (!Number.isInteger(SEED) || (RUNS !== null && !(Number.isInteger(RUNS) && RUNS > 0))) throw new Error("CHAUD_FUZZ_SEED and CHAUD_FUZZ_RUNS must be integers");
-      const runs = RUNS ?? DEFAULT_RUNS[pkg.name] ?? 100;
-      resetRegistry();
-      const baseline = runSamples(pkg.samples, new SandboxGraph(pkg, null).load);
-      const tally: Tally = { placements: 0, markers: 0, accepted: 0, refused: 0, reloadUnchecked: 0 };
-      tallies.set(pkg.name, tally);
-      const failures: string[] = [];
-      for (let run = 0; run < runs && failures.length < 5; run++) {
-        const seed = placementSeed(SEED, pkgIndex, run);
-        const random = new Random(seed);
-        const filename = random.pick(pkg.files);
-        const { source, sites } = fileInfo(pkg, filename);
-        if (sites.length === 0) continue;
-        const placement = placeMarkers(source, sites, random);
-        tally.placements++;
-        tally.markers += placement.markers.length;
-        const failure = checkPlacement(pkg, filename, placement, baseline, tally);
-        if (failure) failures.push(report(pkg, filename, placement, run, failure));
-      }
-      resetRegistry();
-      expect(failures).toEqual([]);
-    }, PACKAGE_TIMEOUT_MS);
+    test(
+      `${pkg.name} (${pkg.files.length} files)`,
+      () => {
+        if (!Number.isInteger(SEED) || (RUNS !== null && !(Number.isInteger(RUNS) && RUNS > 0)))
+          throw new Error("CHAUD_FUZZ_SEED and CHAUD_FUZZ_RUNS must be integers");
+        const runs = RUNS ?? DEFAULT_RUNS[pkg.name] ?? 100;
+        resetRegistry();
+        const baseline = runSamples(pkg.samples, new SandboxGraph(pkg, null).load);
+        const tally: Tally = { placements: 0, markers: 0, accepted: 0, refused: 0, reloadUnchecked: 0 };
+        tallies.set(pkg.name, tally);
+        const failures: string[] = [];
+        for (let run = 0; run < runs && failures.length < 5; run++) {
+          const seed = placementSeed(SEED, pkgIndex, run);
+          const random = new Random(seed);
+          const filename = random.pick(pkg.files);
+          const { source, sites } = fileInfo(pkg, filename);
+          if (sites.length === 0) continue;
+          const placement = placeMarkers(source, sites, random);
+          tally.placements++;
+          tally.markers += placement.markers.length;
+          const failure = checkPlacement(pkg, filename, placement, baseline, tally);
+          if (failure) failures.push(report(pkg, filename, placement, run, failure));
+        }
+        resetRegistry();
+        expect(failures).toEqual([]);
+      },
+      PACKAGE_TIMEOUT_MS,
+    );
   });
 
   // Guards the fuzzer itself: a corpus where every placement is refused (or accepted)
@@ -103,8 +124,14 @@ describe("plugin fuzz: random markers on real packages", () => {
     for (const pkg of packages) {
       const tally = tallies.get(pkg.name);
       if (!tally) throw new Error(`${pkg.name} did not run`);
-      expect({ pkg: pkg.name, acceptedShare: tally.accepted / tally.placements > 0.15 }).toEqual({ pkg: pkg.name, acceptedShare: true });
-      expect({ pkg: pkg.name, refusedShare: tally.refused / tally.placements > 0.1 }).toEqual({ pkg: pkg.name, refusedShare: true });
+      expect({ pkg: pkg.name, acceptedShare: tally.accepted / tally.placements > 0.15 }).toEqual({
+        pkg: pkg.name,
+        acceptedShare: true,
+      });
+      expect({ pkg: pkg.name, refusedShare: tally.refused / tally.placements > 0.1 }).toEqual({
+        pkg: pkg.name,
+        refusedShare: true,
+      });
     }
     const total = [...tallies.values()].reduce((sum, tally) => sum + tally.placements, 0);
     if (RUNS === null) expect(total).toBeGreaterThanOrEqual(1500);
@@ -112,7 +139,13 @@ describe("plugin fuzz: random markers on real packages", () => {
 });
 
 /** Compiles one placement and checks it; returns what went wrong, or null. */
-function checkPlacement(pkg: FuzzPackage, filename: string, placement: Placement, baseline: Record<string, string>, tally: Tally): string | null {
+function checkPlacement(
+  pkg: FuzzPackage,
+  filename: string,
+  placement: Placement,
+  baseline: Record<string, string>,
+  tally: Tally,
+): string | null {
   let compiled: string;
   try {
     compiled = compileWithChaud(pkg, filename, placement.source);
@@ -126,7 +159,8 @@ function checkPlacement(pkg: FuzzPackage, filename: string, placement: Placement
     return null;
   }
   tally.accepted++;
-  if (placement.expectation.outcome === "refuse") return `accepted, but the SPEC refuses it (${placement.expectation.why}); output:\n${excerptAround(compiled, "_chaud")}`;
+  if (placement.expectation.outcome === "refuse")
+    return `accepted, but the SPEC refuses it (${placement.expectation.why}); output:\n${excerptAround(compiled, "_chaud")}`;
 
   // First evaluation in a fresh registry, then a reload: the same module graph evaluated again
   // with the registry that the first one filled.
@@ -146,14 +180,18 @@ function checkPlacement(pkg: FuzzPackage, filename: string, placement: Placement
     const persistsAFunction = [...getRegistry().cells.values()].some((cell) => typeof cell.v === "function");
     const constants = persistedConstants(pkg, filename, placement);
     const reloaded = runSamples(pkg.samples, graph.reload(filename).load);
-    const replaced = [...constants].filter(([key, value]) => getRegistry().cells.get(key)?.v !== value).map(([key]) => key);
-    if (replaced.length > 0) return `a reload replaced the value of persisted const ${replaced.join(", ")} (SPEC 3: the initializer runs once per process); compiled file:\n${compiled}`;
+    const replaced = [...constants]
+      .filter(([key, value]) => getRegistry().cells.get(key)?.v !== value)
+      .map(([key]) => key);
+    if (replaced.length > 0)
+      return `a reload replaced the value of persisted const ${replaced.join(", ")} (SPEC 3: the initializer runs once per process); compiled file:\n${compiled}`;
     const reloadDiff = differences(baseline, reloaded);
     if (reloadDiff && persistsAFunction) {
       tally.reloadUnchecked++;
       return null;
     }
-    if (reloadDiff) return `results differ after a reload (second evaluation, same registry):\n${reloadDiff}\ncompiled file:\n${compiled}`;
+    if (reloadDiff)
+      return `results differ after a reload (second evaluation, same registry):\n${reloadDiff}\ncompiled file:\n${compiled}`;
   } finally {
     resetRegistry();
   }
@@ -165,7 +203,13 @@ function checkPlacement(pkg: FuzzPackage, filename: string, placement: Placement
  * code, its top-level code does not run again): compiled in hot-only mode and evaluated next
  * to the running version, whose exports must then still give the untransformed results.
  */
-function checkHotOnly(pkg: FuzzPackage, filename: string, placement: Placement, graph: SandboxGraph, baseline: Record<string, string>): string | null {
+function checkHotOnly(
+  pkg: FuzzPackage,
+  filename: string,
+  placement: Placement,
+  graph: SandboxGraph,
+  baseline: Record<string, string>,
+): string | null {
   let compiled: string;
   try {
     compiled = compileHotOnly(pkg, filename, placement.source);
@@ -178,7 +222,9 @@ function checkHotOnly(pkg: FuzzPackage, filename: string, placement: Placement, 
     return `the hot-only version throws when evaluated:\n${(error as Error).stack ?? String(error)}\nhot-only file:\n${compiled}`;
   }
   const diff = differences(baseline, runSamples(pkg.samples, graph.load));
-  return diff ? `results differ after a hot-only reload (the entry module's hot functions updated):\n${diff}\nhot-only file:\n${compiled}` : null;
+  return diff
+    ? `results differ after a hot-only reload (the entry module's hot functions updated):\n${diff}\nhot-only file:\n${compiled}`
+    : null;
 }
 
 /**
@@ -194,11 +240,18 @@ function missingRegistrations(pkg: FuzzPackage, filename: string, placement: Pla
   let disposers = 0;
   for (const target of placement.expectation.targets) {
     if (target.kind === "dispose") disposers++;
-    else if (target.kind === "hot" && !registry.hot.has(`${key}#${target.name}`) && !registry.classes.has(`${key}#${target.name}`)) missing.push(`hot "${key}#${target.name}"`);
-    else if (target.kind === "persist" && !registry.cells.has(`${key}#${target.name}`)) missing.push(`persisted "${key}#${target.name}"`);
+    else if (
+      target.kind === "hot" &&
+      !registry.hot.has(`${key}#${target.name}`) &&
+      !registry.classes.has(`${key}#${target.name}`)
+    )
+      missing.push(`hot "${key}#${target.name}"`);
+    else if (target.kind === "persist" && !registry.cells.has(`${key}#${target.name}`))
+      missing.push(`persisted "${key}#${target.name}"`);
   }
   const registeredDisposers = registry.modules.get(key)?.disposers.length ?? 0;
-  if (registeredDisposers !== disposers) missing.push(`${disposers} dispose function(s), ${registeredDisposers} registered`);
+  if (registeredDisposers !== disposers)
+    missing.push(`${disposers} dispose function(s), ${registeredDisposers} registered`);
   return missing.length > 0 ? `the registry lacks ${missing.join(", ")}` : null;
 }
 
@@ -208,7 +261,8 @@ function persistedConstants(pkg: FuzzPackage, filename: string, placement: Place
   if (placement.expectation.outcome === "refuse") return values;
   const key = moduleKey(filename, pkg.root);
   for (const target of placement.expectation.targets) {
-    if (target.kind === "persist" && target.constant) values.set(`${key}#${target.name}`, getRegistry().cells.get(`${key}#${target.name}`)?.v);
+    if (target.kind === "persist" && target.constant)
+      values.set(`${key}#${target.name}`, getRegistry().cells.get(`${key}#${target.name}`)?.v);
   }
   return values;
 }
@@ -219,15 +273,18 @@ function refusalProblem(error: unknown, source: string): string | null {
   const message = error.message;
   // Babel prefixes the file name: "<filename>: <message>\n<code frame>".
   const text = message.replace(/^[^\n]*?\.m?js: /, "");
-  if (!CHAUD_REFUSALS.some((pattern) => pattern.test(text))) return `failed with an error that is not a chaud refusal:\n${error.stack ?? message}`;
+  if (!CHAUD_REFUSALS.some((pattern) => pattern.test(text)))
+    return `failed with an error that is not a chaud refusal:\n${error.stack ?? message}`;
   const frame = /^>\s*(\d+)\s*\|/m.exec(message);
   if (!frame) return `refused without a code frame:\n${message}`;
   const line = Number(frame[1]);
-  if (!isPersistWriteRefusal(error) && !nearMarker(source, line)) return `the code frame points at line ${line}, away from every marker:\n${message}`;
+  if (!isPersistWriteRefusal(error) && !nearMarker(source, line))
+    return `the code frame points at line ${line}, away from every marker:\n${message}`;
   return null;
 }
 
-const isPersistWriteRefusal = (error: unknown): boolean => error instanceof Error && / chaud cannot keep writes /.test(` ${error.message.replace(/^[^\n]*?: /, "")}`);
+const isPersistWriteRefusal = (error: unknown): boolean =>
+  error instanceof Error && / chaud cannot keep writes /.test(` ${error.message.replace(/^[^\n]*?: /, "")}`);
 
 /** Whether `line` (1-based) holds a marker or is one of the three lines after one (a JSDoc end, then the item). */
 function nearMarker(source: string, line: number): boolean {
@@ -239,7 +296,10 @@ function nearMarker(source: string, line: number): boolean {
 function differences(expected: Record<string, string>, actual: Record<string, string>): string | null {
   const lines: string[] = [];
   for (const label of Object.keys(expected)) {
-    if (expected[label] !== actual[label]) lines.push(`  ${label}:\n    expected ${clip(expected[label] ?? "")}\n    actual   ${clip(actual[label] ?? "(missing)")}`);
+    if (expected[label] !== actual[label])
+      lines.push(
+        `  ${label}:\n    expected ${clip(expected[label] ?? "")}\n    actual   ${clip(actual[label] ?? "(missing)")}`,
+      );
   }
   return lines.length > 0 ? lines.join("\n") : null;
 }
@@ -250,11 +310,16 @@ function excerptAround(code: string, needle: string): string {
   const lines = code.split("\n");
   const hits = lines.flatMap((line, index) => (line.includes(needle) ? [index] : []));
   const keep = new Set(hits.flatMap((index) => [index - 2, index - 1, index, index + 1, index + 2]));
-  return lines.map((line, index) => (keep.has(index) ? `${index + 1}: ${line}` : null)).filter((line) => line !== null).join("\n");
+  return lines
+    .map((line, index) => (keep.has(index) ? `${index + 1}: ${line}` : null))
+    .filter((line) => line !== null)
+    .join("\n");
 }
 
 function report(pkg: FuzzPackage, filename: string, placement: Placement, run: number, failure: string): string {
-  const markers = placement.markers.map((marker) => `  line ${marker.site.line}: ${marker.text.trim()} before ${marker.site.type}`).join("\n");
+  const markers = placement.markers
+    .map((marker) => `  line ${marker.site.line}: ${marker.text.trim()} before ${marker.site.type}`)
+    .join("\n");
   return [
     `${displayName(pkg, filename)}, run ${run} (replay: CHAUD_FUZZ_SEED=${SEED} CHAUD_FUZZ_RUNS=${run + 1} npx jest __tests__/reliability/plugin-fuzz.test.ts -t "${pkg.name} ")`,
     `expected: ${placement.expectation.outcome}${"why" in placement.expectation ? ` (${placement.expectation.why})` : ""}`,

@@ -3,7 +3,19 @@
 // transform cache is private and a tampered entry is rejected, not executed; with
 // NODE_ENV=production and no explicit CHAUD_HOT=1 nothing is watched or transformed.
 
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Child, stopWithLeakCheck } from "../helpers/child";
@@ -66,7 +78,10 @@ function writeApp(): void {
 }
 
 function start(env: NodeJS.ProcessEnv = {}): Child {
-  child = new Child(["-r", "chaud/register", "main.js"], { cwd: project.dir, env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info", ...env } });
+  child = new Child(["-r", "chaud/register", "main.js"], {
+    cwd: project.dir,
+    env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info", ...env },
+  });
   return child;
 }
 
@@ -105,9 +120,13 @@ describe("a reload never loads a file from outside the watched packages", () => 
     writeFileSync(join(outside, "evil.js"), MODULE("outside-evil"));
 
     swapInSymlink(appFile, join(outside, "evil.js"));
-    await c.waitFor("the refusal", () => /\[chaud\] src\/app\.js now leads to .*evil\.js, outside the watched packages: not reloaded/.test(c.stderr));
+    await c.waitFor("the refusal", () =>
+      /\[chaud\] src\/app\.js now leads to .*evil\.js, outside the watched packages: not reloaded/.test(c.stderr),
+    );
     swapInSymlink(appFile, join(project.dir, "node_modules/dep/evil.js"));
-    await c.waitFor("the second refusal", () => /src\/app\.js now leads to .*node_modules\/dep\/evil\.js, outside the watched packages/.test(c.stderr));
+    await c.waitFor("the second refusal", () =>
+      /src\/app\.js now leads to .*node_modules\/dep\/evil\.js, outside the watched packages/.test(c.stderr),
+    );
     c.send("probe");
     expect(await c.message("probe")).toMatchObject({ app: "app-v1:2", epoch: 0 });
 
@@ -118,7 +137,9 @@ describe("a reload never loads a file from outside the watched packages", () => 
     expect(loads(c, "outside-evil") + loads(c, "dep-evil")).toBe(0);
   });
   test("under the ES module loader too", async () => {
-    project.write("main.mjs", `
+    project.write(
+      "main.mjs",
+      `
 import { epoch, on, status, stop } from "chaud";
 import { probe } from "./src/app.mjs";
 const report = (type, extra) => console.log(JSON.stringify({ type, app: probe(), epoch: epoch(), ...extra }));
@@ -128,7 +149,8 @@ process.stdin.on("data", (data) => {
   report("probe");
 });
 setTimeout(() => report("ready"), 300);
-`);
+`,
+    );
     const esmModule = (word: string) => `
 console.log(JSON.stringify({ type: "loaded", word: ${JSON.stringify(word)} }));
 /* @chaud.persist */ let calls = 0;
@@ -136,12 +158,17 @@ console.log(JSON.stringify({ type: "loaded", word: ${JSON.stringify(word)} }));
 `;
     project.write("src/app.mjs", esmModule("app-v1"));
     writeFileSync(join(outside, "evil.mjs"), esmModule("outside-evil"));
-    const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info" } }));
+    const c = (child = new Child(["--import", "chaud/register", "main.mjs"], {
+      cwd: project.dir,
+      env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info" },
+    }));
     expect((await c.message("ready")).app).toBe("app-v1:1");
 
     const appFile = join(project.dir, "src/app.mjs");
     swapInSymlink(appFile, join(outside, "evil.mjs"));
-    await c.waitFor("the refusal", () => /src\/app\.mjs now leads to .*evil\.mjs, outside the watched packages: not reloaded/.test(c.stderr));
+    await c.waitFor("the refusal", () =>
+      /src\/app\.mjs now leads to .*evil\.mjs, outside the watched packages: not reloaded/.test(c.stderr),
+    );
     c.send("probe");
     expect(await c.message("probe")).toMatchObject({ app: "app-v1:2", epoch: 0 });
 
@@ -165,7 +192,9 @@ describe("the transform cache", () => {
     for (const name of entries) expect(statSync(join(cacheDir, name)).mode & 0o777).toBe(0o600);
 
     // Whoever could write the entry for src/app.js tries to make the next start run their code.
-    const appEntry = entries.map((name) => join(cacheDir, name)).find((file) => readFileSync(file, "utf8").includes("app-v1"))!;
+    const appEntry = entries
+      .map((name) => join(cacheDir, name))
+      .find((file) => readFileSync(file, "utf8").includes("app-v1"))!;
     writeFileSync(appEntry, readFileSync(appEntry, "utf8").replace('"app-v1"', '"tampered"'));
 
     c = start();
@@ -201,7 +230,10 @@ console.log(JSON.stringify({
   ])("%s watches nothing, transforms nothing, writes no cache, and says so", async (_name, args) => {
     project.write("main.js", PRODUCTION_MAIN);
     project.write("src/app.js", MODULE("app-v1"));
-    const c = (child = new Child(args, { cwd: project.dir, env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info", NODE_ENV: "production", CHAUD_HOT: "" } }));
+    const c = (child = new Child(args, {
+      cwd: project.dir,
+      env: { CHAUD_CACHE_DIR: cacheDir, CHAUD_LOG: "info", NODE_ENV: "production", CHAUD_HOT: "" },
+    }));
     const ready = await c.message("ready");
     expect(ready.status).toMatchObject({ running: false, watched: [], openWatchers: 0 });
     // Untransformed: the function as written, and nothing registered hot or persisted.

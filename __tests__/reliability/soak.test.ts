@@ -26,7 +26,7 @@
 
 import { Child, stopWithLeakCheck } from "../helpers/child";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { soakProgram } = require("../../bench/soak-app") as {
   soakProgram(kind: "cjs" | "esm"): { entry: string; source: string; nodeArgs: string[] };
 };
@@ -78,7 +78,11 @@ async function soak(kind: "cjs" | "esm", total: number, warmup: number, checkpoi
   const ready = await child.message("ready", 0, 60000);
   expect(ready.current).toMatchObject({ version: 0, evaluations: 1 });
   child.send(`soak ${total} ${warmup} ${checkpointEvery}`);
-  const result = await child.waitFor("the soak's summary", () => child!.messages.find((m) => m.type === "soaked" || m.type === "crashed"), 540000);
+  const result = await child.waitFor(
+    "the soak's summary",
+    () => child!.messages.find((m) => m.type === "soaked" || m.type === "crashed"),
+    540000,
+  );
   if (result.type === "crashed") throw new Error(`the soak loop threw: ${result.error}\nstderr:\n${child.stderr}`);
   return { ...result, ms: result.loopMs, checkpoints: child.messages.filter((m) => m.type === "checkpoint") };
 }

@@ -51,7 +51,9 @@ test("a hot-only compile drops side effects and reads unmarked bindings from the
 });
 
 test("a hot-only evaluation does not dispose the running entry", () => {
-  const withDispose = (tag: string) => `/* @chaud.dispose */ function stop() { (globalThis as any).__sideEffects.push("disposed ${tag}"); }
+  const withDispose = (
+    tag: string,
+  ) => `/* @chaud.dispose */ function stop() { (globalThis as any).__sideEffects.push("disposed ${tag}"); }
     /* @chaud.hot */ export function f() { return "${tag}"; }`;
   const v1 = load(withDispose("v1"), { filename });
   const batch = getRegistry().beginBatch();

@@ -27,7 +27,13 @@ test("a stub forwards `this`, arguments and `new`, on both the fast and the exac
   expect(stub(1, 2, 3)).toEqual({ self: undefined, a: 1, b: 2, count: 3 });
   expect([stub.name, stub.length]).toEqual(["impl", 2]);
 
-  const Made = handle.fn("Made", function Made(this: { x: number }, x: number) { this.x = x; }, "h2") as unknown as new (x: number) => { x: number };
+  const Made = handle.fn(
+    "Made",
+    function Made(this: { x: number }, x: number) {
+      this.x = x;
+    },
+    "h2",
+  ) as unknown as new (x: number) => { x: number };
   const made = new Made(3);
   expect(made.x).toBe(3);
   expect(made).toBeInstanceOf(Made);
@@ -38,13 +44,30 @@ test("a stub takes the name and length of each new version", () => {
   const stub = registry.module("app/a.js").fn("f", (a: number) => a, "h1") as (...args: number[]) => number;
   expect([stub.name, stub.length]).toEqual(["f", 1]);
   const batch = registry.beginBatch();
-  registry.module("app/a.js").fn("f", function renamed(a: number, b: number, c: number) { return a + b + c; }, "h2");
+  registry.module("app/a.js").fn(
+    "f",
+    function renamed(a: number, b: number, c: number) {
+      return a + b + c;
+    },
+    "h2",
+  );
   batch.commit();
   expect([stub.name, stub.length, stub(1, 2, 3)]).toEqual(["renamed", 3, 6]);
 });
 
 test("functions with many parameters get a stub too", () => {
-  const impl = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number, j: number) => a + b + c + d + e + f + g + h + i + j;
+  const impl = (
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+    g: number,
+    h: number,
+    i: number,
+    j: number,
+  ) => a + b + c + d + e + f + g + h + i + j;
   const stub = getRegistry().module("app/a.js").fn("wide", impl, "h");
   expect(stub(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toBe(10);
   expect(stub.length).toBe(10);
@@ -93,12 +116,20 @@ test("only one batch is open at a time, and a batch closes once", () => {
 test("a hot class keeps static data, replaces static methods, and removes dropped members", () => {
   const registry = getRegistry();
   // Compiled code hands over an anonymous class expression; it takes the declaration's name.
-  const V1 = [class {
-    static count = 1;
-    static make() { return "v1"; }
-    old() { return "old"; }
-    kept() { return "v1"; }
-  }][0]!;
+  const V1 = [
+    class {
+      static count = 1;
+      static make() {
+        return "v1";
+      }
+      old() {
+        return "old";
+      }
+      kept() {
+        return "v1";
+      }
+    },
+  ][0]!;
   const Stable = registry.module("app/c.js").cls("C", V1, "h1", "s1");
   expect(Stable).toBe(V1);
   expect(Stable.name).toBe("C");
@@ -108,9 +139,15 @@ test("a hot class keeps static data, replaces static methods, and removes droppe
   const batch = registry.beginBatch();
   const V2 = class {
     static count = 0;
-    static make() { return "v2"; }
-    kept() { return "v2"; }
-    added() { return "new"; }
+    static make() {
+      return "v2";
+    }
+    kept() {
+      return "v2";
+    }
+    added() {
+      return "new";
+    }
   };
   expect(registry.module("app/c.js").cls("C", V2, "h2", "s2")).toBe(Stable);
   expect(instance.kept()).toBe("v1"); // staged until commit
@@ -125,16 +162,36 @@ test("a hot class keeps static data, replaces static methods, and removes droppe
 });
 
 test("a class with a name of its own keeps it", () => {
-  const Named = getRegistry().module("app/n.js").cls("Outer", class Inner {}, "h", "s");
+  const Named = getRegistry()
+    .module("app/n.js")
+    .cls("Outer", class Inner {}, "h", "s");
   expect(Named.name).toBe("Inner");
 });
 
 test("members added to a hot class outside its body survive a reload", () => {
   const registry = getRegistry();
-  const Stable = registry.module("app/c.js").cls("C", class { m() { return 1; } }, "h1", "s");
+  const Stable = registry.module("app/c.js").cls(
+    "C",
+    class {
+      m() {
+        return 1;
+      }
+    },
+    "h1",
+    "s",
+  );
   (Stable.prototype as any).patched = () => "patched";
   const batch = registry.beginBatch();
-  registry.module("app/c.js").cls("C", class { m() { return 2; } }, "h2", "s");
+  registry.module("app/c.js").cls(
+    "C",
+    class {
+      m() {
+        return 2;
+      }
+    },
+    "h2",
+    "s",
+  );
   batch.commit();
   expect((new Stable() as any).patched()).toBe("patched");
 });
@@ -144,7 +201,9 @@ test("dropping a module runs its disposers once and reports a disposer that thro
   const calls: string[] = [];
   const handle = registry.module("app/d.js");
   handle.dispose(() => calls.push("a"));
-  handle.dispose(() => { throw new Error("bad"); });
+  handle.dispose(() => {
+    throw new Error("bad");
+  });
   const notices = registry.dropModule("app/d.js");
   expect(calls).toEqual(["a"]);
   expect(notices).toEqual([{ kind: "dispose-failed", key: "app/d.js", error: expect.any(Error) }]);

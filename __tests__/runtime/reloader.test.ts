@@ -16,12 +16,13 @@ interface FakeModule {
 class FakeModules implements ModuleSystem {
   readonly log: string[] = [];
   constructor(readonly modules: Record<string, FakeModule>) {
-    for (const [file, module] of Object.entries(modules)) module.exports = module.evaluate();
+    for (const module of Object.values(modules)) module.exports = module.evaluate();
   }
   loadedFiles = (): string[] => Object.keys(this.modules);
   isLoaded = (file: string): boolean => file in this.modules;
   dependenciesOf = (file: string): string[] => this.modules[file]?.deps ?? [];
-  importersOf = (file: string): string[] => Object.keys(this.modules).filter((other) => this.modules[other]!.deps.includes(file));
+  importersOf = (file: string): string[] =>
+    Object.keys(this.modules).filter((other) => this.modules[other]!.deps.includes(file));
   watchLoads = (): (() => void) => () => {};
   begin(): ModuleTransaction {
     const saved = new Map<string, unknown>();
@@ -58,7 +59,9 @@ class FakeHashes {
 beforeEach(resetRegistry);
 
 const constant = (value: unknown) => () => ({ value });
-const hotExports = (file: string, body: () => string) => () => ({ run: getRegistry().module(file).fn("run", body, String(Math.random())) });
+const hotExports = (file: string, body: () => string) => () => ({
+  run: getRegistry().module(file).fn("run", body, String(Math.random())),
+});
 
 function setup(modules: Record<string, FakeModule>, entry: string | null = "main") {
   const system = new FakeModules(modules);
@@ -127,7 +130,13 @@ test("rolls back the registry and the modules when an evaluation throws, and ret
   let broken = false;
   const { system, hashes, reloader } = setup({
     main: { deps: ["a"], evaluate: constant(0) },
-    a: { deps: ["b"], evaluate: () => { if (broken) throw new Error("boom"); return { x: 1 }; } },
+    a: {
+      deps: ["b"],
+      evaluate: () => {
+        if (broken) throw new Error("boom");
+        return { x: 1 };
+      },
+    },
     b: { deps: [], evaluate: hotExports("b", () => "b1") },
   });
   const held = (system.modules["b"]!.exports as { run: () => string }).run;
@@ -144,21 +153,31 @@ test("rolls back the registry and the modules when an evaluation throws, and ret
 });
 
 test("does nothing for a save that left the content unchanged", async () => {
-  const { system, hashes, reloader } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  const { system, hashes, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: [], evaluate: constant(1) },
+  });
   hashes.checks.set("a", "unchanged");
   expect(await reloader.run(["a"], [])).toEqual({ kind: "unchanged", files: ["a"] });
   expect(system.log).toEqual([]);
 });
 
 test("does not load an empty file (a save caught between truncating and writing)", async () => {
-  const { system, hashes, reloader } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  const { system, hashes, reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: [], evaluate: constant(1) },
+  });
   hashes.checks.set("a", "empty");
   expect(await reloader.run(["a"], [])).toEqual({ kind: "empty", files: ["a"] });
   expect(system.log).toEqual([]);
 });
 
 test("keeps the loaded version of a deleted or unreadable file", async () => {
-  const { system, hashes, reloader } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
+  const { system, hashes, reloader } = setup({
+    main: { deps: ["a", "b"], evaluate: constant(0) },
+    a: { deps: [], evaluate: constant(1) },
+    b: { deps: [], evaluate: constant(2) },
+  });
   hashes.checks.set("b", "unreadable");
   expect(await reloader.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"] });
   expect(system.log).toEqual([]);
@@ -171,17 +190,28 @@ test("ignores files that are not loaded modules", async () => {
 });
 
 test("says why each file is gone when the hashes know (deleted, a directory in its place, permission denied)", async () => {
-  const { system, hashes } = setup({ main: { deps: ["a", "b"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) }, b: { deps: [], evaluate: constant(2) } });
+  const { system, hashes } = setup({
+    main: { deps: ["a", "b"], evaluate: constant(0) },
+    a: { deps: [], evaluate: constant(1) },
+    b: { deps: [], evaluate: constant(2) },
+  });
   hashes.checks.set("b", "unreadable");
   const why = { b: "EISDIR" } as Record<string, string>;
   const withReasons = Object.assign(hashes, { whyUnreadable: (file: string) => why[file] });
   const reasoned = new Reloader({ modules: system, registry: getRegistry(), hashes: withReasons, entry: "main" });
-  expect(await reasoned.run(["b"], ["a"])).toEqual({ kind: "removed", files: ["a", "b"], why: { a: "ENOENT", b: "EISDIR" } });
+  expect(await reasoned.run(["b"], ["a"])).toEqual({
+    kind: "removed",
+    files: ["a", "b"],
+    why: { a: "ENOENT", b: "EISDIR" },
+  });
   expect(system.log).toEqual([]);
 });
 
 test("a failed batch whose file changed meanwhile says it is superseded (a newer batch follows)", async () => {
-  const { system, hashes } = setup({ main: { deps: ["a"], evaluate: constant(0) }, a: { deps: [], evaluate: constant(1) } });
+  const { system, hashes } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: [], evaluate: constant(1) },
+  });
   system.modules["a"]!.evaluate = () => {
     throw new SyntaxError("Unterminated string constant");
   };
@@ -190,7 +220,12 @@ test("a failed batch whose file changed meanwhile says it is superseded (a newer
   const outcome = await reloader.run(["a"], []);
   expect(outcome).toMatchObject({ kind: "failed", file: "a", superseded: true });
   const unchangedSince = Object.assign(hashes, { matches: () => true });
-  const again = await new Reloader({ modules: system, registry: getRegistry(), hashes: unchangedSince, entry: "main" }).run(["a"], []);
+  const again = await new Reloader({
+    modules: system,
+    registry: getRegistry(),
+    hashes: unchangedSince,
+    entry: "main",
+  }).run(["a"], []);
   expect(again.kind).toBe("failed");
   expect(again).not.toHaveProperty("superseded");
 });

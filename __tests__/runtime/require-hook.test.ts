@@ -5,7 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { clearModuleKindCache } from "../../runtime/modules/format";
-import { installRequireHook, type ExtensionHandler, type LoadingModule, type ModuleInternals, type RequireHookOptions } from "../../loader/require-hook";
+import {
+  installRequireHook,
+  type ExtensionHandler,
+  type LoadingModule,
+  type ModuleInternals,
+  type RequireHookOptions,
+} from "../../loader/require-hook";
 
 let root: string;
 let loaded: string[];
@@ -50,7 +56,8 @@ function hookOptions(workspace = root): RequireHookOptions {
 
 function load(api: ModuleInternals, file: string): ReturnType<typeof compiledModule> {
   const module = compiledModule();
-  const ext = [".tsx", ".ts", ".cts", ".jsx", ".cjs", ".js"].find((e) => file.endsWith(e) && api._extensions[e]) ?? ".js";
+  const ext =
+    [".tsx", ".ts", ".cts", ".jsx", ".cjs", ".js"].find((e) => file.endsWith(e) && api._extensions[e]) ?? ".js";
   api._extensions[ext]!(module, file);
   return module;
 }
@@ -92,7 +99,7 @@ test("a file the hook does not claim goes to the handler that was there before",
   expect(transformed).toEqual([]);
 });
 
-test("a .js file in a \"type\": \"module\" package is left to Node; a .ts file there is compiled", () => {
+test('a .js file in a "type": "module" package is left to Node; a .ts file there is compiled', () => {
   const api = fakeModuleApi();
   installRequireHook(hookOptions(), api);
   write("esm/package.json", JSON.stringify({ type: "module" }));
@@ -128,7 +135,15 @@ test(".cjs files, which Node hands to the .js handler, are claimed; a registered
 
 test("a transform error fails the load and compiles nothing", () => {
   const api = fakeModuleApi();
-  installRequireHook({ shouldTransform: () => true, transform: () => { throw new SyntaxError("bad.ts: Unexpected token (1:2)"); } }, api);
+  installRequireHook(
+    {
+      shouldTransform: () => true,
+      transform: () => {
+        throw new SyntaxError("bad.ts: Unexpected token (1:2)");
+      },
+    },
+    api,
+  );
   const module = compiledModule();
   expect(() => api._extensions[".ts"]!(module, write("bad.ts"))).toThrow("Unexpected token (1:2)");
   expect(module.compiled).toEqual([]);
@@ -207,7 +222,9 @@ describe("resolving a .js specifier to its TypeScript sibling", () => {
     const undo = installRequireHook(hookOptions(join(root, "src")), api);
     write("lib/outside.ts");
     write("src/inside.ts");
-    expect(() => api._resolveFilename("../lib/outside.js", parent(), false)).toThrow("Cannot find module '../lib/outside.js'");
+    expect(() => api._resolveFilename("../lib/outside.js", parent(), false)).toThrow(
+      "Cannot find module '../lib/outside.js'",
+    );
     expect(() => api._resolveFilename("inside.js", parent(), false)).toThrow("Cannot find module 'inside.js'");
     expect(api._resolveFilename("./inside.js", parent(), false)).toBe(join(root, "src/inside.ts"));
     undo();

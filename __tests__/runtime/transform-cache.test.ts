@@ -1,9 +1,26 @@
 // The on-disk transform cache: keys, integrity, permissions, atomic writes, folder choice.
 
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createTransformCache, hasBabelConfig, transformCacheKey, type CacheKeyInput } from "../../loader/transform-cache";
+import {
+  createTransformCache,
+  hasBabelConfig,
+  transformCacheKey,
+  type CacheKeyInput,
+} from "../../loader/transform-cache";
 
 let root: string;
 let warnings: string[];
@@ -17,7 +34,14 @@ function write(relative: string, content: string): string {
 }
 
 function keyInput(overrides: Partial<CacheKeyInput> = {}): CacheKeyInput {
-  return { filename: join(root, "app/src/a.ts"), source: "export const a = 1;", root: join(root, "app"), options: { enabled: true, commonjs: true }, env: {}, ...overrides };
+  return {
+    filename: join(root, "app/src/a.ts"),
+    source: "export const a = 1;",
+    root: join(root, "app"),
+    options: { enabled: true, commonjs: true },
+    env: {},
+    ...overrides,
+  };
 }
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
@@ -152,7 +176,9 @@ describe("the folder", () => {
     expect(cache.get("a".repeat(64))).toBeUndefined();
     expect(cache.dir).toBeNull();
     expect(readdirSync(dir)).toEqual([]);
-    expect(warnings).toEqual([expect.stringMatching(/not caching transformed files: .*shared is group- or world-writable/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/not caching transformed files: .*shared is group- or world-writable/),
+    ]);
   });
 
   const asRoot = isPosix && process.getuid?.() === 0 ? test : test.skip;

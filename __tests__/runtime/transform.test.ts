@@ -53,13 +53,19 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("without a Babel config", () => {
   test("TypeScript types are stripped", () => {
-    const code = transform("src/types.ts", `interface Box { v: number }\nconst unwrap = (b: Box): number => b.v as number;\nexport enum Level { Low = 1 }\nexport const out: number = unwrap({ v: 41 }) + Level.Low;\n`);
+    const code = transform(
+      "src/types.ts",
+      `interface Box { v: number }\nconst unwrap = (b: Box): number => b.v as number;\nexport enum Level { Low = 1 }\nexport const out: number = unwrap({ v: 41 }) + Level.Low;\n`,
+    );
     expect(code).not.toMatch(/interface|: number|as number/);
     expect(runCommonJs(code)["out"]).toBe(42);
   });
 
   test("import and export compile to CommonJS in a file Node treats as CommonJS", () => {
-    const code = transform("src/esm-syntax.ts", `import { helper } from "./helper.js";\nimport type { T } from "./types";\nexport default function main(t: T) { return helper(t); }\nexport const answer = 42;\n`);
+    const code = transform(
+      "src/esm-syntax.ts",
+      `import { helper } from "./helper.js";\nimport type { T } from "./types";\nexport default function main(t: T) { return helper(t); }\nexport const answer = 42;\n`,
+    );
     expect(code).not.toMatch(/^\s*(import|export)\b/m);
     expect(code).toContain('require("./helper.js")');
     expect(code).not.toContain("./types");
@@ -68,13 +74,16 @@ describe("without a Babel config", () => {
   });
 
   test("a CommonJS script without import or export stays a sloppy-mode script", () => {
-    const code = transform("src/legacy.cjs", `/* @chaud.hot */\nfunction legacy() { with (Math) { return max(1, 2); } }\nmodule.exports = { legacy, octal: 010 };\n`);
+    const code = transform(
+      "src/legacy.cjs",
+      `/* @chaud.hot */\nfunction legacy() { with (Math) { return max(1, 2); } }\nmodule.exports = { legacy, octal: 010 };\n`,
+    );
     expect(code).not.toContain("use strict");
     expect(code).toContain('require("chaud/registry")');
     expect(runCommonJs(code)).toMatchObject({ octal: 8 });
   });
 
-  test("ESM is kept in .mjs and .mts files, and in .ts files of a \"type\": \"module\" package", () => {
+  test('ESM is kept in .mjs and .mts files, and in .ts files of a "type": "module" package', () => {
     write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
     for (const file of ["src/a.mjs", "src/b.mts", "esm/c.ts"]) {
       const code = transform(file, `/* @chaud.hot */\nexport function f() { return 1; }\nimport "./side.js";\n`);
@@ -109,7 +118,9 @@ describe("without a Babel config", () => {
   });
 
   test("JSX in a .tsx file is refused with a message naming the missing config", () => {
-    expect(() => transform("src/view.tsx", "export const v = <div/>;\n")).toThrow(/no Babel config applies to it.*@babel\/preset-react/s);
+    expect(() => transform("src/view.tsx", "export const v = <div/>;\n")).toThrow(
+      /no Babel config applies to it.*@babel\/preset-react/s,
+    );
     expect(transform("src/plain.tsx", "export const n: number = 1;\n")).toContain("exports.n");
   });
 
@@ -122,7 +133,9 @@ describe("without a Babel config", () => {
   });
 
   test("a syntax error is thrown with the file and a code frame", () => {
-    expect(() => transform("src/broken.ts", "export const x = ;\n")).toThrow(/broken\.ts: Unexpected token \(1:17\)[\s\S]*> 1 \| export const x = ;/);
+    expect(() => transform("src/broken.ts", "export const x = ;\n")).toThrow(
+      /broken\.ts: Unexpected token \(1:17\)[\s\S]*> 1 \| export const x = ;/,
+    );
   });
 });
 
@@ -157,7 +170,10 @@ describe("with the user's Babel config", () => {
   });
 
   test("a user config that ignores the file does not stop TypeScript from being compiled", () => {
-    write("babel.config.js", `module.exports = { ignore: ["./src"], ${shout.slice("module.exports = {".length).trim().slice(0, -2)} };\n`);
+    write(
+      "babel.config.js",
+      `module.exports = { ignore: ["./src"], ${shout.slice("module.exports = {".length).trim().slice(0, -2)} };\n`,
+    );
     const code = transform("src/hot.ts", hotTs);
     expect(code).not.toContain("BONJOUR");
     expect(code).not.toContain(": string");
@@ -166,7 +182,9 @@ describe("with the user's Babel config", () => {
 
   test("the user's sourceType wins over chaud's", () => {
     write("babel.config.js", `module.exports = { sourceType: "script" };\n`);
-    expect(() => transform("src/esm.ts", "export const a = 1;\n")).toThrow(/sourceType: "module"|'import' and 'export' may appear only/);
+    expect(() => transform("src/esm.ts", "export const a = 1;\n")).toThrow(
+      /sourceType: "module"|'import' and 'export' may appear only/,
+    );
   });
 });
 

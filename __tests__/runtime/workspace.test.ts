@@ -68,7 +68,8 @@ describe("finding the root and the packages", () => {
   test("reads pnpm-workspace.yaml globs and leaves out `!` exclusions", () => {
     const root = makeTree({
       "package.json": { name: "mono" },
-      "pnpm-workspace.yaml": "# packages of the repo\npackages:\n  - 'packages/**'\n  - \"apps/web-*\" # apps\n  - '!packages/legacy'\n  - '!**/fixtures/**'\ncatalog:\n  react: ^18\n",
+      "pnpm-workspace.yaml":
+        "# packages of the repo\npackages:\n  - 'packages/**'\n  - \"apps/web-*\" # apps\n  - '!packages/legacy'\n  - '!**/fixtures/**'\ncatalog:\n  react: ^18\n",
       "packages/core/package.json": { name: "core" },
       "packages/legacy/package.json": { name: "legacy" },
       "apps/web-a/package.json": { name: "web-a", dependencies: { core: "workspace:*" } },
@@ -158,7 +159,7 @@ describe("finding the root and the packages", () => {
       "package.json": { name: "mono", workspaces: ["packages/*"] },
       "packages/app/package.json": { name: "app" },
       "packages/app/index.js": "",
-      "packages/broken/package.json": "{ \"name\": \"broken\",",
+      "packages/broken/package.json": '{ "name": "broken",',
       "packages/broken/index.js": "",
     });
     const ws = findWorkspace(join(root, "packages/app/index.js"));

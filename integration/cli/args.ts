@@ -3,10 +3,31 @@
 
 /** Node options whose value is the next argument when not written as `--flag=value`. */
 const TAKES_VALUE = new Set([
-  "-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
-  "--inspect-port", "--debug-port", "--title", "--input-type", "--env-file", "--eval", "-e",
-  "--print", "-p", "--redirect-warnings", "--diagnostic-dir", "--report-dir", "--icu-data-dir",
-  "--openssl-config", "--tls-cipher-list", "--secure-heap", "--secure-heap-min", "--stack-trace-limit",
+  "-r",
+  "--require",
+  "--import",
+  "--loader",
+  "--experimental-loader",
+  "-C",
+  "--conditions",
+  "--inspect-port",
+  "--debug-port",
+  "--title",
+  "--input-type",
+  "--env-file",
+  "--eval",
+  "-e",
+  "--print",
+  "-p",
+  "--redirect-warnings",
+  "--diagnostic-dir",
+  "--report-dir",
+  "--icu-data-dir",
+  "--openssl-config",
+  "--tls-cipher-list",
+  "--secure-heap",
+  "--secure-heap-min",
+  "--stack-trace-limit",
 ]);
 
 export type CliRequest =
@@ -26,7 +47,9 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
     }
     if (arg === "--") {
       const entry = argv[i + 1];
-      return entry ? { kind: "run", nodeOptions, entry, args: argv.slice(i + 2) } : { kind: "error", message: "missing entry file after --" };
+      return entry
+        ? { kind: "run", nodeOptions, entry, args: argv.slice(i + 2) }
+        : { kind: "error", message: "missing entry file after --" };
     }
     if (!arg.startsWith("-") || arg === "-") return { kind: "run", nodeOptions, entry: arg, args: argv.slice(i + 1) };
     nodeOptions.push(arg);

@@ -33,7 +33,7 @@ function main(): void {
       process.stdout.write(`${version()}\n`);
       return;
     case "error":
-      fail(request.message);
+      return fail(request.message);
     case "run":
       break;
   }
@@ -44,7 +44,9 @@ function main(): void {
   // the entry loads); a CommonJS one through -r. The module installs both hooks either way.
   const register = join(__dirname, "../../loader/register.js");
   const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
-  const child = spawn(process.execPath, [...request.nodeOptions, ...preload, entry, ...request.args], { stdio: "inherit" });
+  const child = spawn(process.execPath, [...request.nodeOptions, ...preload, entry, ...request.args], {
+    stdio: "inherit",
+  });
 
   // Ctrl-C reaches the whole process group; other signals are ours to pass on. Either way
   // the child decides when to end, and we end with it (no orphan, no early exit).

@@ -71,7 +71,9 @@ const NOOP_HANDLE: ElectronHandle = { trackWindow() {}, stop() {} };
 export function initElectron(options: ElectronOptions = {}): ElectronHandle {
   configureLogger();
   if (!process.versions["electron"]) {
-    log.info("chaud/electron: not running in Electron (process.versions.electron is not set); starting plain chaud, no windows to reload");
+    log.info(
+      "chaud/electron: not running in Electron (process.versions.electron is not set); starting plain chaud, no windows to reload",
+    );
     init(withoutElectronOptions(options));
     return NOOP_HANDLE;
   }
@@ -80,7 +82,9 @@ export function initElectron(options: ElectronOptions = {}): ElectronHandle {
   try {
     electron = options.electron ?? (createRequire(entry)("electron") as ElectronModule);
   } catch (error) {
-    log.error(`chaud/electron could not load "electron": ${error instanceof Error ? error.message : String(error)}. Windows will not reload.`);
+    log.error(
+      `chaud/electron could not load "electron": ${error instanceof Error ? error.message : String(error)}. Windows will not reload.`,
+    );
     init({ ...withoutElectronOptions(options), entry });
     return NOOP_HANDLE;
   }
@@ -158,13 +162,17 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
     if (stopped) return;
     // As for modules: a save that left the content as it was (or a change the watcher's first
     // scan reports for a file written just before start) reloads nothing; nor does an empty file.
-    const rendererFiles = files.filter((file) => file !== entry && ["changed", "unreadable"].includes(hashes.check(file)));
+    const rendererFiles = files.filter(
+      (file) => file !== entry && ["changed", "unreadable"].includes(hashes.check(file)),
+    );
     if (rendererFiles.length > 0) reloadWindowsFor(rendererFiles);
     if (files.includes(entry)) entryChanged();
   };
 
   const reloadWindowsFor = (files: string[]): void => {
-    const live = [...tracked.values()].filter((item) => !item.window.isDestroyed() && !item.window.webContents.isDestroyed());
+    const live = [...tracked.values()].filter(
+      (item) => !item.window.isDestroyed() && !item.window.webContents.isDestroyed(),
+    );
     const known = (item: Tracked, file: string): boolean => item.page.has(file) || item.declared.has(file);
     const targets = new Set<Tracked>();
     for (const file of files) {
@@ -173,7 +181,10 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
       for (const item of users.length > 0 ? users : live) targets.add(item);
     }
     for (const item of targets) item.window.webContents.reloadIgnoringCache();
-    if (targets.size > 0) log.info(`reloaded ${targets.size} window${targets.size === 1 ? "" : "s"} (${files.length} renderer file${files.length === 1 ? "" : "s"} changed)`);
+    if (targets.size > 0)
+      log.info(
+        `reloaded ${targets.size} window${targets.size === 1 ? "" : "s"} (${files.length} renderer file${files.length === 1 ? "" : "s"} changed)`,
+      );
   };
 
   const entryChanged = (): void => {
@@ -187,7 +198,9 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
       electron.app.exit(0);
       return;
     }
-    log.info("the main entry's top-level code changed; it does not re-run (only its hot functions updated). Restart the app to apply it, or pass `relaunch: true` to initElectron.");
+    log.info(
+      "the main entry's top-level code changed; it does not re-run (only its hot functions updated). Restart the app to apply it, or pass `relaunch: true` to initElectron.",
+    );
   };
 
   const stop = (): void => {
@@ -239,6 +252,6 @@ function safely(fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    warn(`chaud/electron: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    warn(`chaud/electron: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }

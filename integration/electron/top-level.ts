@@ -15,10 +15,20 @@ export function topLevelSignature(file: string, source: string): string | null {
   const babel = require("@babel/core") as typeof Babel;
   const extension = extname(file);
   const typescript = /^\.[cm]?tsx?$/.test(extension);
-  const plugins: Babel.ParserOptions["plugins"] = typescript ? (extension === ".tsx" ? ["typescript", "jsx"] : ["typescript"]) : ["jsx"];
+  const plugins: Babel.ParserOptions["plugins"] = typescript
+    ? extension === ".tsx"
+      ? ["typescript", "jsx"]
+      : ["typescript"]
+    : ["jsx"];
   let ast: ReturnType<typeof babel.parseSync>;
   try {
-    ast = babel.parseSync(source, { filename: file, babelrc: false, configFile: false, sourceType: "unambiguous", parserOpts: { plugins } });
+    ast = babel.parseSync(source, {
+      filename: file,
+      babelrc: false,
+      configFile: false,
+      sourceType: "unambiguous",
+      parserOpts: { plugins },
+    });
   } catch {
     return null;
   }
@@ -38,9 +48,13 @@ function hotName(statement: Babel.types.Statement, source: string): string {
   if (statement.type === "ExpressionStatement" && statement.expression.type === "AssignmentExpression") {
     return source.slice(statement.expression.left.start ?? 0, statement.expression.left.end ?? 0);
   }
-  const declaration = statement.type === "ExportNamedDeclaration" || statement.type === "ExportDefaultDeclaration" ? statement.declaration : statement;
+  const declaration =
+    statement.type === "ExportNamedDeclaration" || statement.type === "ExportDefaultDeclaration"
+      ? statement.declaration
+      : statement;
   if (!declaration) return "";
-  if ((declaration.type === "FunctionDeclaration" || declaration.type === "ClassDeclaration") && declaration.id) return declaration.id.name;
+  if ((declaration.type === "FunctionDeclaration" || declaration.type === "ClassDeclaration") && declaration.id)
+    return declaration.id.name;
   if (declaration.type === "VariableDeclaration") {
     return declaration.declarations.map((item) => (item.id.type === "Identifier" ? item.id.name : "")).join(",");
   }

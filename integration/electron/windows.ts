@@ -31,7 +31,11 @@ export function filesOfPage(url: string): string[] {
     if (/^[a-z][a-z0-9+.-]*:/i.test(reference) && !reference.startsWith("file:")) continue;
     if (reference.startsWith("//")) continue;
     try {
-      files.push(reference.startsWith("file:") ? fileURLToPath(reference) : resolve(dirname(page), decodeURIComponent(reference)));
+      files.push(
+        reference.startsWith("file:")
+          ? fileURLToPath(reference)
+          : resolve(dirname(page), decodeURIComponent(reference)),
+      );
     } catch {
       // a malformed reference: skip it
     }

@@ -14,7 +14,8 @@ export const CHAUD_ROOT = findRoot(__dirname);
 function findRoot(from: string): string {
   for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }).name === "chaud") return dir;
+      if ((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }).name === "chaud")
+        return dir;
     } catch {
       // no package.json here
     }
@@ -39,7 +40,9 @@ export function chaudBuildKey(): string {
   const hash = createHash("sha1");
   const pluginDir = dirname(builtFile("plugin/index.js"));
   const files = [
-    ...safeList(pluginDir).filter((name) => name.endsWith(".js")).map((name) => join(pluginDir, name)),
+    ...safeList(pluginDir)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => join(pluginDir, name)),
     builtFile("integration/jest/transformer.js"),
     builtFile("integration/jest/preset.js"),
   ];

@@ -106,7 +106,10 @@ function ensureStarted(): { modules: JestModules; testFile: string } {
   if (live.modules && api().isRunning()) return { modules: live.modules, testFile: live.testFile };
   const globals = jestGlobals();
   if (!globals) fail("editFile() and nextReload() work inside a Jest test file.");
-  if (!live.hooks) fail("import chaud/jest at the top level of the test file (or in a setupFilesAfterEnv file), so that it can put edited files back after each test.");
+  if (!live.hooks)
+    fail(
+      "import chaud/jest at the top level of the test file (or in a setupFilesAfterEnv file), so that it can put edited files back after each test.",
+    );
   const testFile = globals.expect.getState().testPath;
   if (!testFile) fail("Jest did not say which test file is running.");
   if (api().getRegistry().modules.size === 0) {
@@ -155,7 +158,8 @@ export async function editFile(file: string, edit: Edit, options: EditOptions = 
   const path = resolve(dirname(testFile), file);
   const shown = relative(process.cwd(), path) || path;
   modules.refresh();
-  if (!modules.isLoaded(path)) fail(`${shown} is not loaded in this test file: import it (directly or through another module) before editing it.`);
+  if (!modules.isLoaded(path))
+    fail(`${shown} is not loaded in this test file: import it (directly or through another module) before editing it.`);
   const source = readFileSync(path, "utf8");
   const next = typeof edit === "function" ? edit(source) : edit;
   if (typeof next !== "string") fail(`the edit of ${shown} returned ${typeof next}, not the new source text.`);
@@ -168,7 +172,10 @@ export async function editFile(file: string, edit: Edit, options: EditOptions = 
   const outcome = await writeAndWait(path, next, options.timeout ?? DEFAULT_TIMEOUT, shown);
   if (outcome.kind === "failed" && options.allowFailure !== true) {
     const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-    throw new Error(`chaud/jest: the edit of ${shown} did not load: ${reason}\nThe previous version is still running.`, { cause: outcome.error });
+    throw new Error(
+      `chaud/jest: the edit of ${shown} did not load: ${reason}\nThe previous version is still running.`,
+      { cause: outcome.error },
+    );
   }
   return outcome;
 }
@@ -184,7 +191,8 @@ function writeAndWait(path: string, content: string, timeout: number, shown: str
       for (const off of unsubscribe) off();
       settle();
     };
-    const mine = (outcome: ReloadOutcome): boolean => (outcome.kind === "reloaded" || outcome.kind === "failed") && outcome.files.includes(path);
+    const mine = (outcome: ReloadOutcome): boolean =>
+      (outcome.kind === "reloaded" || outcome.kind === "failed") && outcome.files.includes(path);
     unsubscribe.push(
       runtime.on("reload", (event) => mine(event.outcome) && finish(() => resolvePromise(event.outcome))),
       runtime.on("error", (event) => mine(event.outcome) && finish(() => resolvePromise(event.outcome))),
@@ -198,11 +206,21 @@ function writeAndWait(path: string, content: string, timeout: number, shown: str
     // Reloading directly after a missed watch event is harmless: content hashes make the
     // second of two reloads of the same bytes a no-op.
     const reloadDirectly = (): void => {
-      runtime.logger.debug(`${shown} was written ${FALLBACK_AFTER} ms ago and no reload of it has finished: reloading it directly`);
+      runtime.logger.debug(
+        `${shown} was written ${FALLBACK_AFTER} ms ago and no reload of it has finished: reloading it directly`,
+      );
       void runtime.reload([path]).catch(() => undefined);
     };
     timers.push(setTimeout(reloadDirectly, FALLBACK_AFTER));
-    timers.push(setTimeout(() => finish(() => reject(new Error(`chaud/jest: ${shown} was written, but chaud did not reload it within ${timeout} ms.`))), timeout));
+    timers.push(
+      setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error(`chaud/jest: ${shown} was written, but chaud did not reload it within ${timeout} ms.`)),
+          ),
+        timeout,
+      ),
+    );
   });
 }
 
@@ -230,9 +248,13 @@ export async function restoreEditedFiles(options: { timeout?: number } = {}): Pr
     }
     try {
       const outcome = await writeAndWait(path, original, options.timeout ?? DEFAULT_TIMEOUT, shown);
-      if (outcome.kind === "failed") problems.set(path, `${shown} is restored on disk, but its reload failed: ${String(outcome.error)}`);
+      if (outcome.kind === "failed")
+        problems.set(path, `${shown} is restored on disk, but its reload failed: ${String(outcome.error)}`);
     } catch (error) {
-      problems.set(path, `${shown} is restored on disk, but: ${error instanceof Error ? error.message : String(error)}`);
+      problems.set(
+        path,
+        `${shown} is restored on disk, but: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   // A file restored before another it depends on may fail to load alone: now that every file
@@ -251,7 +273,10 @@ export function nextReload(options: { timeout?: number } = {}): Promise<ReloadOu
   const next = api().nextReload();
   if (options.timeout === undefined) return next;
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`chaud/jest: no reload within ${options.timeout} ms.`)), options.timeout);
+    const timer = setTimeout(
+      () => reject(new Error(`chaud/jest: no reload within ${options.timeout} ms.`)),
+      options.timeout,
+    );
     next.then(
       (outcome) => {
         clearTimeout(timer);

@@ -72,7 +72,8 @@ export function createJestModules(options: JestModulesOptions): JestModules {
     },
     isLoaded: (file) => file !== options.testFile && known.has(file),
     dependenciesOf: (file) => known.get(file)?.imports ?? [],
-    importersOf: (file) => [...known].filter(([, module]) => module.imports.includes(file)).map(([importer]) => importer),
+    importersOf: (file) =>
+      [...known].filter(([, module]) => module.imports.includes(file)).map(([importer]) => importer),
     begin: () => new JestTransaction(options.jest, known, scan),
     watchLoads(listener) {
       onLoad = listener;

@@ -68,7 +68,10 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
     return variant;
   };
 
-  const transformerFor = (filename: string, transformOptions: JestTransformOptions): { variant: Variant; babelJest: JestTransformer } => {
+  const transformerFor = (
+    filename: string,
+    transformOptions: JestTransformOptions,
+  ): { variant: Variant; babelJest: JestTransformer } => {
     const variant = variantOf(filename, transformOptions.config.rootDir);
     let babelJest = transformers.get(variant);
     if (!babelJest) {
@@ -89,9 +92,16 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
 
   // The registry key the plugin emits names the file's package (package.json's name), which
   // babel-jest's key does not cover either.
-  const combine = (babelKey: string, variant: Variant, filename: string, transformOptions: JestTransformOptions): string =>
+  const combine = (
+    babelKey: string,
+    variant: Variant,
+    filename: string,
+    transformOptions: JestTransformOptions,
+  ): string =>
     createHash("sha1")
-      .update(`${babelKey}\0${chaudBuildKey()}\0enabled=${enabled}\0${variant}\0${moduleKey(filename, transformOptions.config.cwd)}`)
+      .update(
+        `${babelKey}\0${chaudBuildKey()}\0enabled=${enabled}\0${variant}\0${moduleKey(filename, transformOptions.config.cwd)}`,
+      )
       .digest("hex");
   const ownKey = (source: string, filename: string): string =>
     createHash("sha1").update(`${chaudBuildKey()}\0own\0${filename}\0${source}`).digest("hex");
@@ -101,7 +111,12 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
     getCacheKey(source, filename, transformOptions) {
       if (isOwnFile(filename)) return ownKey(source, filename);
       const { variant, babelJest } = transformerFor(filename, transformOptions);
-      return combine(babelJest.getCacheKey?.(source, filename, transformOptions) ?? ownKey(source, filename), variant, filename, transformOptions);
+      return combine(
+        babelJest.getCacheKey?.(source, filename, transformOptions) ?? ownKey(source, filename),
+        variant,
+        filename,
+        transformOptions,
+      );
     },
     async getCacheKeyAsync(source, filename, transformOptions) {
       if (isOwnFile(filename)) return ownKey(source, filename);
@@ -118,7 +133,9 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
     async processAsync(source, filename, transformOptions) {
       if (isOwnFile(filename)) return { code: source };
       const { babelJest } = transformerFor(filename, transformOptions);
-      return babelJest.processAsync ? babelJest.processAsync(source, filename, transformOptions) : babelJest.process(source, filename, transformOptions);
+      return babelJest.processAsync
+        ? babelJest.processAsync(source, filename, transformOptions)
+        : babelJest.process(source, filename, transformOptions);
     },
   };
 }

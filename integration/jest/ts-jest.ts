@@ -33,7 +33,10 @@ export interface ChaudTsJestOptions {
 }
 
 /** `["ts-jest", options]` for Jest's `transform`, with chaud's plugin in `babelConfig`. */
-export function chaudTsJest(tsJestOptions: TsJestOptions = {}, chaud: ChaudTsJestOptions = {}): [string, TsJestOptions] {
+export function chaudTsJest(
+  tsJestOptions: TsJestOptions = {},
+  chaud: ChaudTsJestOptions = {},
+): [string, TsJestOptions] {
   const enabled = chaud.enabled ?? hotFromEnvironment();
   const rootDir = resolve(chaud.rootDir ?? process.cwd());
   const babel = babelOptions(tsJestOptions.babelConfig, rootDir);
@@ -45,7 +48,10 @@ export function chaudTsJest(tsJestOptions: TsJestOptions = {}, chaud: ChaudTsJes
       tsconfig: keepComments(tsJestOptions.tsconfig),
       babelConfig: {
         ...babel,
-        plugins: [...(Array.isArray(babel["plugins"]) ? (babel["plugins"] as unknown[]) : []), [builtFile("plugin/index.js"), { enabled }]],
+        plugins: [
+          ...(Array.isArray(babel["plugins"]) ? (babel["plugins"] as unknown[]) : []),
+          [builtFile("plugin/index.js"), { enabled }],
+        ],
         caller: { ...(babel["caller"] as Record<string, unknown> | undefined), chaud: chaudBuildKey() },
       },
     },
@@ -91,7 +97,8 @@ function warnIfCommentsRemoved(tsconfig: TsJestOptions["tsconfig"], rootDir: str
   if (typeof tsconfig === "object" && tsconfig["removeComments"] === true) return told("the ts-jest option tsconfig");
   const ts = loadTypeScript(rootDir);
   if (!ts) return;
-  const file = typeof tsconfig === "string" ? resolvePath(tsconfig, rootDir) : ts.findConfigFile(rootDir, ts.sys.fileExists);
+  const file =
+    typeof tsconfig === "string" ? resolvePath(tsconfig, rootDir) : ts.findConfigFile(rootDir, ts.sys.fileExists);
   if (!file || !existsSync(file)) return;
   try {
     const read = ts.readConfigFile(file, ts.sys.readFile);

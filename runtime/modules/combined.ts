@@ -27,7 +27,11 @@ export function combineModuleSystems(commonjs: ModuleSystem, esm: EsmModules): M
   };
 }
 
-function combinedTransaction(commonjs: ModuleTransaction, esmTransaction: EsmTransaction, esm: EsmModules): ModuleTransaction {
+function combinedTransaction(
+  commonjs: ModuleTransaction,
+  esmTransaction: EsmTransaction,
+  esm: EsmModules,
+): ModuleTransaction {
   return {
     async reevaluate(file) {
       if (esm.isLoaded(file)) return esmTransaction.reevaluate(file);
@@ -35,7 +39,8 @@ function combinedTransaction(commonjs: ModuleTransaction, esmTransaction: EsmTra
       if (esm.isImportedByEsm(file)) await esmTransaction.noteCommonJsReevaluated(file);
       return result;
     },
-    reevaluateHotOnly: (file) => (esm.isLoaded(file) ? esmTransaction.reevaluateHotOnly(file) : commonjs.reevaluateHotOnly(file)),
+    reevaluateHotOnly: (file) =>
+      esm.isLoaded(file) ? esmTransaction.reevaluateHotOnly(file) : commonjs.reevaluateHotOnly(file),
     async commit() {
       await commonjs.commit();
       await esmTransaction.commit();

@@ -18,7 +18,8 @@ export function plainEsmModules(registry: Registry): EsmModules {
   const note = (file: string | null): void => {
     if (!file?.startsWith("file:")) return;
     const path = fileURLToPath(file.replace(/[?#].*$/, ""));
-    if (!modules.isLoaded(path)) modules.noteLoad(path, { format: "module", bytes: 0, transformed: false, transformMs: 0 });
+    if (!modules.isLoaded(path))
+      modules.noteLoad(path, { format: "module", bytes: 0, transformed: false, transformMs: 0 });
   };
   for (const version of registry.modules.values()) note(version.file);
   registry.moduleListeners.add((_key, file) => note(file));

@@ -1,14 +1,8 @@
 // A reload batch: the registrations of re-evaluated modules, staged and then applied together.
 
-import type { ClassMembers } from "./hot-class";
-import type { PersistCell } from "./persist-cell";
-import type { ClassEntry, CommitReport, HotEntry, ModuleVersion, Registry } from "./registry";
+import type { CommitReport, ModuleVersion, RegistryState, Staged } from "./types";
 
-export type Staged =
-  | { kind: "hot"; key: string; entry: HotEntry; fn: Function; hash: string; isNew: boolean }
-  | { kind: "class"; key: string; entry: ClassEntry; next: Function; hash: string; shapeHash: string; members: ClassMembers; isNew: boolean }
-  | { kind: "cell"; key: string; cell: PersistCell }
-  | { kind: "cell-hash"; key: string; cell: PersistCell; hash: string };
+export type { Staged };
 
 /** Registrations of one or more module evaluations, applied together or not at all. */
 export class Batch {
@@ -16,7 +10,10 @@ export class Batch {
   private readonly versions = new Map<string, ModuleVersion>();
   private open = true;
 
-  constructor(private readonly registry: Registry, private readonly immediate: boolean) {}
+  constructor(
+    private readonly registry: RegistryState,
+    private readonly immediate: boolean,
+  ) {}
 
   get isOpen(): boolean {
     return this.open;

@@ -5,16 +5,14 @@
 // swapped on a live class (instances already ran them), so they stay; the registry reports
 // when they changed.
 
-/** Own keys a class body defined, remembered so a reload removes only what the body made. */
-export interface ClassMembers {
-  proto: PropertyKey[];
-  statics: PropertyKey[];
-}
+import type { AnyFunction, ClassMembers } from "./types";
+
+export type { ClassMembers };
 
 const STATIC_BUILTINS = new Set<PropertyKey>(["prototype", "length", "name"]);
 
 /** Records the members a freshly evaluated class body defined. */
-export function membersOf(cls: Function): ClassMembers {
+export function membersOf(cls: AnyFunction): ClassMembers {
   return {
     proto: Reflect.ownKeys(cls.prototype).filter((key) => key !== "constructor"),
     statics: Reflect.ownKeys(cls).filter((key) => !STATIC_BUILTINS.has(key) && isReplaceable(cls, key)),
@@ -23,7 +21,7 @@ export function membersOf(cls: Function): ClassMembers {
 
 // Static data fields (`static count = 0`) are state: keep them. Static methods, accessors and
 // function-valued fields are code: replace them.
-function isReplaceable(cls: Function, key: PropertyKey): boolean {
+function isReplaceable(cls: AnyFunction, key: PropertyKey): boolean {
   const descriptor = Reflect.getOwnPropertyDescriptor(cls, key);
   if (!descriptor) return false;
   return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === "function";
@@ -46,8 +44,8 @@ function copyMembers(from: object, to: object, next: PropertyKey[], previous: Pr
  * with the new methods).
  */
 export function updateClassInPlace(
-  stable: Function,
-  next: Function,
+  stable: AnyFunction,
+  next: AnyFunction,
   previous: ClassMembers,
   nextMembers: ClassMembers,
 ): void {
@@ -62,7 +60,7 @@ export function updateClassInPlace(
 }
 
 /** Gives an anonymous class expression the name its declaration had. */
-export function nameClass(cls: Function, name: string): void {
+export function nameClass(cls: AnyFunction, name: string): void {
   const own = Reflect.getOwnPropertyDescriptor(cls, "name");
   // A class with its own `static name` member keeps it.
   if (own && "value" in own && own.value === "" && !own.writable) {

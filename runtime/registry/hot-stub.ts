@@ -9,13 +9,12 @@
 // `Reflect.construct` so `new.target` is kept. Stubs are generated per arity only so that
 // `fn.length` and `fn.toString()` look natural.
 
-/** The mutable cell a stub reads on every call. */
-export interface HotTarget {
-  fn: Function;
-}
+import type { AnyFunction, HotTarget, StubNaming } from "./types";
+
+export type { HotTarget, StubNaming };
 
 const MAX_FAST_ARITY = 8;
-type StubFactory = (target: HotTarget) => Function;
+type StubFactory = (target: HotTarget) => AnyFunction;
 const factories: StubFactory[] = [];
 
 function factoryFor(arity: number): StubFactory {
@@ -40,7 +39,7 @@ return function (${list}) {
   return factory;
 }
 
-function genericStub(target: HotTarget): Function {
+function genericStub(target: HotTarget): AnyFunction {
   return function (this: unknown, ...args: unknown[]) {
     if (new.target !== undefined) return Reflect.construct(target.fn, args, new.target);
     return Reflect.apply(target.fn, this, args);
@@ -48,13 +47,8 @@ function genericStub(target: HotTarget): Function {
 }
 
 /** How a stub is named: its own name if given, else the implementation's, else the binding's. */
-export interface StubNaming {
-  readonly displayName?: string | undefined;
-  readonly fallbackName: string;
-}
-
 /** Makes a stub that forwards to `target.fn`, named and sized like `impl`. */
-export function createStub(target: HotTarget, impl: Function, naming: StubNaming): Function {
+export function createStub(target: HotTarget, impl: AnyFunction, naming: StubNaming): AnyFunction {
   const arity = impl.length;
   const stub = arity <= MAX_FAST_ARITY ? factoryFor(arity)(target) : genericStub(target);
   matchNameAndLength(stub, impl, naming);
@@ -62,7 +56,7 @@ export function createStub(target: HotTarget, impl: Function, naming: StubNaming
 }
 
 /** Keeps `fn.name` and `fn.length` of the stub equal to the newest implementation's. */
-export function matchNameAndLength(stub: Function, impl: Function, naming: StubNaming): void {
+export function matchNameAndLength(stub: AnyFunction, impl: AnyFunction, naming: StubNaming): void {
   const name = naming.displayName ?? (impl.name || naming.fallbackName);
   if (stub.name !== name) Object.defineProperty(stub, "name", { value: name, configurable: true });
   if (stub.length !== impl.length) {

@@ -4,7 +4,7 @@ import { callerFile, markRegistryFile } from "./caller-file";
 import { membersOf, nameClass } from "./hot-class";
 import { createStub, type HotTarget, type StubNaming } from "./hot-stub";
 import { PersistCell } from "./persist-cell";
-import type { ClassEntry, HotEntry, ModuleVersion, Registry } from "./registry";
+import type { AnyFunction, ClassEntry, HotEntry, ModuleVersion, RegistryState } from "./types";
 import type { Batch } from "./batch";
 
 markRegistryFile();
@@ -17,7 +17,12 @@ export class ModuleHandle {
    * `hotOnly`: an entry module's hot parts evaluated again without its top-level code. It
    * registers new code but is not a new version of the module: nothing is disposed.
    */
-  constructor(private readonly registry: Registry, readonly key: string, private readonly batch: Batch, private readonly hotOnly = false) {
+  constructor(
+    private readonly registry: RegistryState,
+    readonly key: string,
+    private readonly batch: Batch,
+    private readonly hotOnly = false,
+  ) {
     this.version = { key, file: callerFile(), disposers: [], scope: null };
     if (!hotOnly) batch.addVersion(this.version);
   }
@@ -42,7 +47,7 @@ export class ModuleHandle {
    * `displayName` names the stub when the source's name is not the function's own
    * (`export default function () {}` is named "default").
    */
-  fn<F extends Function>(name: string, impl: F, hash: string, displayName?: string): F {
+  fn<F extends AnyFunction>(name: string, impl: F, hash: string, displayName?: string): F {
     const key = `${this.key}#${name}`;
     const existing = this.registry.hot.get(key);
     if (existing) {
@@ -58,7 +63,7 @@ export class ModuleHandle {
   }
 
   /** A hot class: returns the first class evaluated for the key; later versions' members move onto it. */
-  cls<C extends Function>(name: string, next: C, hash: string, shapeHash: string): C {
+  cls<C extends AnyFunction>(name: string, next: C, hash: string, shapeHash: string): C {
     const key = `${this.key}#${name}`;
     nameClass(next, name);
     const members = membersOf(next);
@@ -73,7 +78,13 @@ export class ModuleHandle {
   }
 
   /** A single hot method of an unmarked class: replaces it on `target` with the key's stub. */
-  method(name: string, target: object, property: PropertyKey, hash: string, kind: "method" | "get" | "set" = "method"): void {
+  method(
+    name: string,
+    target: object,
+    property: PropertyKey,
+    hash: string,
+    kind: "method" | "get" | "set" = "method",
+  ): void {
     const descriptor = Reflect.getOwnPropertyDescriptor(target, property);
     const slot = kind === "method" ? "value" : kind;
     const impl: unknown = descriptor?.[slot];
@@ -107,7 +118,7 @@ export class ModuleHandle {
   }
 
   /** A `@chaud.dispose` function: runs once when this version of the module is replaced or dropped. */
-  dispose(fn: Function): void {
+  dispose(fn: AnyFunction): void {
     if (!this.hotOnly) this.version.disposers.push(fn);
   }
 }

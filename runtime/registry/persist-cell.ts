@@ -13,11 +13,10 @@ export class PersistCell {
   }
   /** Makes `target[name]` (an exports object's property) read and write this cell. */
   bind(target: object, name: string): void {
-    const cell = this;
     Object.defineProperty(target, name, {
-      get: () => cell.v,
+      get: () => this.v,
       set: (value: unknown) => {
-        cell.v = value;
+        this.v = value;
       },
       enumerable: true,
       configurable: true,

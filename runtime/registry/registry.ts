@@ -5,60 +5,24 @@
 // all: without a batch, registrations apply at once. Nothing here imports Node.
 
 import { markRegistryFile } from "./caller-file";
-import { matchNameAndLength, type HotTarget, type StubNaming } from "./hot-stub";
-import { updateClassInPlace, type ClassMembers } from "./hot-class";
+import { matchNameAndLength } from "./hot-stub";
+import { updateClassInPlace } from "./hot-class";
 import { ModuleHandle } from "./module-handle";
 import type { PersistCell } from "./persist-cell";
-import { Batch, type Staged } from "./batch";
+import { Batch } from "./batch";
+import type { ClassEntry, CommitReport, HotEntry, ModuleVersion, Notice, RegistryState, Staged } from "./types";
 
 // Split into files, but still one module to its importers (esm/registry.mjs names these).
 export { Batch } from "./batch";
 export { ModuleHandle } from "./module-handle";
 export { PersistCell } from "./persist-cell";
+export type { ClassEntry, CommitReport, HotEntry, ModuleVersion, Notice } from "./types";
 
 markRegistryFile();
 
 const REGISTRY_SYMBOL = Symbol.for("chaud.registry.v1");
 
-export interface HotEntry extends HotTarget {
-  readonly stub: Function;
-  readonly naming: StubNaming;
-  hash: string;
-}
-
-export interface ClassEntry {
-  readonly cls: Function;
-  hash: string;
-  /** Hash of the constructor and field initializers the live class runs (never replaced). */
-  readonly shapeHash: string;
-  members: ClassMembers;
-}
-
-export type Notice =
-  | { kind: "persist-initializer-changed"; key: string }
-  | { kind: "class-shape-changed"; key: string }
-  | { kind: "dispose-failed"; key: string; error: unknown };
-
-/** What a committed batch changed, for the reload report. */
-export interface CommitReport {
-  modules: string[];
-  hotUpdated: string[];
-  hotAdded: string[];
-  hotUnchanged: number;
-  classesUpdated: string[];
-  notices: Notice[];
-}
-
-export interface ModuleVersion {
-  readonly key: string;
-  /** The file (or file: URL, for ES modules) this version was evaluated from, when known. */
-  readonly file: string | null;
-  readonly disposers: Function[];
-  /** Getters for the module's unmarked top-level bindings, read by a hot-only evaluation. */
-  scope: object | null;
-}
-
-export class Registry {
+export class Registry implements RegistryState {
   readonly protocol = 1;
   readonly hot = new Map<string, HotEntry>();
   readonly classes = new Map<string, ClassEntry>();
@@ -127,7 +91,8 @@ export class Registry {
           item.entry.members = item.members;
           if (item.entry.hash !== item.hash) report.classesUpdated.push(item.key);
           item.entry.hash = item.hash;
-          if (item.entry.shapeHash !== item.shapeHash) report.notices.push({ kind: "class-shape-changed", key: item.key });
+          if (item.entry.shapeHash !== item.shapeHash)
+            report.notices.push({ kind: "class-shape-changed", key: item.key });
           break;
         case "cell":
           this.cells.set(item.key, item.cell);

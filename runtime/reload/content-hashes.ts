@@ -69,5 +69,4 @@ export class ContentHashes {
   forget(file: string): void {
     this.hashes.set(file, FAILED);
   }
-
 }

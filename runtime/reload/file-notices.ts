@@ -32,12 +32,19 @@ export class FileNotices {
    * the warning said it was gone.
    */
   private noticeBack(outcome: ReloadOutcome): void {
-    const removed = outcome.kind === "removed" ? outcome.files : outcome.kind === "unchanged" || outcome.kind === "empty" ? [] : outcome.removed;
+    const removed =
+      outcome.kind === "removed"
+        ? outcome.files
+        : outcome.kind === "unchanged" || outcome.kind === "empty"
+          ? []
+          : outcome.removed;
     for (const file of removed) this.gone.add(file);
-    if (outcome.kind === "reloaded" || outcome.kind === "failed") for (const file of outcome.files) this.gone.delete(file);
+    if (outcome.kind === "reloaded" || outcome.kind === "failed")
+      for (const file of outcome.files) this.gone.delete(file);
     if (outcome.kind !== "unchanged") return;
     for (const file of outcome.files) {
-      if (this.gone.delete(file)) log.info(`${this.relative(file)} is back, with the content that is loaded: nothing to reload.`);
+      if (this.gone.delete(file))
+        log.info(`${this.relative(file)} is back, with the content that is loaded: nothing to reload.`);
     }
   }
 
@@ -55,7 +62,8 @@ export class FileNotices {
       if (emptied === null) continue;
       const timer = setTimeout(() => {
         this.emptyTimers.delete(file);
-        if (!this.stopped && emptySince(file) === emptied) log.info(`${this.relative(file)} is still empty; the loaded version keeps running until it has content.`);
+        if (!this.stopped && emptySince(file) === emptied)
+          log.info(`${this.relative(file)} is still empty; the loaded version keeps running until it has content.`);
       }, STILL_EMPTY_MS);
       this.emptyTimers.set(file, timer.unref());
     }

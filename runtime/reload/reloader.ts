@@ -10,7 +10,8 @@
 import type { ContentHashes } from "./content-hashes";
 
 /** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
-export type ContentCheckSource = Pick<ContentHashes, "check" | "forget"> & Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
+export type ContentCheckSource = Pick<ContentHashes, "check" | "forget"> &
+  Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
 import { changedExports } from "./exports-diff";
 import type { ModuleSystem } from "../modules/module-system";
 import type { Registry } from "../registry/registry";
@@ -36,11 +37,17 @@ export class Reloader {
     const status = new Map(present.map((file) => [file, hashes.check(file)]));
     const reallyChanged = present.filter((file) => status.get(file) === "changed");
     // Deleted, or unreadable (permissions, a directory in its place): the loaded version stays.
-    const gone = [...removed.filter((file) => modules.isLoaded(file)), ...present.filter((file) => status.get(file) === "unreadable")];
+    const gone = [
+      ...removed.filter((file) => modules.isLoaded(file)),
+      ...present.filter((file) => status.get(file) === "unreadable"),
+    ];
     // What the log says about each: deleted (ENOENT), a directory in its place (EISDIR), permission denied (EACCES)…
-    const why = gone.length > 0 && hashes.whyUnreadable
-      ? Object.fromEntries(gone.map((file) => [file, status.has(file) ? hashes.whyUnreadable?.(file) ?? "unreadable" : "ENOENT"]))
-      : undefined;
+    const why =
+      gone.length > 0 && hashes.whyUnreadable
+        ? Object.fromEntries(
+            gone.map((file) => [file, status.has(file) ? (hashes.whyUnreadable?.(file) ?? "unreadable") : "ENOENT"]),
+          )
+        : undefined;
     if (reallyChanged.length === 0) {
       if (gone.length > 0) return { kind: "removed", files: gone, ...(why ? { why } : {}) };
       const empty = present.filter((file) => status.get(file) === "empty");
@@ -49,10 +56,18 @@ export class Reloader {
     return this.reevaluate(reallyChanged, gone, why, started, now);
   }
 
-  private async reevaluate(files: string[], removed: string[], why: Record<string, string> | undefined, started: number, now: () => number): Promise<ReloadOutcome> {
+  private async reevaluate(
+    files: string[],
+    removed: string[],
+    why: Record<string, string> | undefined,
+    started: number,
+    now: () => number,
+  ): Promise<ReloadOutcome> {
     const { modules, registry, entry } = this.options;
     const order = topologicalIndex(modules);
-    const queue = new Map<string, Reevaluated["reason"]>(files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]));
+    const queue = new Map<string, Reevaluated["reason"]>(
+      files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]),
+    );
     const done: Reevaluated[] = [];
     const stoppedAtEntry: string[] = [];
     const batch = registry.beginBatch();
@@ -88,7 +103,16 @@ export class Reloader {
       const superseded = hashes.matches !== undefined && files.some((file) => !hashes.matches!(file));
       // Forget the new content so saving the same bytes again retries the reload.
       for (const file of files) hashes.forget(file);
-      return { kind: "failed", files, removed, ...(why ? { why } : {}), ...(superseded ? { superseded } : {}), file: current, error, ms: now() - started };
+      return {
+        kind: "failed",
+        files,
+        removed,
+        ...(why ? { why } : {}),
+        ...(superseded ? { superseded } : {}),
+        file: current,
+        error,
+        ms: now() - started,
+      };
     }
     const report = batch.commit();
     await settle(() => transaction.commit());

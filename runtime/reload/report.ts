@@ -41,9 +41,16 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
     case "removed":
       return describeRemoved(outcome.files, relative, outcome.why);
     case "empty":
-      return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} is empty (a save in progress?): the loaded version keeps running until it has content` }];
+      return [
+        {
+          level: "debug",
+          text: `${outcome.files.map(relative).join(", ")} is empty (a save in progress?): the loaded version keeps running until it has content`,
+        },
+      ];
     case "unchanged":
-      return [{ level: "debug", text: `${outcome.files.map(relative).join(", ")} saved without changes: nothing to reload` }];
+      return [
+        { level: "debug", text: `${outcome.files.map(relative).join(", ")} saved without changes: nothing to reload` },
+      ];
   }
 }
 
@@ -67,7 +74,9 @@ function describeRemoved(files: string[], relative: Relative, why: Record<string
 }
 
 function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportLine[] {
-  const changed = outcome.reevaluated.filter((item) => item.reason.kind !== "importer").map((item) => relative(item.file));
+  const changed = outcome.reevaluated
+    .filter((item) => item.reason.kind !== "importer")
+    .map((item) => relative(item.file));
   const importers = outcome.reevaluated.length - changed.length;
   const updated = outcome.hotUpdated.length + outcome.classesUpdated.length;
   const what = [
@@ -88,9 +97,11 @@ function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportL
   }
   for (const item of outcome.reevaluated) {
     const why =
-      item.reason.kind === "changed" ? "changed" :
-      item.reason.kind === "entry" ? "entry module: hot functions only, top-level code not re-run" :
-      `imports ${relative(item.reason.of)}, whose exports changed (${item.reason.exports.join(", ")})`;
+      item.reason.kind === "changed"
+        ? "changed"
+        : item.reason.kind === "entry"
+          ? "entry module: hot functions only, top-level code not re-run"
+          : `imports ${relative(item.reason.of)}, whose exports changed (${item.reason.exports.join(", ")})`;
     lines.push({ level: "debug", text: `  re-evaluated ${relative(item.file)}: ${why}` });
   }
   for (const file of outcome.stoppedAtEntry) {
@@ -107,11 +118,20 @@ export function describeNotice(notice: Notice): ReportLine {
   const name = notice.key.slice(notice.key.indexOf("#") + 1);
   switch (notice.kind) {
     case "persist-initializer-changed":
-      return { level: "info", text: `the initializer of persisted "${name}" changed; it keeps its current value (restart to run the new initializer).` };
+      return {
+        level: "info",
+        text: `the initializer of persisted "${name}" changed; it keeps its current value (restart to run the new initializer).`,
+      };
     case "class-shape-changed":
-      return { level: "info", text: `the constructor or field initializers of hot class "${name}" changed; they are not applied to the existing class (methods are). Restart to apply them.` };
+      return {
+        level: "info",
+        text: `the constructor or field initializers of hot class "${name}" changed; they are not applied to the existing class (methods are). Restart to apply them.`,
+      };
     case "dispose-failed":
-      return { level: "warn", text: `@chaud.dispose function of ${notice.key} threw: ${describeError(notice.error, null, (file) => file)}` };
+      return {
+        level: "warn",
+        text: `@chaud.dispose function of ${notice.key} threw: ${describeError(notice.error, null, (file) => file)}`,
+      };
   }
 }
 
@@ -122,8 +142,12 @@ export function describeError(error: unknown, file: string | null, relative: Rel
   // line already names the file. A parse error is a SyntaxError (its code is lost when it
   // crosses from the ESM loader's thread; its "(line:column)" is not).
   if ((error as { code?: string }).code === "BABEL_PARSE_ERROR" || /\n\s*>\s*\d+ \|/.test(error.message)) {
-    const message = file && error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
-    const parse = (error as { code?: string }).code === "BABEL_PARSE_ERROR" || error.name === "SyntaxError" || /^[^\n]* \(\d+:\d+\)\n/.test(message);
+    const message =
+      file && error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+    const parse =
+      (error as { code?: string }).code === "BABEL_PARSE_ERROR" ||
+      error.name === "SyntaxError" ||
+      /^[^\n]* \(\d+:\d+\)\n/.test(message);
     return `${parse ? "SyntaxError" : error.name}: ${message}`;
   }
   const frame = file ? codeFrameAt(error, file) : null;

@@ -51,7 +51,8 @@ function withUnrefWatchers(fn: () => void): NodeJS.ErrnoException | null {
     try {
       watcher = (original as (...a: unknown[]) => fs.FSWatcher).apply(this, args);
     } catch (error) {
-      if (WATCHER_LIMIT_ERRORS.has((error as NodeJS.ErrnoException).code ?? "")) limitError ??= error as NodeJS.ErrnoException;
+      if (WATCHER_LIMIT_ERRORS.has((error as NodeJS.ErrnoException).code ?? ""))
+        limitError ??= error as NodeJS.ErrnoException;
       throw error;
     }
     watcher.unref?.();
@@ -171,7 +172,10 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
     if (closed || files.length === 0) return;
     const removed = files.filter((file) => !fs.existsSync(file));
     const gone = new Set(removed);
-    options.onBatch(files.filter((file) => !gone.has(file)), removed);
+    options.onBatch(
+      files.filter((file) => !gone.has(file)),
+      removed,
+    );
   };
   const start = (): InstanceType<typeof Watchpack> => {
     const created = new Watchpack({
@@ -200,7 +204,9 @@ export function createWatcher(options: WatcherOptions): FileWatcher {
   const watchFiles = (): void => {
     // startTime: changes before now are not news; content hashes filter the rest.
     const startTime = Date.now();
-    const limitError = withUnrefWatchers(() => watchpack.watch({ files: watched, directories: [], missing: [], startTime }));
+    const limitError = withUnrefWatchers(() =>
+      watchpack.watch({ files: watched, directories: [], missing: [], startTime }),
+    );
     if (limitError === null || poll !== undefined) return;
     // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
     // drops the directory watchers that would have polled every 5 s and printed an error).

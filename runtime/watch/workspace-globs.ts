@@ -11,7 +11,9 @@ import { basename, join, relative, sep } from "node:path";
 export function expandPatterns(root: string, patterns: string[]): string[] {
   const normalized = patterns.map(normalizePattern).filter((pattern) => pattern !== "" && pattern !== "!");
   const includes = normalized.filter((pattern) => !pattern.startsWith("!")).map(splitPattern);
-  const excludes = normalized.filter((pattern) => pattern.startsWith("!")).map((pattern) => splitPattern(pattern.slice(1)));
+  const excludes = normalized
+    .filter((pattern) => pattern.startsWith("!"))
+    .map((pattern) => splitPattern(pattern.slice(1)));
   const found = new Set<string>();
   for (const segments of includes) {
     for (const dir of expandSegments(root, segments)) {
@@ -25,7 +27,11 @@ export function expandPatterns(root: string, patterns: string[]): string[] {
 }
 
 function normalizePattern(pattern: string): string {
-  return pattern.trim().replace(/\\/g, "/").replace(/^(!?)(\.\/)+/, "$1").replace(/\/+$/, "");
+  return pattern
+    .trim()
+    .replace(/\\/g, "/")
+    .replace(/^(!?)(\.\/)+/, "$1")
+    .replace(/\/+$/, "");
 }
 
 function splitPattern(pattern: string): string[] {
@@ -35,7 +41,8 @@ function splitPattern(pattern: string): string[] {
 function expandSegments(dir: string, segments: string[]): string[] {
   const [head, ...rest] = segments;
   if (head === undefined) return [dir];
-  if (head === "**") return [...expandSegments(dir, rest), ...childDirs(dir).flatMap((child) => expandSegments(child, segments))];
+  if (head === "**")
+    return [...expandSegments(dir, rest), ...childDirs(dir).flatMap((child) => expandSegments(child, segments))];
   if (!/[*?]/.test(head)) return isDirectory(join(dir, head)) ? expandSegments(join(dir, head), rest) : [];
   const matcher = segmentRegExp(head);
   return childDirs(dir)
@@ -53,7 +60,10 @@ function matchSegments(path: string[], pattern: string[]): boolean {
 }
 
 function segmentRegExp(segment: string): RegExp {
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+  const source = segment
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
   return new RegExp(`^${source}$`);
 }
 

@@ -52,7 +52,8 @@ export function findWorkspace(entryFile: string): Workspace {
   const entry = realPath(resolve(entryFile));
   const entryDir = dirname(entry);
   const packageDir = nearestPackageDir(entryDir);
-  const layout = workspaceLayout(entry, packageDir) ?? (packageDir === null ? bareLayout(entryDir) : singleLayout(packageDir));
+  const layout =
+    workspaceLayout(entry, packageDir) ?? (packageDir === null ? bareLayout(entryDir) : singleLayout(packageDir));
   const entryPackage = ownerOf(layout.packages, entry) ?? addRootPackage(layout);
   return makeWorkspace(layout, dependencyClosure(entryPackage, layout.packages), realPath);
 }

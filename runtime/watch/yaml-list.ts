@@ -36,7 +36,10 @@ function readFlowList(text: string): string[] {
   const body = text.slice(text.indexOf("[") + 1);
   const end = body.indexOf("]");
   const inner = (end === -1 ? body : body.slice(0, end)).split("\n").map(stripComment).join(" ");
-  return inner.split(",").map(scalar).filter((value) => value !== "");
+  return inner
+    .split(",")
+    .map(scalar)
+    .filter((value) => value !== "");
 }
 
 /** An item's text: quoted scalars lose their quotes, plain ones their trailing comment. */

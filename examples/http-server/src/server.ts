@@ -37,4 +37,3 @@ function start(): Server {
 
 /* @chaud.persist */
 const server = start(); // created once per process: a reload never listens again
-

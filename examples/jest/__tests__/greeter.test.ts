@@ -16,7 +16,10 @@ test("each test starts from the original code; persisted state lasts for the tes
 test("editing a constant greeter.ts imports re-evaluates greeter.ts, keeping its state", async () => {
   const outcome = await editFile("../src/punctuation.ts", (source) => source.replace('"!"', '"?"'));
 
-  expect(outcome.kind === "reloaded" && outcome.reevaluated.map((item) => item.reason.kind)).toEqual(["changed", "importer"]);
+  expect(outcome.kind === "reloaded" && outcome.reevaluated.map((item) => item.reason.kind)).toEqual([
+    "changed",
+    "importer",
+  ]);
   expect(greet("Linus")).toBe("Hello, Linus? (visit #4)");
   expect(visitCount()).toBe(4);
 });

@@ -1,0 +1,95 @@
+// The registry's shared types. The registry, its batches and its module handles refer to one
+// another; their types live here so that none of those files imports another for types alone.
+
+import type { PersistCell } from "./persist-cell";
+
+/**
+ * Any function or class. Hot entries forward calls and `new` alike, and hot classes are
+ * classes, so the registry cannot narrow what it holds to a call signature.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type AnyFunction = Function;
+
+/** The mutable cell a stub reads on every call. */
+export interface HotTarget {
+  fn: AnyFunction;
+}
+
+/** How a stub names itself: the plugin's display name, else the implementation's own name, else the fallback. */
+export interface StubNaming {
+  readonly displayName?: string | undefined;
+  readonly fallbackName: string;
+}
+
+export interface HotEntry extends HotTarget {
+  readonly stub: AnyFunction;
+  readonly naming: StubNaming;
+  hash: string;
+}
+
+/** Own keys a class body defined, remembered so a reload removes only what the body made. */
+export interface ClassMembers {
+  proto: PropertyKey[];
+  statics: PropertyKey[];
+}
+
+export interface ClassEntry {
+  readonly cls: AnyFunction;
+  hash: string;
+  /** Hash of the constructor and field initializers the live class runs (never replaced). */
+  readonly shapeHash: string;
+  members: ClassMembers;
+}
+
+export type Notice =
+  | { kind: "persist-initializer-changed"; key: string }
+  | { kind: "class-shape-changed"; key: string }
+  | { kind: "dispose-failed"; key: string; error: unknown };
+
+/** What a committed batch changed, for the reload report. */
+export interface CommitReport {
+  modules: string[];
+  hotUpdated: string[];
+  hotAdded: string[];
+  hotUnchanged: number;
+  classesUpdated: string[];
+  notices: Notice[];
+}
+
+export interface ModuleVersion {
+  readonly key: string;
+  /** The file (or file: URL, for ES modules) this version was evaluated from, when known. */
+  readonly file: string | null;
+  readonly disposers: AnyFunction[];
+  /** Getters for the module's unmarked top-level bindings, read by a hot-only evaluation. */
+  scope: object | null;
+}
+
+/** A registration of a module evaluation, staged until its batch commits. */
+export type Staged =
+  | { kind: "hot"; key: string; entry: HotEntry; fn: AnyFunction; hash: string; isNew: boolean }
+  | {
+      kind: "class";
+      key: string;
+      entry: ClassEntry;
+      next: AnyFunction;
+      hash: string;
+      shapeHash: string;
+      members: ClassMembers;
+      isNew: boolean;
+    }
+  | { kind: "cell"; key: string; cell: PersistCell }
+  | { kind: "cell-hash"; key: string; cell: PersistCell; hash: string };
+
+/** What batches and module handles use of the registry (the Registry class implements it). */
+export interface RegistryState {
+  readonly hot: Map<string, HotEntry>;
+  readonly classes: Map<string, ClassEntry>;
+  readonly cells: Map<string, PersistCell>;
+  readonly privateNames: Map<string, symbol>;
+  readonly modules: Map<string, ModuleVersion>;
+  activeBatch: { readonly isOpen: boolean } | null;
+  installVersion(version: ModuleVersion, notices: Notice[]): void;
+  apply(items: Staged[], report: CommitReport): void;
+  announce(notices: Notice[]): void;
+}
