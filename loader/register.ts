@@ -15,6 +15,7 @@ import { findWorkspace } from "../runtime/watch/workspace";
 import { installEsmLoader } from "./esm-loader";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
+import { setHotInEnvironment, settings } from "../runtime/settings";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
@@ -24,7 +25,7 @@ const REGISTERED = Symbol.for("chaud.register.v1");
  * such a program rarely makes.
  */
 function loadedThroughImport(): boolean {
-  const flags = [...process.execArgv, process.env["NODE_OPTIONS"] ?? ""].join(" ");
+  const flags = [...process.execArgv, settings().nodeOptions].join(" ");
   return [...flags.matchAll(/--import[= ]\s*(\S+)/g)].some((match) =>
     /chaud.*register|integration[\\/]register\.js/.test(match[1] ?? ""),
   );
@@ -36,13 +37,13 @@ function register(): void {
   holder[REGISTERED] = true;
   configureLogger();
 
-  const env = process.env;
-  if (env["NODE_ENV"] === "production" && env["CHAUD_HOT"] !== "1") {
+  const environment = settings();
+  if (environment.production && !environment.hot) {
     log.info("NODE_ENV=production: chaud/register compiles and watches nothing. Set CHAUD_HOT=1 to hot reload anyway.");
     return;
   }
   // The plugin reads this when its option is absent; programs this one starts inherit it.
-  env["CHAUD_HOT"] = "1";
+  setHotInEnvironment();
   process.setSourceMapsEnabled(true);
 
   const entryArgument = process.argv[1];

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { settings } from "../runtime/settings";
 
 export interface CacheKeyInput {
   filename: string;
@@ -216,13 +217,12 @@ export function hasBabelConfig(filename: string, root: string): boolean {
 
 /** The cache key of one transform: a sha256 over every input that shapes its output. */
 export function transformCacheKey(input: CacheKeyInput): string {
-  const env = input.env ?? process.env;
   const parts = [
     input.source,
     input.filename,
     ...toolVersions(),
     process.version,
-    env["BABEL_ENV"] || env["NODE_ENV"] || "development",
+    settings(input.env).babelEnv,
     JSON.stringify(input.options) ?? "",
   ];
   const { configs, packageFields } = configInputs(input.filename, input.root);

@@ -24,6 +24,7 @@ import {
 } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { settings } from "../runtime/settings";
 
 // The key's computation lives in its own file; importers take it from here as before.
 export { hasBabelConfig, transformCacheKey, type CacheKeyInput } from "./transform-cache-key";
@@ -124,9 +125,9 @@ function prepareDir(dir: string, followSymlink: boolean): Prepared {
 }
 
 function chooseDir(options: TransformCacheOptions, warn: (message: string) => void): string | null {
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.dir ?? (env["CHAUD_CACHE_DIR"] ? resolve(cwd, env["CHAUD_CACHE_DIR"]) : undefined);
+  const configured = settings(options.env).cacheDir;
+  const explicit = options.dir ?? (configured !== undefined ? resolve(cwd, configured) : undefined);
   const nodeModules = explicit === undefined ? nearestNodeModules(cwd) : null;
   const candidates: Array<{ dir: string; followSymlink: boolean }> =
     explicit !== undefined

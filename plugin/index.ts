@@ -5,7 +5,7 @@
 // production code. On, a file whose source never mentions `@chaud` is not traversed.
 
 import type { PluginObj, PluginPass } from "@babel/core";
-import { hotFromEnvironment } from "./environment";
+import { hotFromEnvironment } from "../runtime/settings";
 import { transformModule } from "./transform-module";
 
 export interface ChaudPluginOptions {

@@ -1,14 +1,8 @@
 // chaud's public runtime API (SPEC 1): init, on, nextReload, reload, status, epoch, stop.
 
 import { resolve as resolvePath } from "node:path";
-import { hotFromEnvironment } from "../plugin/environment";
-import {
-  Controller,
-  DEFAULT_AGGREGATE_TIMEOUT,
-  type ErrorEvent,
-  type InitOptions,
-  type ReloadEvent,
-} from "./controller";
+import { Controller, type ErrorEvent, type InitOptions, type ReloadEvent } from "./controller";
+import { DEFAULT_AGGREGATE_TIMEOUT, hotFromEnvironment, settings } from "./settings";
 import { complainIfWarningsHidden, configureLogger, log } from "./logger";
 import { getRegistry } from "./registry/registry";
 import type { ReloadOutcome } from "./reload/outcome";
@@ -59,8 +53,8 @@ export function init(options: InitOptions = {}): void {
     else log.warn("init() called again with different options; chaud keeps running with the options it started with");
     return;
   }
-  const env = process.env;
-  if (env["NODE_ENV"] === "production" && env["CHAUD_HOT"] !== "1") {
+  const environment = settings();
+  if (environment.production && !environment.hot) {
     log.info("NODE_ENV=production: chaud does not watch or reload. Set CHAUD_HOT=1 to hot reload anyway.");
     return;
   }
@@ -75,7 +69,7 @@ export function init(options: InitOptions = {}): void {
     complainIfWarningsHidden();
     // init() often runs before the program's own modules load, so whether the plugin is on
     // (a module compiled with it registered) is known only once the entry has run.
-    const pluginOn = (): boolean => hotFromEnvironment(env) || getRegistry().modules.size > 0;
+    const pluginOn = (): boolean => hotFromEnvironment() || getRegistry().modules.size > 0;
     setImmediate(() => {
       if (controller.isStopped) return;
       if (!pluginOn()) {
@@ -86,7 +80,7 @@ export function init(options: InitOptions = {}): void {
         return;
       }
       // Said once the first files are watched and loading pauses; at the latest in a second.
-      setTimeout(() => controller.announce(), 1000).unref();
+      setTimeout(() => controller.printStartLine(), 1000).unref();
     }).unref();
   } catch (error) {
     log.error(

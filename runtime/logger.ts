@@ -5,10 +5,9 @@
 // that worked.
 
 import loglevel from "loglevel";
+import { LOG_LEVELS, readSettings, settings, type Environment, type LogLevelName } from "./settings";
 
-export type LogLevelName = "trace" | "debug" | "info" | "warn" | "error" | "silent";
-
-const LEVELS: readonly LogLevelName[] = ["trace", "debug", "info", "warn", "error", "silent"];
+export type { LogLevelName };
 
 export const log = loglevel.getLogger("chaud");
 
@@ -16,7 +15,7 @@ let configured = false;
 let complained = false;
 
 /** Writes every level to stderr with the `[chaud]` prefix. Idempotent. */
-export function configureLogger(env: Readonly<Record<string, string | undefined>> = process.env): void {
+export function configureLogger(env: Environment = process.env): void {
   if (configured) return;
   configured = true;
   // loglevel starts every logger at "warn"; any other level was set by the program before
@@ -28,13 +27,13 @@ export function configureLogger(env: Readonly<Record<string, string | undefined>
       void methodName;
     };
   };
-  const requested = env["CHAUD_LOG"]?.trim().toLowerCase();
-  if (requested && (LEVELS as readonly string[]).includes(requested)) {
-    log.setLevel(requested as LogLevelName, false);
-  } else {
-    log.setLevel(levelBefore !== log.levels.WARN ? levelBefore : "info", false);
-    if (requested) log.warn(`CHAUD_LOG="${env["CHAUD_LOG"]}" is not a level; use one of ${LEVELS.join(", ")}.`);
-  }
+  const {
+    settings: { log: requested },
+    problems,
+  } = readSettings(env);
+  log.setLevel(requested ?? (levelBefore !== log.levels.WARN ? levelBefore : "info"), false);
+  // Said once, where the level is known; a setting with a bad value falls back to its default.
+  for (const problem of problems) log.warn(problem);
 }
 
 // Control characters (C0 other than tab and newline, DEL, C1), and escape sequences other than colors (SGR,
@@ -69,10 +68,10 @@ export function warningsVisible(): boolean {
  * Prints, once per process, a line to stderr when the logger hides warnings, unless
  * `CHAUD_SILENCE_LOG_LEVEL_WARNING=1`. Called at start and before every warning.
  */
-export function complainIfWarningsHidden(env: Readonly<Record<string, string | undefined>> = process.env): void {
-  if (complained || warningsVisible() || env["CHAUD_SILENCE_LOG_LEVEL_WARNING"] === "1") return;
+export function complainIfWarningsHidden(env: Environment = process.env): void {
+  if (complained || warningsVisible() || settings(env).silenceLogLevelWarning) return;
   complained = true;
-  const level = LEVELS[log.getLevel()] ?? "silent";
+  const level = LOG_LEVELS[log.getLevel()] ?? "silent";
   process.stderr.write(
     `[chaud] the "chaud" logger is set to "${level}", which hides warnings such as failed reloads. ` +
       `Use CHAUD_LOG=warn or higher to see them, or set CHAUD_SILENCE_LOG_LEVEL_WARNING=1 to hide this line.\n`,

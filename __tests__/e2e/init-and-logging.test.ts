@@ -54,6 +54,26 @@ test("with NODE_ENV=production, init() refuses to watch unless CHAUD_HOT=1, and 
   expect((await forced.message("status")).status.running).toBe(true);
 });
 
+test("CHAUD_HOT takes true as well as 1 under NODE_ENV=production, as the plugin does", async () => {
+  const forced = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
+    NODE_ENV: "production",
+    CHAUD_HOT: "true",
+  });
+  expect((await forced.message("status")).status.running).toBe(true);
+});
+
+test("a variable with a bad value gets one warn line naming it, and its default applies", async () => {
+  const c = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
+    CHAUD_HOT: "1",
+    CHAUD_POLL: "often",
+    CHAUD_LOG: "debug",
+  });
+  expect((await c.message("status")).status.running).toBe(true);
+  await c.exited;
+  expect(c.stderr.match(/\[chaud\] CHAUD_POLL="often" is not .*; chaud uses the default\./g)).toHaveLength(1);
+  expect(c.stderr).not.toContain("polling for changes");
+});
+
 test("CHAUD_LOG sets the level, and logs go to stderr with the [chaud] prefix", async () => {
   const quiet = run(`const chaud = require("chaud"); chaud.init(); ${REPORT_STATUS}`, {
     CHAUD_HOT: "1",

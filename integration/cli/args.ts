@@ -1,6 +1,8 @@
 // Splits `chaud [node options] <entry> [args…]` the way `node` itself reads its command line:
 // options up to the first argument that is not an option (or a value of one) belong to node.
 
+import { VARIABLES } from "../../runtime/settings";
+
 /** Node options whose value is the next argument when not written as `--flag=value`. */
 const TAKES_VALUE = new Set([
   "-r",
@@ -58,6 +60,13 @@ export function parseCliArgs(argv: readonly string[]): CliRequest {
   return { kind: "error", message: "missing entry file" };
 }
 
+/** One line per variable chaud reads, aligned as a table. */
+function environmentHelp(): string {
+  const names = VARIABLES.map((variable) => `${variable.name}=${variable.values}`);
+  const width = Math.max(...names.map((name) => name.length)) + 3;
+  return VARIABLES.map((variable, i) => `  ${names[i]!.padEnd(width)}${variable.description}`).join("\n");
+}
+
 export const HELP = `Usage: chaud [node options] <entry> [args...]
 
 Runs <entry> like \`node <entry>\`, with hot reloading on: functions marked /* @chaud.hot */
@@ -72,9 +81,7 @@ Options:
   -v, --version  show chaud's version
 
 Environment:
-  CHAUD_LOG=trace|debug|info|warn|error|silent   how much chaud logs (default info, to stderr)
-  CHAUD_CACHE_DIR=<dir>                          where compiled files are cached
-  CHAUD_POLL=1                                   poll for changes instead of using inotify
+${environmentHelp()}
 
 Examples:
   npx chaud src/server.ts --port 3000

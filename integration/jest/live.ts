@@ -15,6 +15,7 @@ import { dirname, relative, resolve } from "node:path";
 import type * as Api from "../../runtime/index";
 import type { ReloadOutcome } from "../../runtime/reload/outcome";
 import type { JestModuleApi, JestModules } from "./modules";
+import { settings } from "../../runtime/settings";
 
 export type { ReloadOutcome };
 
@@ -130,7 +131,7 @@ function ensureStarted(): { modules: JestModules; testFile: string } {
   api().init(mainIsTestFile ? { moduleSystem: modules } : { entry: testFile, moduleSystem: modules });
   if (!api().isRunning()) fail("chaud did not start in this test file (see the [chaud] lines above).");
   // A passing live test stays quiet: reloads are reported from "info" on (CHAUD_LOG=info).
-  if (!process.env["CHAUD_LOG"]) api().logger.setLevel("warn", false);
+  if (settings().log === undefined) api().logger.setLevel("warn", false);
   live.modules = modules;
   live.testFile = testFile;
   return { modules, testFile };

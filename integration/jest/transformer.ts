@@ -15,7 +15,7 @@
 
 import { createHash } from "node:crypto";
 import { dirname, join, sep } from "node:path";
-import { hotFromEnvironment } from "../../plugin/environment";
+import { hotFromEnvironment } from "../../runtime/settings";
 import { moduleKey } from "../../plugin/module-key";
 import { hasBabelConfig } from "../../loader/transform-cache";
 import { builtFile, chaudBuildKey, CHAUD_ROOT } from "./cache-key";

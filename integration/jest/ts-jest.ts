@@ -14,7 +14,7 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { hotFromEnvironment } from "../../plugin/environment";
+import { hotFromEnvironment } from "../../runtime/settings";
 import { configureLogger, warn } from "../../runtime/logger";
 import { builtFile, chaudBuildKey } from "./cache-key";
 
