@@ -46,7 +46,6 @@ function genericStub(target: HotTarget): AnyFunction {
   };
 }
 
-/** How a stub is named: its own name if given, else the implementation's, else the binding's. */
 /** Makes a stub that forwards to `target.fn`, named and sized like `impl`. */
 export function createStub(target: HotTarget, impl: AnyFunction, naming: StubNaming): AnyFunction {
   const arity = impl.length;
