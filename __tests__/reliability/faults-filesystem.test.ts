@@ -5,9 +5,7 @@
 // the persisted counter keeps its value, and a `[chaud]` line says what happened.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import type { Child } from "../helpers/child";
 import { sleep } from "../helpers/child";
 import {
@@ -23,6 +21,7 @@ import {
   type ModuleFlavor,
   type StartOptions,
 } from "../helpers/fault-app";
+import { createTempDir } from "../helpers/temp-dir";
 
 jest.setTimeout(120000);
 
@@ -118,12 +117,12 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: the watched file goes away", (f
     const app = faults.use(createFaultApp(flavor));
     if (isRoot) {
       chmodSync(app.project.dir, 0o755);
-      const cache = mkdtempSync(join(tmpdir(), "chaud-faults-nobody-cache-"));
-      chownSync(cache, NOBODY, NOBODY);
-      faults.onCleanup(() => rmSync(cache, { recursive: true, force: true }));
+      const cache = createTempDir("chaud-faults-nobody-cache");
+      chownSync(cache.dir, NOBODY, NOBODY);
+      faults.onCleanup(() => cache.remove());
       options = {
         wrapper: { command: "setpriv", args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] },
-        env: { ...faults.env(), CHAUD_CACHE_DIR: cache, HOME: cache },
+        env: { ...faults.env(), CHAUD_CACHE_DIR: cache.dir, HOME: cache.dir },
       };
     }
     const { child } = await start(flavor, options);
