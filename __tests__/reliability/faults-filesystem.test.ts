@@ -6,7 +6,6 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
-import type { Child } from "../helpers/child";
 import { sleep } from "../helpers/child";
 import {
   chaudLines,
@@ -14,6 +13,8 @@ import {
   faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
+  expectRecovery,
+  escaped,
   logLine,
   probeNow,
   versionOf,
@@ -28,21 +29,6 @@ jest.setTimeout(120000);
 const faults = faultAppsPerTest("chaud-faults-fs-cache");
 const { start } = faults;
 
-/** A good save (v2) reloads, with the counter intact and nothing but chaud's lines on stderr. */
-async function expectRecovery(app: FaultApp, child: Child): Promise<void> {
-  app.writeVersion("v2");
-  const reload = await child.waitFor(
-    "the good save to reload",
-    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
-    60000,
-  );
-  expect(reload.files).toEqual([app.appPath]);
-  expect(versionOf(await probeNow(child))).toBe("v2");
-  expectIntact(child);
-  expectOnlyChaudOutput(child);
-}
-
-const escaped = (path: string): string => path.replace(/[.]/g, "\\.");
 const goneLine = (app: FaultApp, reason: string): RegExp =>
   new RegExp(`${escaped(app.appPath)} was deleted or cannot be read \\(${reason}\\); the loaded version keeps running`);
 
