@@ -37,7 +37,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { chaudRoot } = require("./chaud-build");
+const { appUsingChaud } = require("./chaud-build");
 
 const GROUP_SIZE = 50;
 
@@ -527,23 +527,11 @@ function write(dir, relative, content) {
 function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = label }) {
   if (!EXT[lang]) throw new Error(`lang must be one of ${Object.keys(EXT).join(", ")}, not ${lang}`);
   const dir = fs.mkdtempSync(path.join(parent, `chaud-bench-${lang}-${modules}${label ? `-${label}` : ""}-`));
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify(
-      {
-        name: `bench-app-${lang}-${modules}`,
-        version: "1.0.0",
-        private: true,
-        // ES module apps are "type": "module" (dynohot requires it), with .mjs / .mts files as well.
-        ...(isEsm(lang) ? { type: "module" } : {}),
-        dependencies: { "heavy-dep": "1.0.0" },
-      },
-      null,
-      2,
-    ),
-  );
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
+  appUsingChaud(dir, `bench-app-${lang}-${modules}`, {
+    // ES module apps are "type": "module" (dynohot requires it), with .mjs / .mts files as well.
+    ...(isEsm(lang) ? { type: "module" } : {}),
+    dependencies: { "heavy-dep": "1.0.0" },
+  });
   // hot-hook's import.meta.hot.dispose imports "hot-hook" from the app, as if the app depended on it.
   if (tool === "hot-hook")
     fs.symlinkSync(path.join(__dirname, "node_modules", "hot-hook"), path.join(dir, "node_modules", "hot-hook"), "dir");

@@ -41,4 +41,18 @@ function chaudRoot() {
 /** The `chaud` command of that build. */
 const chaudCli = () => path.join(chaudRoot(), "dist/integration/cli/index.js");
 
-module.exports = { chaudRoot, chaudCli };
+/**
+ * Makes `dir` (created if needed) an app that uses that build: node_modules/chaud linked to it,
+ * and a package.json with `name`, version 1.0.0, private, then `fields`. Returns `dir`.
+ */
+function appUsingChaud(dir, name, fields = {}) {
+  fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name, version: "1.0.0", private: true, ...fields }, null, 2),
+  );
+  return dir;
+}
+
+module.exports = { chaudRoot, chaudCli, appUsingChaud };

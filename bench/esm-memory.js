@@ -18,7 +18,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { ToolProcess, sleep, measureMemory: measure } = require("./tool-process");
-const { chaudRoot } = require("./chaud-build");
+const { appUsingChaud } = require("./chaud-build");
 const { median, table, runAsScript } = require("./stats");
 
 const RELOADS = process.argv.includes("--quick") ? 60 : 300;
@@ -72,14 +72,8 @@ export function probe() {
 }
 
 function createApp(workDir) {
-  const dir = path.join(workDir, "app");
-  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "bench-esm-memory-app", version: "1.0.0", private: true, type: "module" }, null, 2),
-  );
+  const dir = appUsingChaud(path.join(workDir, "app"), "bench-esm-memory-app", { type: "module" });
+  fs.mkdirSync(path.join(dir, "src"));
   fs.writeFileSync(path.join(dir, "src/main.mjs"), MAIN_MJS);
   fs.writeFileSync(path.join(dir, "src/data.mjs"), dataMjs(0));
   return dir;

@@ -25,7 +25,7 @@ const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const { ToolProcess, sleep } = require("./tool-process");
-const { chaudRoot } = require("./chaud-build");
+const { appUsingChaud } = require("./chaud-build");
 const { table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
@@ -163,14 +163,8 @@ function check(responses) {
 }
 
 function createApp(workDir, ext, name) {
-  const dir = path.join(workDir, name);
-  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: `bench-http-${name}`, version: "1.0.0", private: true }, null, 2),
-  );
+  const dir = appUsingChaud(path.join(workDir, name), `bench-http-${name}`);
+  fs.mkdirSync(path.join(dir, "src"));
   fs.writeFileSync(path.join(dir, `src/a.${ext}`), versioned(ext, 0));
   fs.writeFileSync(path.join(dir, `src/b.${ext}`), versioned(ext, 0));
   fs.writeFileSync(path.join(dir, `src/handler.${ext}`), handler(ext));

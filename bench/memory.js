@@ -18,7 +18,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { ToolProcess, sleep, quantile, measureMemory: measure } = require("./tool-process");
-const { chaudRoot, chaudCli } = require("./chaud-build");
+const { appUsingChaud, chaudCli } = require("./chaud-build");
 const { median, table, runAsScript } = require("./stats");
 
 const RELOADS = process.argv.includes("--quick") ? 100 : 1000;
@@ -77,14 +77,8 @@ module.exports = { probe };
 `;
 
 function createApp(workDir) {
-  const dir = path.join(workDir, "app");
-  fs.mkdirSync(path.join(dir, "src"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: "bench-memory-app", version: "1.0.0", private: true }, null, 2),
-  );
+  const dir = appUsingChaud(path.join(workDir, "app"), "bench-memory-app");
+  fs.mkdirSync(path.join(dir, "src"));
   fs.writeFileSync(path.join(dir, "src/main.js"), MAIN_JS);
   fs.writeFileSync(path.join(dir, "src/data.js"), dataJs(0));
   return dir;

@@ -24,7 +24,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { ToolProcess } = require("./tool-process");
-const { chaudRoot } = require("./chaud-build");
+const { appUsingChaud } = require("./chaud-build");
 const { table, runAsScript } = require("./stats");
 const { soakProgram } = require("./soak-app");
 
@@ -37,13 +37,7 @@ const MB = 1024 * 1024;
 
 async function runCase({ kind, reloads, warmup, every }) {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `chaud-bench-soak-${kind}-`));
-  const dir = path.join(workDir, "app");
-  fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
-  fs.symlinkSync(chaudRoot(), path.join(dir, "node_modules", "chaud"), "dir");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({ name: `bench-soak-${kind}`, version: "1.0.0", private: true }, null, 2),
-  );
+  const dir = appUsingChaud(path.join(workDir, "app"), `bench-soak-${kind}`);
   const program = soakProgram(kind);
   fs.writeFileSync(path.join(dir, program.entry), program.source);
   const proc = new ToolProcess([process.execPath, program.nodeArgs], {

@@ -4,34 +4,24 @@
 // as a JSON line), with process.versions.electron set as Electron sets it. The integration is
 // also type-checked against the real `electron` package's type definitions with tsc.
 
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { Child, sleep } from "../helpers/child";
+import { copyExample, removeExampleCopies } from "../helpers/examples";
 import { atomicWrite } from "../helpers/hot-app";
-import { assertBuilt, createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
+import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
 const cache = sharedCacheDir("chaud-electron");
 let project: TempProject | undefined;
 let child: Child | undefined;
-const temporaryDirs: string[] = [];
 
 afterEach(async () => {
   await child?.stop();
   child = undefined;
   project?.remove();
   project = undefined;
-  for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeExampleCopies();
 });
 
 /** node_modules/electron in `dir`: the stand-in, plus the `-r` files that simulate the runtime and drive the app. */
@@ -237,16 +227,7 @@ setTimeout(() => console.log(JSON.stringify({ type: "esm-up", running: status().
   });
 
   test("simulated: examples/electron-main reloads its window on a style edit and its ipcMain handler hot", async () => {
-    assertBuilt();
-    const source = join(REPO_ROOT, "examples/electron-main");
-    const dir = mkdtempSync(join(tmpdir(), "chaud-example-electron-"));
-    temporaryDirs.push(dir);
-    cpSync(source, dir, {
-      recursive: true,
-      filter: (file) => !relative(source, file).split(sep).includes("node_modules"),
-    });
-    mkdirSync(join(dir, "node_modules"));
-    symlinkSync(REPO_ROOT, join(dir, "node_modules/chaud"), "dir");
+    const dir = copyExample("electron-main");
     installStandIn(dir);
     child = new Child([...NODE_ARGS, "."], { cwd: dir, env: cache.env() });
     const c = child;
@@ -291,14 +272,11 @@ console.log(JSON.stringify({ electronFound, init: typeof chaud.init, initElectro
 
 describe("chaud/electron types", () => {
   test("a main process using chaud/electron type-checks against the real electron package's types", () => {
-    assertBuilt();
-    const dir = mkdtempSync(join(tmpdir(), "chaud-electron-types-"));
-    temporaryDirs.push(dir);
+    project = createTempProject("typed-app", { main: "main.js" });
+    const dir = project.dir;
     mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
-    symlinkSync(REPO_ROOT, join(dir, "node_modules/chaud"), "dir");
     symlinkSync(join(REPO_ROOT, "node_modules/electron"), join(dir, "node_modules/electron"), "dir");
     symlinkSync(join(REPO_ROOT, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "typed-app", main: "main.js" }));
     writeFileSync(
       join(dir, "tsconfig.json"),
       JSON.stringify({

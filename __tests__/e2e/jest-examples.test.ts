@@ -90,7 +90,7 @@ describe.each(JEST_MAJORS)("Jest %i", (major) => {
 
 test("chaud/jest's types work without @types/node or Jest's types, from CommonJS and ESM", () => {
   const project = createTempProject("typed-jest-consumer");
-  removeWithCopies(project.dir);
+  removeWithCopies(project);
   project.write(
     "tsconfig.json",
     JSON.stringify({

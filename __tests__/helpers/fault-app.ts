@@ -163,6 +163,23 @@ export function expectOnlyChaudOutput(child: Child): void {
   expect(foreign).toEqual([]);
 }
 
+/** A good save (v2) reloads, with the counter intact and nothing but chaud's lines on stderr. */
+export async function expectRecovery(app: FaultApp, child: Child): Promise<void> {
+  app.writeVersion("v2");
+  const reload = await child.waitFor(
+    "the good save to reload",
+    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
+    60000,
+  );
+  expect(reload.files).toEqual([app.appPath]);
+  expect(versionOf(await probeNow(child))).toBe("v2");
+  expectIntact(child);
+  expectOnlyChaudOutput(child);
+}
+
+/** A path with its dots escaped, to match it inside a RegExp. */
+export const escaped = (path: string): string => path.replace(/[.]/g, "\\.");
+
 /**
  * One test file's fault apps: a transform cache shared by the file's children, and after each
  * test the child stopped (leak-checked), extra clean-ups run and the app's project removed.

@@ -2,9 +2,9 @@
 // `node_modules/chaud` linked to this checkout's built package.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createTempDir, type TempDir } from "./temp-dir";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 
@@ -14,38 +14,26 @@ export function assertBuilt(): void {
   }
 }
 
-export interface TempProject {
-  dir: string;
-  write(relative: string, content: string): string;
+export interface TempProject extends TempDir {
   run(args: string[], env?: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string };
-  remove(): void;
 }
 
 export function createTempProject(name = "app", packageJson: Record<string, unknown> = {}): TempProject {
   assertBuilt();
-  const dir = mkdtempSync(join(tmpdir(), "chaud-e2e-"));
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "chaud"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", ...packageJson }, null, 2));
+  const project = createTempDir("chaud-e2e");
+  mkdirSync(project.path("node_modules"));
+  symlinkSync(REPO_ROOT, project.path("node_modules", "chaud"), "dir");
+  project.write("package.json", JSON.stringify({ name, version: "1.0.0", ...packageJson }, null, 2));
   return {
-    dir,
-    write(relative, content) {
-      const file = join(dir, relative);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
-      return file;
-    },
+    ...project,
     run(args, env = {}) {
       const result = spawnSync(process.execPath, args, {
-        cwd: dir,
+        cwd: project.dir,
         encoding: "utf8",
         env: { ...process.env, ...env },
         timeout: 20000,
       });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-    },
-    remove() {
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -55,10 +43,10 @@ export function createTempProject(name = "app", packageJson: Record<string, unkn
  * first is warm), removed after the file; `env()` gives the variables that point chaud at it.
  */
 export function sharedCacheDir(prefix: string): { env: (extra?: NodeJS.ProcessEnv) => NodeJS.ProcessEnv } {
-  let dir = "";
+  let cache: TempDir | undefined;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    cache = createTempDir(prefix);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  return { env: (extra = {}) => ({ CHAUD_CACHE_DIR: dir, CHAUD_LOG: "debug", ...extra }) };
+  afterAll(() => cache?.remove());
+  return { env: (extra = {}) => ({ CHAUD_CACHE_DIR: cache?.dir ?? "", CHAUD_LOG: "debug", ...extra }) };
 }

@@ -1,19 +1,21 @@
 // chaud/electron's two pure helpers: which files a window's page loads, and whether an edit of
 // the entry changed its top-level code (what hot reloading cannot apply).
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { topLevelSignature } from "../../integration/electron/top-level";
 import { filesOfPage } from "../../integration/electron/windows";
+import { createTempDir, type TempDir } from "../helpers/temp-dir";
 
 describe("filesOfPage", () => {
+  let folder: TempDir;
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "chaud-electron-page-"));
+    folder = createTempDir("chaud-electron-page");
+    dir = folder.dir;
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => folder.remove());
 
   test("names the page and the local scripts and stylesheets its HTML references", () => {
     const page = join(dir, "index.html");

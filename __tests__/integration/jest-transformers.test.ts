@@ -2,22 +2,22 @@
 // passes through untouched, and the ts-jest config the helper builds. Real Jest runs of both
 // are in e2e/jest-babel.test.ts and e2e/jest-ts-jest.test.ts.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type * as TransformerModule from "../../integration/jest/transformer";
 import type { JestTransformOptions } from "../../integration/jest/transformer";
 import { chaudTsJest } from "../../integration/jest/ts-jest";
+import { useTempDir } from "../helpers/temp-dir";
 import { REPO_ROOT } from "../helpers/temp-project";
 
 const SOURCE = `/* @chaud.hot */\nexport function answer(): number {\n  return 42;\n}\n`;
 
+const tmp = useTempDir("chaud-jest-transformer");
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "chaud-jest-transformer-"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app" }));
+  dir = tmp.dir;
+  tmp.write("package.json", JSON.stringify({ name: "app" }));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const options = (): JestTransformOptions => ({
   config: { rootDir: dir, cwd: dir },

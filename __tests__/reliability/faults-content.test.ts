@@ -11,6 +11,8 @@ import {
   faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
+  expectRecovery,
+  escaped,
   logLine,
   probeNow,
   versionOf,
@@ -26,19 +28,8 @@ const { start } = faults;
 /** After the fault: v1 still answers, and a good save (v2) reloads with the counter intact. */
 async function expectOldVersionThenRecovery(app: FaultApp, child: Child): Promise<void> {
   expect(versionOf(await probeNow(child))).toBe("v1");
-  app.writeVersion("v2");
-  const reload = await child.waitFor(
-    "the good save to reload",
-    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
-    60000,
-  );
-  expect(reload.files).toEqual([app.appPath]);
-  expect(versionOf(await probeNow(child))).toBe("v2");
-  expectIntact(child);
-  expectOnlyChaudOutput(child);
+  await expectRecovery(app, child);
 }
-
-const escaped = (path: string): string => path.replace(/[.]/g, "\\.");
 
 describe.each<ModuleFlavor>(["cjs", "esm"])("%s: a save that cannot run keeps the old version", (flavor) => {
   test("a syntax error is a warn line with a code frame", async () => {

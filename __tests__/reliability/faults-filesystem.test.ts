@@ -5,10 +5,7 @@
 // the persisted counter keeps its value, and a `[chaud]` line says what happened.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Child } from "../helpers/child";
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { sleep } from "../helpers/child";
 import {
   chaudLines,
@@ -16,6 +13,8 @@ import {
   faultAppsPerTest,
   expectIntact,
   expectOnlyChaudOutput,
+  expectRecovery,
+  escaped,
   logLine,
   probeNow,
   versionOf,
@@ -23,27 +22,13 @@ import {
   type ModuleFlavor,
   type StartOptions,
 } from "../helpers/fault-app";
+import { createTempDir } from "../helpers/temp-dir";
 
 jest.setTimeout(120000);
 
 const faults = faultAppsPerTest("chaud-faults-fs-cache");
 const { start } = faults;
 
-/** A good save (v2) reloads, with the counter intact and nothing but chaud's lines on stderr. */
-async function expectRecovery(app: FaultApp, child: Child): Promise<void> {
-  app.writeVersion("v2");
-  const reload = await child.waitFor(
-    "the good save to reload",
-    () => child.messages.find((m) => m.type === "reload" && versionOf(m.probe) === "v2"),
-    60000,
-  );
-  expect(reload.files).toEqual([app.appPath]);
-  expect(versionOf(await probeNow(child))).toBe("v2");
-  expectIntact(child);
-  expectOnlyChaudOutput(child);
-}
-
-const escaped = (path: string): string => path.replace(/[.]/g, "\\.");
 const goneLine = (app: FaultApp, reason: string): RegExp =>
   new RegExp(`${escaped(app.appPath)} was deleted or cannot be read \\(${reason}\\); the loaded version keeps running`);
 
@@ -118,12 +103,12 @@ describe.each<ModuleFlavor>(["cjs", "esm"])("%s: the watched file goes away", (f
     const app = faults.use(createFaultApp(flavor));
     if (isRoot) {
       chmodSync(app.project.dir, 0o755);
-      const cache = mkdtempSync(join(tmpdir(), "chaud-faults-nobody-cache-"));
-      chownSync(cache, NOBODY, NOBODY);
-      faults.onCleanup(() => rmSync(cache, { recursive: true, force: true }));
+      const cache = createTempDir("chaud-faults-nobody-cache");
+      chownSync(cache.dir, NOBODY, NOBODY);
+      faults.onCleanup(() => cache.remove());
       options = {
         wrapper: { command: "setpriv", args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] },
-        env: { ...faults.env(), CHAUD_CACHE_DIR: cache, HOME: cache },
+        env: { ...faults.env(), CHAUD_CACHE_DIR: cache.dir, HOME: cache.dir },
       };
     }
     const { child } = await start(flavor, options);

@@ -7,18 +7,16 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Child, stopWithLeakCheck } from "../helpers/child";
+import { useTempDirs } from "../helpers/temp-dir";
 import { createTempProject, REPO_ROOT, type TempProject } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
@@ -54,17 +52,18 @@ let outside: string;
 let cacheDir: string;
 let child: Child | undefined;
 
-beforeEach(() => {
-  project = createTempProject("secure-app");
-  outside = mkdtempSync(join(tmpdir(), "chaud-outside-"));
-  cacheDir = join(mkdtempSync(join(tmpdir(), "chaud-security-cache-")), "cache");
-  child = undefined;
-});
 afterEach(async () => {
   await stopWithLeakCheck(child, (c) => c.count("ready") > 0);
   project.remove();
-  rmSync(outside, { recursive: true, force: true });
-  rmSync(join(cacheDir, ".."), { recursive: true, force: true });
+});
+// Declared after the hook above, so the child has stopped before its folders go.
+const tempDir = useTempDirs();
+beforeEach(() => {
+  project = createTempProject("secure-app");
+  outside = tempDir("chaud-outside").dir;
+  // Not created yet: chaud creates the cache folder itself, and the tests check how.
+  cacheDir = tempDir("chaud-security-cache").path("cache");
+  child = undefined;
 });
 
 function writeApp(): void {

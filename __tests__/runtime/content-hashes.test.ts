@@ -1,19 +1,14 @@
 // Content hashes against real files in a temporary folder: what counts as a change, and what
 // a failed reload leaves behind.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { ContentHashes } from "../../runtime/reload/content-hashes";
+import { useTempDir } from "../helpers/temp-dir";
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "chaud-hashes-"));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = useTempDir("chaud-hashes");
 
 test("a save with the same bytes is unchanged, new bytes are changed, no bytes are empty", () => {
-  const file = join(dir, "a.js");
+  const file = tmp.path("a.js");
   writeFileSync(file, "one");
   const hashes = new ContentHashes();
   hashes.remember(file);
@@ -29,7 +24,7 @@ test("a save with the same bytes is unchanged, new bytes are changed, no bytes a
 test("after a failed reload the next check is a change, even when the watch-list refresh remembered the file meanwhile", () => {
   // A large save read half-written fails to reload; by the time chaud refreshes its watch list
   // the write has completed. That complete content must still count as new.
-  const file = join(dir, "a.js");
+  const file = tmp.path("a.js");
   writeFileSync(file, "half");
   const hashes = new ContentHashes();
   hashes.remember(file);
@@ -43,7 +38,7 @@ test("after a failed reload the next check is a change, even when the watch-list
 });
 
 test("the same bytes saved again after a failed reload are retried", () => {
-  const file = join(dir, "a.js");
+  const file = tmp.path("a.js");
   writeFileSync(file, "v1");
   const hashes = new ContentHashes();
   hashes.remember(file);
@@ -54,7 +49,7 @@ test("the same bytes saved again after a failed reload are retried", () => {
 });
 
 test("an unreadable file says why: deleted, a directory in its place", () => {
-  const file = join(dir, "a.js");
+  const file = tmp.path("a.js");
   writeFileSync(file, "v1");
   const hashes = new ContentHashes();
   hashes.remember(file);
@@ -72,7 +67,7 @@ test("an unreadable file says why: deleted, a directory in its place", () => {
 });
 
 test("matches says whether a file still holds what the last check read", () => {
-  const file = join(dir, "a.js");
+  const file = tmp.path("a.js");
   writeFileSync(file, "v1");
   const hashes = new ContentHashes();
   hashes.remember(file);

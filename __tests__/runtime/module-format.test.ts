@@ -1,29 +1,22 @@
 // isCommonJsFile: which module system Node gives a file, from its extension and the nearest
 // package.json's "type".
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { clearModuleKindCache, isCommonJsFile, packageTypeOf } from "../../runtime/modules/format";
+import { useTempDir } from "../helpers/temp-dir";
 
+const tmp = useTempDir("chaud-kind");
 let root: string;
 
-function write(relative: string, content: string): string {
-  const file = join(root, relative);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
-
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "chaud-kind-"));
+  root = tmp.dir;
   clearModuleKindCache();
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 test(".cjs and .cts files are CommonJS and .mjs and .mts files are ESM, whatever the package says", () => {
-  write("esm/package.json", JSON.stringify({ type: "module" }));
-  write("cjs/package.json", JSON.stringify({ type: "commonjs" }));
+  tmp.write("esm/package.json", JSON.stringify({ type: "module" }));
+  tmp.write("cjs/package.json", JSON.stringify({ type: "commonjs" }));
   for (const pkg of ["esm", "cjs"]) {
     expect(isCommonJsFile(join(root, pkg, "a.cjs"))).toBe(true);
     expect(isCommonJsFile(join(root, pkg, "a.cts"))).toBe(true);
@@ -33,8 +26,8 @@ test(".cjs and .cts files are CommonJS and .mjs and .mts files are ESM, whatever
 });
 
 test(".js, .ts, .jsx and .tsx files follow the nearest package.json's type", () => {
-  write("plain/package.json", JSON.stringify({ name: "plain" }));
-  write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
+  tmp.write("plain/package.json", JSON.stringify({ name: "plain" }));
+  tmp.write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
   for (const ext of [".js", ".ts", ".jsx", ".tsx"]) {
     expect(isCommonJsFile(join(root, "plain/src/deep", `a${ext}`))).toBe(true);
     expect(isCommonJsFile(join(root, "esm/src/deep", `a${ext}`))).toBe(false);
@@ -42,26 +35,26 @@ test(".js, .ts, .jsx and .tsx files follow the nearest package.json's type", () 
 });
 
 test("a nested package.json without a type makes its folder CommonJS inside an ESM package", () => {
-  write("package.json", JSON.stringify({ type: "module" }));
-  write("vendor/legacy/package.json", JSON.stringify({}));
+  tmp.write("package.json", JSON.stringify({ type: "module" }));
+  tmp.write("vendor/legacy/package.json", JSON.stringify({}));
   expect(isCommonJsFile(join(root, "src/a.js"))).toBe(false);
   expect(isCommonJsFile(join(root, "vendor/legacy/a.js"))).toBe(true);
 });
 
 test("the lookup stops at a node_modules folder, as Node's does", () => {
-  write("package.json", JSON.stringify({ type: "module" }));
+  tmp.write("package.json", JSON.stringify({ type: "module" }));
   mkdirSync(join(root, "node_modules/no-manifest"), { recursive: true });
   expect(packageTypeOf(join(root, "node_modules/no-manifest"))).toBe("commonjs");
   expect(packageTypeOf(join(root, "src"))).toBe("module");
 });
 
 test("an unreadable package.json reads as CommonJS", () => {
-  write("package.json", "{ not json");
+  tmp.write("package.json", "{ not json");
   expect(isCommonJsFile(join(root, "a.js"))).toBe(true);
 });
 
 test("answers are cached per folder until the cache is cleared", () => {
-  const manifest = write("package.json", JSON.stringify({ type: "module" }));
+  const manifest = tmp.write("package.json", JSON.stringify({ type: "module" }));
   expect(isCommonJsFile(join(root, "a.ts"))).toBe(false);
   writeFileSync(manifest, JSON.stringify({ type: "commonjs" }));
   expect(isCommonJsFile(join(root, "a.ts"))).toBe(false);

@@ -1,8 +1,7 @@
 // installRequireHook against a stand-in for `node:module` (Jest's own registry is not Node's
 // loader); the real thing runs in __tests__/e2e/require-hook.test.ts.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { clearModuleKindCache } from "../../runtime/modules/format";
 import {
@@ -12,17 +11,15 @@ import {
   type ModuleInternals,
   type RequireHookOptions,
 } from "../../loader/require-hook";
+import { useTempDir } from "../helpers/temp-dir";
 
+const tmp = useTempDir("chaud-hook");
 let root: string;
 let loaded: string[];
 let transformed: string[];
 
-function write(relative: string, content = "// " + relative): string {
-  const file = join(root, relative);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
+/** A file whose content these tests never look at: a comment naming it. */
+const touch = (relative: string): string => tmp.write(relative, "// " + relative);
 
 function fakeModuleApi(): ModuleInternals & { jsLoader: ExtensionHandler; jsonLoader: ExtensionHandler } {
   const jsLoader: ExtensionHandler = (_module, filename) => void loaded.push(`node:${filename}`);
@@ -63,13 +60,12 @@ function load(api: ModuleInternals, file: string): ReturnType<typeof compiledMod
 }
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "chaud-hook-"));
-  write("package.json", JSON.stringify({ name: "app" }));
+  root = tmp.dir;
+  tmp.write("package.json", JSON.stringify({ name: "app" }));
   loaded = [];
   transformed = [];
   clearModuleKindCache();
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 test("adds .ts, .cts, .tsx and .jsx after Node's extensions and wraps .js", () => {
   const api = fakeModuleApi();
@@ -82,7 +78,7 @@ test("adds .ts, .cts, .tsx and .jsx after Node's extensions and wraps .js", () =
 test("a claimed file is read, transformed and compiled under its own name", () => {
   const api = fakeModuleApi();
   installRequireHook(hookOptions(), api);
-  const file = write("src/a.ts", "export const a: number = 1;");
+  const file = tmp.write("src/a.ts", "export const a: number = 1;");
   const module = load(api, file);
   expect(module.compiled).toEqual([["/* compiled */ export const a: number = 1;", file]]);
   expect(transformed).toEqual([file]);
@@ -91,8 +87,8 @@ test("a claimed file is read, transformed and compiled under its own name", () =
 test("a file the hook does not claim goes to the handler that was there before", () => {
   const api = fakeModuleApi();
   installRequireHook(hookOptions(join(root, "src")), api);
-  const outside = write("lib/a.js");
-  const dependency = write("src/node_modules/dep/index.ts");
+  const outside = touch("lib/a.js");
+  const dependency = touch("src/node_modules/dep/index.ts");
   expect(load(api, outside).compiled).toEqual([]);
   expect(load(api, dependency).compiled).toEqual([]);
   expect(loaded).toEqual([`node:${outside}`, `node:${dependency}`]);
@@ -102,9 +98,9 @@ test("a file the hook does not claim goes to the handler that was there before",
 test('a .js file in a "type": "module" package is left to Node; a .ts file there is compiled', () => {
   const api = fakeModuleApi();
   installRequireHook(hookOptions(), api);
-  write("esm/package.json", JSON.stringify({ type: "module" }));
-  const js = write("esm/a.js");
-  const ts = write("esm/b.ts");
+  tmp.write("esm/package.json", JSON.stringify({ type: "module" }));
+  const js = touch("esm/a.js");
+  const ts = touch("esm/b.ts");
   load(api, js);
   load(api, ts);
   expect(loaded).toEqual([`node:${js}`]);
@@ -114,7 +110,7 @@ test('a .js file in a "type": "module" package is left to Node; a .ts file there
 test("files of other extensions that reach the .js handler (.mjs) are left to Node", () => {
   const api = fakeModuleApi();
   installRequireHook(hookOptions(), api);
-  const mjs = write("src/a.mjs");
+  const mjs = touch("src/a.mjs");
   api._extensions[".js"]!(compiledModule(), mjs);
   expect(loaded).toEqual([`node:${mjs}`]);
 });
@@ -125,8 +121,8 @@ test(".cjs files, which Node hands to the .js handler, are claimed; a registered
   api._extensions[".cjs"] = cjsLoader;
   installRequireHook(hookOptions(join(root, "src")), api);
   expect(api._extensions[".cjs"]).not.toBe(cjsLoader);
-  const inside = write("src/a.cjs");
-  const outside = write("other/b.cjs");
+  const inside = touch("src/a.cjs");
+  const outside = touch("other/b.cjs");
   load(api, inside);
   load(api, outside);
   expect(transformed).toEqual([inside]);
@@ -145,7 +141,7 @@ test("a transform error fails the load and compiles nothing", () => {
     api,
   );
   const module = compiledModule();
-  expect(() => api._extensions[".ts"]!(module, write("bad.ts"))).toThrow("Unexpected token (1:2)");
+  expect(() => api._extensions[".ts"]!(module, touch("bad.ts"))).toThrow("Unexpected token (1:2)");
   expect(module.compiled).toEqual([]);
 });
 
@@ -175,7 +171,7 @@ describe("undo", () => {
     api._extensions[".ts"] = theirs;
     undo();
     expect(api._extensions[".ts"]).toBe(theirs);
-    const file = write("src/a.ts");
+    const file = touch("src/a.ts");
     expect(load(api, file).compiled).toEqual([]);
     expect(transformed).toEqual([]);
     expect(loaded).toEqual([`theirs:${file}`, `node:${file}`]);
@@ -186,7 +182,7 @@ describe("undo", () => {
     const before = { ...api._extensions };
     const undoFirst = installRequireHook(hookOptions(), api);
     const undoSecond = installRequireHook({ shouldTransform: () => false, transform: () => "" }, api);
-    const file = write("src/a.ts");
+    const file = touch("src/a.ts");
     expect(load(api, file).compiled).toHaveLength(1); // the second hook declines, the first compiles
     undoSecond();
     undoFirst();
@@ -200,9 +196,9 @@ describe("resolving a .js specifier to its TypeScript sibling", () => {
   test("./x.js resolves to x.ts (then x.tsx) when only the TypeScript file exists", () => {
     const api = fakeModuleApi();
     installRequireHook(hookOptions(), api);
-    const ts = write("src/math.ts");
-    const tsx = write("src/view.tsx");
-    const cts = write("src/conf.cts");
+    const ts = touch("src/math.ts");
+    const tsx = touch("src/view.tsx");
+    const cts = touch("src/conf.cts");
     expect(api._resolveFilename("./math.js", parent(), false)).toBe(ts);
     expect(api._resolveFilename("./view.js", parent(), false)).toBe(tsx);
     expect(api._resolveFilename("./view.jsx", parent(), false)).toBe(tsx);
@@ -212,16 +208,16 @@ describe("resolving a .js specifier to its TypeScript sibling", () => {
   test("a real .js file wins over its TypeScript sibling", () => {
     const api = fakeModuleApi();
     installRequireHook(hookOptions(), api);
-    write("src/both.ts");
-    const js = write("src/both.js");
+    touch("src/both.ts");
+    const js = touch("src/both.js");
     expect(api._resolveFilename("./both.js", parent(), false)).toBe(js);
   });
 
   test("the original error stands for a sibling the hook would not compile, a bare specifier, or after undo", () => {
     const api = fakeModuleApi();
     const undo = installRequireHook(hookOptions(join(root, "src")), api);
-    write("lib/outside.ts");
-    write("src/inside.ts");
+    touch("lib/outside.ts");
+    touch("src/inside.ts");
     expect(() => api._resolveFilename("../lib/outside.js", parent(), false)).toThrow(
       "Cannot find module '../lib/outside.js'",
     );

@@ -5,33 +5,25 @@ import {
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   createTransformCache,
   hasBabelConfig,
   transformCacheKey,
   type CacheKeyInput,
 } from "../../loader/transform-cache";
+import { useTempDir } from "../helpers/temp-dir";
 
+const tmp = useTempDir("chaud-cache-test");
 let root: string;
 let warnings: string[];
 const onWarn = (message: string): void => void warnings.push(message);
-
-function write(relative: string, content: string): string {
-  const file = join(root, relative);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
 
 function keyInput(overrides: Partial<CacheKeyInput> = {}): CacheKeyInput {
   return {
@@ -49,11 +41,10 @@ const isPosix = process.platform !== "win32";
 const posixTest = isPosix ? test : test.skip;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "chaud-cache-test-"));
+  root = tmp.dir;
   warnings = [];
-  write("app/package.json", JSON.stringify({ name: "app", version: "1.0.0" }));
+  tmp.write("app/package.json", JSON.stringify({ name: "app", version: "1.0.0" }));
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("keys", () => {
   test("the same inputs give the same key", () => {
@@ -71,30 +62,30 @@ describe("keys", () => {
 
   test("a change to any Babel config that could apply changes the key", () => {
     const keys = [transformCacheKey(keyInput())];
-    const config = write("app/babel.config.js", "module.exports = {};");
+    const config = tmp.write("app/babel.config.js", "module.exports = {};");
     keys.push(transformCacheKey(keyInput()));
     writeFileSync(config, "module.exports = { plugins: [] };");
     keys.push(transformCacheKey(keyInput()));
-    write("app/src/.babelrc", "{}");
+    tmp.write("app/src/.babelrc", "{}");
     keys.push(transformCacheKey(keyInput()));
-    write("app/package.json", JSON.stringify({ name: "app", version: "1.0.0", babel: { presets: [] } }));
+    tmp.write("app/package.json", JSON.stringify({ name: "app", version: "1.0.0", babel: { presets: [] } }));
     keys.push(transformCacheKey(keyInput()));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
   test("package.json fields Babel does not read leave the key alone", () => {
     const before = transformCacheKey(keyInput());
-    write("app/package.json", JSON.stringify({ name: "app", version: "2.0.0", dependencies: { x: "1" } }));
+    tmp.write("app/package.json", JSON.stringify({ name: "app", version: "2.0.0", dependencies: { x: "1" } }));
     expect(transformCacheKey(keyInput())).toBe(before);
   });
 
   test("config files above the package root or outside the Babel root are not read", () => {
     const before = transformCacheKey(keyInput());
-    write(".babelrc", "{}"); // above app/package.json: Babel stops at the package root
-    write("app/src/babel.config.js", "module.exports = {};"); // not the root
+    tmp.write(".babelrc", "{}"); // above app/package.json: Babel stops at the package root
+    tmp.write("app/src/babel.config.js", "module.exports = {};"); // not the root
     expect(transformCacheKey(keyInput())).toBe(before);
     expect(hasBabelConfig(join(root, "app/src/a.ts"), join(root, "app"))).toBe(false);
-    write("app/.babelrc.json", "{}");
+    tmp.write("app/.babelrc.json", "{}");
     expect(hasBabelConfig(join(root, "app/src/a.ts"), join(root, "app"))).toBe(true);
   });
 });

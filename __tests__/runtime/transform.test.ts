@@ -1,23 +1,17 @@
 // transformFile: the Babel config chosen for a workspace file, what comes out, and the cache.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { clearModuleKindCache } from "../../runtime/modules/format";
 import { transformFile, type TransformFileOptions } from "../../loader/transform";
 import { createTransformCache } from "../../loader/transform-cache";
+import { useTempDir } from "../helpers/temp-dir";
 
+const tmp = useTempDir("chaud-transform");
 let root: string;
 
-function write(relative: string, content: string): string {
-  const file = join(root, relative);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
-
 function transform(relative: string, source: string, options: TransformFileOptions = {}): string {
-  return transformFile(write(relative, source), source, { cwd: root, ...options }).code;
+  return transformFile(tmp.write(relative, source), source, { cwd: root, ...options }).code;
 }
 
 /** Runs CommonJS output with a stub registry; returns its exports. */
@@ -45,11 +39,10 @@ export function greet(name: string): string {
 `;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "chaud-transform-"));
-  write("package.json", JSON.stringify({ name: "app" }));
+  root = tmp.dir;
+  tmp.write("package.json", JSON.stringify({ name: "app" }));
   clearModuleKindCache();
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("without a Babel config", () => {
   test("TypeScript types are stripped", () => {
@@ -84,7 +77,7 @@ describe("without a Babel config", () => {
   });
 
   test('ESM is kept in .mjs and .mts files, and in .ts files of a "type": "module" package', () => {
-    write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
+    tmp.write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
     for (const file of ["src/a.mjs", "src/b.mts", "esm/c.ts"]) {
       const code = transform(file, `/* @chaud.hot */\nexport function f() { return 1; }\nimport "./side.js";\n`);
       expect(code).toMatch(/^import \{ chaudModule as _chaudModule \} from "chaud\/registry";$/m);
@@ -94,7 +87,7 @@ describe("without a Babel config", () => {
   });
 
   test("commonjs: true compiles an ESM-package file to CommonJS (what a require hook needs)", () => {
-    write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
+    tmp.write("esm/package.json", JSON.stringify({ name: "esm", type: "module" }));
     const code = transform("esm/c.ts", "export const c: number = 3;\n", { commonjs: true });
     expect(runCommonJs(code)["c"]).toBe(3);
   });
@@ -127,7 +120,7 @@ describe("without a Babel config", () => {
   test("a plain CommonJS script with no marker and no module syntax is returned as it is", () => {
     const cache = createTransformCache({ dir: join(root, "cache") });
     const source = "module.exports = function add(a, b) { return a + b; };\n";
-    const result = transformFile(write("src/add.js", source), source, { cwd: root, cache });
+    const result = transformFile(tmp.write("src/add.js", source), source, { cwd: root, cache });
     expect(result).toEqual({ code: source, fromCache: false });
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 0, transformed: 0 });
   });
@@ -146,7 +139,7 @@ describe("with the user's Babel config", () => {
 `;
 
   test("babel.config.js is honoured, with TypeScript and the chaud plugin added", () => {
-    write("babel.config.js", shout);
+    tmp.write("babel.config.js", shout);
     const code = transform("src/hot.ts", hotTs);
     expect(code).toContain('"BONJOUR "');
     expect(code).toMatch(/_chaud\.fn\("greet"/);
@@ -154,12 +147,12 @@ describe("with the user's Babel config", () => {
   });
 
   test("a .babelrc in the package is honoured", () => {
-    write(".babelrc.js", shout);
+    tmp.write(".babelrc.js", shout);
     expect(transform("src/hot.ts", hotTs)).toContain('"BONJOUR "');
   });
 
   test("a config that brings its own TypeScript preset and module transform gets neither twice", () => {
-    write(
+    tmp.write(
       "babel.config.js",
       `module.exports = { presets: [[${JSON.stringify(require.resolve("@babel/preset-typescript"))}, { onlyRemoveTypeImports: true }]], plugins: [${JSON.stringify(require.resolve("@babel/plugin-transform-modules-commonjs"))}] };\n`,
     );
@@ -170,7 +163,7 @@ describe("with the user's Babel config", () => {
   });
 
   test("a user config that ignores the file does not stop TypeScript from being compiled", () => {
-    write(
+    tmp.write(
       "babel.config.js",
       `module.exports = { ignore: ["./src"], ${shout.slice("module.exports = {".length).trim().slice(0, -2)} };\n`,
     );
@@ -181,7 +174,7 @@ describe("with the user's Babel config", () => {
   });
 
   test("the user's sourceType wins over chaud's", () => {
-    write("babel.config.js", `module.exports = { sourceType: "script" };\n`);
+    tmp.write("babel.config.js", `module.exports = { sourceType: "script" };\n`);
     expect(() => transform("src/esm.ts", "export const a = 1;\n")).toThrow(
       /sourceType: "module"|'import' and 'export' may appear only/,
     );
@@ -191,7 +184,7 @@ describe("with the user's Babel config", () => {
 describe("through the cache", () => {
   test("a second transform of the same file is served from the cache", () => {
     const cache = createTransformCache({ dir: join(root, "cache") });
-    const file = write("src/hot.ts", hotTs);
+    const file = tmp.write("src/hot.ts", hotTs);
     const first = transformFile(file, hotTs, { cwd: root, cache });
     const second = transformFile(file, hotTs, { cwd: root, cache });
     expect(first.fromCache).toBe(false);
@@ -202,11 +195,11 @@ describe("through the cache", () => {
 
   test("a change of content or of the Babel config transforms again", () => {
     const cache = createTransformCache({ dir: join(root, "cache") });
-    const file = write("src/hot.ts", hotTs);
+    const file = tmp.write("src/hot.ts", hotTs);
     transformFile(file, hotTs, { cwd: root, cache });
     const edited = hotTs.replace("hello", "hi");
     expect(transformFile(file, edited, { cwd: root, cache }).fromCache).toBe(false);
-    write("babel.config.js", shout());
+    tmp.write("babel.config.js", shout());
     const withConfig = transformFile(file, edited, { cwd: root, cache });
     expect(withConfig.fromCache).toBe(false);
     expect(withConfig.code).toContain('"HI "');
@@ -220,7 +213,7 @@ describe("through the cache", () => {
   test("a tampered entry is rejected and the file transformed again", () => {
     const warnings: string[] = [];
     const cache = createTransformCache({ dir: join(root, "cache"), onWarn: (m) => warnings.push(m) });
-    const file = write("src/hot.ts", hotTs);
+    const file = tmp.write("src/hot.ts", hotTs);
     const { code } = transformFile(file, hotTs, { cwd: root, cache });
     const [entry] = readdirSync(join(root, "cache"));
     const entryPath = join(root, "cache", entry!);

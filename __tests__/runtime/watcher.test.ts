@@ -3,25 +3,19 @@
 // (it takes that for an attribute change); a long write that watchpack stated midway ends
 // exactly like that, and its complete content would never reload.
 
-import { mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { utimesSync, writeFileSync } from "node:fs";
 import { createWatcher, type FileWatcher } from "../../runtime/watch/watcher";
+import { useTempDir } from "../helpers/temp-dir";
 
-let dir: string;
 let watcher: FileWatcher | undefined;
-beforeEach(() => {
-  dir = realpathSync(mkdtempSync(join(tmpdir(), "chaud-watcher-")));
-});
-afterEach(() => {
-  watcher?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => watcher?.close());
+// Declared after the hook above, so the watcher is closed before its folder goes.
+const tmp = useTempDir("chaud-watcher");
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("a save that keeps the file's mtime (which watchpack ignores) still becomes a batch", async () => {
-  const file = join(dir, "app.js");
+  const file = tmp.path("app.js");
   const tenSecondsAgo = new Date(Date.now() - 10000);
   writeFileSync(file, "exports.v = 1;\n");
   utimesSync(file, tenSecondsAgo, tenSecondsAgo);

@@ -1,24 +1,21 @@
 // Workspace discovery against real folders: which packages chaud watches (SPEC 5.1).
 
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { findWorkspace, type Workspace } from "../../runtime/watch/workspace";
+import { useTempDirs } from "../helpers/temp-dir";
 
 type Tree = Record<string, string | object>;
 
-const temps: string[] = [];
+const tempDir = useTempDirs();
 
 /** A fresh folder holding `tree` (objects are written as JSON), as a real path. */
 function makeTree(tree: Tree): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), "chaud-workspace-")));
-  temps.push(root);
+  const folder = tempDir("chaud-workspace");
   for (const [path, content] of Object.entries(tree)) {
-    const file = join(root, path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    folder.write(path, typeof content === "string" ? content : JSON.stringify(content));
   }
-  return root;
+  return folder.dir;
 }
 
 function link(root: string, from: string, to: string): void {
@@ -27,10 +24,6 @@ function link(root: string, from: string, to: string): void {
 }
 
 const names = (packages: Workspace["packages"]) => packages.map((pkg) => pkg.name).sort();
-
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 describe("finding the root and the packages", () => {
   test("reads npm workspaces in array form", () => {
