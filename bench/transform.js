@@ -3,7 +3,7 @@
 // comparisons, each against plain Babel (no chaud plugin) on the same files:
 //   - files with markers, plugin on      (the rewrite's real cost)
 //   - files without markers, plugin on   (should be free: the plugin skips them; goal <= 3%)
-//   - every file, plugin off             (should be free: SPEC 2)
+//   - every file, plugin off             (should be free: off adds no visitor)
 // and plain Babel against itself, which shows how far noise alone moves a ratio here.
 //
 // Times are CPU times (see stats.js). They still drift on a shared 2-core machine, so pairs are kept

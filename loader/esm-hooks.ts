@@ -1,4 +1,4 @@
-// Node's module customization hooks for ESM (SPEC 1, `node --import chaud/register`). On
+// Node's module customization hooks for ESM (`node --import chaud/register`). On
 // Node 20 they run on the loader's own thread (`module.register`), from Node 22.15 in the
 // main thread (`module.registerHooks`); the logic below is written once for both.
 //

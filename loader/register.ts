@@ -21,13 +21,13 @@ const REGISTERED = Symbol.for("chaud.register.v1");
 
 /**
  * Whether this module came in through `--import` (the way to ask for ESM support). A CommonJS
- * entry started with `-r` gets no loader thread: it would cost ~70 ms at start for imports
- * such a program rarely makes.
+ * entry started with `-r` gets no loader thread: starting one costs more at start than the
+ * imports such a program rarely makes are worth.
  */
 function loadedThroughImport(): boolean {
   const flags = [...process.execArgv, settings().nodeOptions].join(" ");
   return [...flags.matchAll(/--import[= ]\s*(\S+)/g)].some((match) =>
-    /chaud.*register|integration[\\/]register\.js/.test(match[1] ?? ""),
+    /chaud.*register|loader[\\/]register\.js/.test(match[1] ?? ""),
   );
 }
 

@@ -132,7 +132,7 @@ export function installRequireHook(
     resolveOptions,
   ) {
     // A TypeScript file importing `./x.js` that exists only as `x.ts`: answer directly. Letting
-    // Node fail first costs an exception per import (~0.2 ms each, 185 ms over a 1000-module start).
+    // Node fail first costs an exception per import, which adds up over a large program's start.
     const direct = active ? typescriptSibling(request, parent) : null;
     if (direct && claims(direct)) return direct;
     try {

@@ -26,7 +26,7 @@ import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { settings } from "../runtime/settings";
 
-// The key's computation lives in its own file; importers take it from here as before.
+// The key's computation lives in its own file; the cache's users take it from here.
 export { hasBabelConfig, transformCacheKey, type CacheKeyInput } from "./transform-cache-key";
 
 export interface TransformCacheStats {

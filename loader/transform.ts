@@ -116,8 +116,8 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
   const babel = require("@babel/core") as typeof Babel;
   babelDepth++;
   try {
-    // Asking Babel for a config costs ~1 ms per file; chaud's own lookup (cached per folder)
-    // says first whether any config file could apply.
+    // Asking Babel for a config is slow per file; chaud's own lookup (cached per folder) says
+    // first whether any config file could apply.
     const options =
       settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
     const chosen = options ?? defaultOptions(filename, settings);
@@ -161,7 +161,7 @@ function caller(commonjs: boolean): Babel.TransformCaller & Record<string, unkno
 }
 
 // Babel caches a plugin or preset instance by its options object: handing it the same items
-// on every transform (rather than equal new ones) spares re-creating them each time (~1 ms).
+// on every transform (rather than equal new ones) spares re-creating them each time.
 const items = new Map<string, Babel.PluginItem>();
 const item = (key: string, make: () => Babel.PluginItem): Babel.PluginItem => {
   let found = items.get(key);

@@ -1,4 +1,4 @@
-// chaud's public runtime API (SPEC 1): init, on, nextReload, reload, status, epoch, stop.
+// chaud's public runtime API: init, on, nextReload, reload, status, epoch, stop.
 
 import { resolve as resolvePath } from "node:path";
 import { Controller, type ErrorEvent, type InitOptions, type ReloadEvent } from "./controller";

@@ -1,4 +1,4 @@
-// The `chaud` entry: the runtime API (SPEC 1).
+// The `chaud` entry: the runtime API.
 
 export { init, on, nextReload, reload, status, epoch, stop, isRunning } from "./api";
 export type { ErrorEvent, InitOptions, ReloadEvent, ReloadOutcome, Status } from "./api";

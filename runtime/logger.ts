@@ -1,4 +1,4 @@
-// chaud's logger: loglevel's logger named `chaud` (SPEC 6), every line prefixed `[chaud]`
+// chaud's logger: loglevel's logger named `chaud`, every line prefixed `[chaud]`
 // and written to stderr so it never mixes with the program's own stdout. `CHAUD_LOG` sets
 // the level (default info). If the user turned the logger down so far that warnings are
 // hidden, chaud says so once, because a silent failed reload looks exactly like a reload

@@ -1,4 +1,4 @@
-// Native ESM (SPEC 1 and 5): `node --import chaud/register`, TypeScript compiled as ESM through
+// Native ESM: `node --import chaud/register`, TypeScript compiled as ESM through
 // `npx chaud`, a program mixing ESM and CommonJS, and plain ESM calling init() without the
 // loader. Real child processes, real files edited on disk.
 

@@ -1,4 +1,4 @@
-// init() in its edge cases, and what chaud logs (SPEC 2 and 6), in child processes.
+// init() in its edge cases, and what chaud logs, in child processes.
 
 import { Child } from "../helpers/child";
 import { createTempProject, type TempProject } from "../helpers/temp-project";

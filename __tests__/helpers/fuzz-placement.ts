@@ -1,5 +1,5 @@
 // The plugin fuzzer's placements: a seeded choice of sites and marker kinds in one file, the
-// marked source text, and what the SPEC says compiling it must do (accept, refuse, or either).
+// marked source text, and what the documented rules say compiling it must do (accept, refuse, or either).
 
 import type { Judgement, MarkerKind, OracleTarget, Site } from "./fuzz-sites";
 import { MARKER_KINDS } from "./fuzz-sites";
@@ -45,7 +45,7 @@ export interface PlacedMarker {
   text: string;
 }
 
-/** When compiling may succeed, `targets` are the marked items the SPEC says the output registers (those it could judge). */
+/** When compiling may succeed, `targets` are the marked items the rules say the output registers (those it could judge). */
 export type Expectation =
   | { outcome: "accept"; targets: OracleTarget[] }
   | { outcome: "refuse"; why: string }
@@ -62,7 +62,7 @@ const MISSPELT = ["@chaud.hto", "@chaud.persit", "@chaud.Hot", "@chaud.dispos", 
 /**
  * Marks 1 to 4 random sites. Most of a real file's sites are inside functions, where every
  * marker is refused, so a uniform choice would almost never compile. Instead a placement is
- * either all markers the SPEC accepts on their own (they may still clash: one name twice,
+ * either all markers the rules accept on their own (they may still clash: one name twice,
  * two kinds on one item) or one bad marker among good ones, so both paths get their share.
  */
 export function placeMarkers(source: string, sites: readonly Site[], random: Random): Placement {
@@ -123,7 +123,7 @@ class Strata {
 const accepts = (judgement: Judgement): boolean =>
   judgement.verdict === "accept" || (judgement.verdict === "method" && judgement.judgement.verdict === "accept");
 
-/** The comment, in one of the spellings SPEC 3 allows; a line comment only where a line begins. */
+/** The comment, in one of the spellings a marker may take; a line comment only where a line begins. */
 function markerText(kind: MarkerKind | "unknown", site: Site, random: Random): string {
   const name = kind === "unknown" ? random.pick(MISSPELT) : `@chaud.${kind}`;
   const style = random.int(4);
@@ -157,7 +157,7 @@ function expectationOf(markers: PlacedMarker[]): Expectation {
     if (judgement.verdict === "unsure") unsureWhy ??= judgement.why;
     else if (judgement.verdict === "accept") targets.push(...judgement.targets);
   }
-  // Two markers on one item: fine if they agree, refused if they differ (SPEC 7: hot and persist on one item).
+  // Two markers on one item: fine if they agree, refused if they differ (hot and persist on one item).
   const kindByItem = new Map<object, MarkerKind>();
   const itemByName = new Map<string, object>();
   for (const target of targets) {

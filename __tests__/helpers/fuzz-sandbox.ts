@@ -120,7 +120,7 @@ export class SandboxGraph {
   }
 
   /**
-   * The graph after a reload of `filename`, as chaud's runtime does it (SPEC 5.3): the file
+   * The graph after a reload of `filename`, as chaud's runtime does it: the file
    * and every module that requires it, directly or not, are evaluated again on their next
    * load; every other module keeps its exports.
    */
@@ -210,7 +210,7 @@ export function runSamples(samples: readonly SampleCase[], load: Load): Record<s
 
 /**
  * A deterministic description of a value, deep: what two runs of the same package must
- * agree on. Functions are described by name and length (SPEC 3 keeps both), objects by their
+ * agree on. Functions are described by name and length (a hot function keeps both), objects by their
  * class name and own properties in order, so a chaud rewrite that changed a prototype chain,
  * a property order or a function's name shows up as a difference.
  */

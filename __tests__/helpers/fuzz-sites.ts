@@ -1,12 +1,12 @@
 // The plugin fuzzer's sites: every place in a source file where a marker comment can go
 // (the start of a function, class, method, variable declaration or declarator, statement,
-// object member, initializer…), each with what SPEC 3 and 7 say a marker of each kind there
+// object member, initializer…), each with what the documented marker rules say a marker of each kind there
 // must do. A marker goes right before the node's first character, where Babel makes it a
 // leading comment of the outermost node that starts there, so only that node is a site.
 //
-// The judgement is written from the SPEC, not from the plugin's code: "accept" means the SPEC
+// The judgement is written from the documented rules, not from the plugin's code: "accept" means the rules
 // lists the place as markable, "refuse" means it lists it as bad input (a compile error with
-// a code frame), "unsure" where the SPEC leaves the choice open (a marker before one
+// a code frame), "unsure" where the rules leave the choice open (a marker before one
 // declarator of several, a string-keyed method…), in which case either outcome passes.
 
 import { parseSync } from "@babel/core";
@@ -16,7 +16,7 @@ import * as t from "@babel/types";
 export type MarkerKind = "hot" | "persist" | "dispose";
 export const MARKER_KINDS: readonly MarkerKind[] = ["hot", "persist", "dispose"];
 
-/** One marked item, as the SPEC counts them: two markers on one item are one item. */
+/** One marked item, as the rules count them: two markers on one item are one item. */
 export interface OracleTarget {
   /** The declaration the marker stands for (a declarator, a function, a class, an assignment). */
   item: t.Node;
@@ -243,7 +243,7 @@ function judgeDispose(path: NodePath): Judgement {
   return accept({ item: declaration.node, kind: "dispose", name: null });
 }
 
-/** The classes a @chaud.hot marker at this node marks as a whole (SPEC: the class, `export class`, `const C = class {}`). */
+/** The classes a @chaud.hot marker at this node marks as a whole (the class, `export class`, `const C = class {}`). */
 function hotClassesCarriedBy(path: NodePath): t.Class[] {
   const { declaration } = unwrapExport(path);
   if (declaration.isClass()) return [declaration.node];

@@ -9,7 +9,7 @@
 //
 // A second test per module system leaves the batches to the file watcher (inotify, as users
 // run chaud): the child writes both files back to back and the watcher must make the burst
-// one batch (SPEC 5.2), never a batch with `a` alone and then one with `b`.
+// one batch, never a batch with `a` alone and then one with `b`.
 // The load: __tests__/helpers/load-generator.ts, 4 keep-alive connections to 127.0.0.1, one
 // request in flight on each. Between batches the test waits for 20 more responses (not for
 // time), so requests and reloads interleave throughout.

@@ -1,10 +1,10 @@
 // Plugin fuzzing (issue 7): markers placed at random on the functions, classes, methods,
 // bindings and statements of real npm packages' JavaScript (see ../helpers/fuzz-corpus.ts).
 // For every placement:
-//   - Babel never fails with anything but one of chaud's SPEC 7 refusals: a message of the
+//   - Babel never fails with anything but one of chaud's refusals: a message of the
 //     plugin's own, with a code frame at a marker (a TypeError from inside the plugin, a Babel
 //     internal error or a refusal without a frame fails the run);
-//   - the outcome is the one the SPEC gives for those places (../helpers/fuzz-sites.ts):
+//   - the outcome is the one the documented rules give for those places (../helpers/fuzz-sites.ts):
 //     markable places are accepted, bad ones refused, never silently skipped;
 //   - accepted output, loaded in place of the file, makes the package's own exports give the
 //     same results on sample inputs as the untransformed package, and so do
@@ -154,13 +154,13 @@ function checkPlacement(
     if (problem) return problem;
     tally.refused++;
     if (placement.expectation.outcome === "accept" && !isPersistWriteRefusal(error)) {
-      return `refused markers the SPEC accepts:\n${(error as Error).message}`;
+      return `refused markers the rules accept:\n${(error as Error).message}`;
     }
     return null;
   }
   tally.accepted++;
   if (placement.expectation.outcome === "refuse")
-    return `accepted, but the SPEC refuses it (${placement.expectation.why}); output:\n${excerptAround(compiled, "_chaud")}`;
+    return `accepted, but the rules refuse it (${placement.expectation.why}); output:\n${excerptAround(compiled, "_chaud")}`;
 
   // First evaluation in a fresh registry, then a reload: the same module graph evaluated again
   // with the registry that the first one filled.
@@ -175,7 +175,7 @@ function checkPlacement(
     const hotOnlyProblem = checkHotOnly(pkg, filename, placement, graph, baseline);
     if (hotOnlyProblem) return hotOnlyProblem;
     // A persisted function is the first evaluation's closure, over the first evaluation's
-    // module state: after a reload it still writes there (SPEC 3: the binding keeps its
+    // module state: after a reload it still writes there (a persisted binding keeps its
     // value), so results may rightly differ. The reload still runs; only its results go unchecked.
     const persistsAFunction = [...getRegistry().cells.values()].some((cell) => typeof cell.v === "function");
     const constants = persistedConstants(pkg, filename, placement);
@@ -184,7 +184,7 @@ function checkPlacement(
       .filter(([key, value]) => getRegistry().cells.get(key)?.v !== value)
       .map(([key]) => key);
     if (replaced.length > 0)
-      return `a reload replaced the value of persisted const ${replaced.join(", ")} (SPEC 3: the initializer runs once per process); compiled file:\n${compiled}`;
+      return `a reload replaced the value of persisted const ${replaced.join(", ")} (the initializer runs once per process); compiled file:\n${compiled}`;
     const reloadDiff = differences(baseline, reloaded);
     if (reloadDiff && persistsAFunction) {
       tally.reloadUnchecked++;
@@ -199,7 +199,7 @@ function checkPlacement(
 }
 
 /**
- * The file as the runtime reloads an entry module (SPEC 5.4: its hot functions take the new
+ * The file as the runtime reloads an entry module (its hot functions take the new
  * code, its top-level code does not run again): compiled in hot-only mode and evaluated next
  * to the running version, whose exports must then still give the untransformed results.
  */
@@ -228,9 +228,9 @@ function checkHotOnly(
 }
 
 /**
- * Every item the SPEC says a marker makes hot, persisted or disposable must be in the registry
+ * Every item the rules say a marker makes hot, persisted or disposable must be in the registry
  * once the module has been evaluated: an accepted marker that the output ignores is a silent
- * skip (SPEC 7). Returns what is missing, or null.
+ * skip. Returns what is missing, or null.
  */
 function missingRegistrations(pkg: FuzzPackage, filename: string, placement: Placement): string | null {
   if (placement.expectation.outcome === "refuse") return null;
@@ -267,7 +267,7 @@ function persistedConstants(pkg: FuzzPackage, filename: string, placement: Place
   return values;
 }
 
-/** Why an error is not one of chaud's SPEC 7 refusals, or null when it is one. */
+/** Why an error is not one of chaud's refusals, or null when it is one. */
 function refusalProblem(error: unknown, source: string): string | null {
   if (!(error instanceof Error)) return `threw a non-Error: ${String(error)}`;
   const message = error.message;

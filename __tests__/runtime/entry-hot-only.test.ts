@@ -1,4 +1,4 @@
-// The entry module never re-runs its top-level code (SPEC 5.4): a hot-only evaluation of its
+// The entry module never re-runs its top-level code: a hot-only evaluation of its
 // new source updates its hot functions and reads every other binding from the running version.
 
 import { getRegistry } from "../../runtime/registry/registry";

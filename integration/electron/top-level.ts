@@ -1,5 +1,5 @@
 // Whether an edit of the Electron main entry changed code that hot reloading cannot apply.
-// The entry never re-runs its top-level code (SPEC 5.4): only its hot functions update. So
+// The entry never re-runs its top-level code: only its hot functions update. So
 // the entry's "top-level signature" is its source with every item marked `@chaud.hot` left
 // out; two saves with the same signature differ only inside hot items.
 

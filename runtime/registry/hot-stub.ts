@@ -3,8 +3,8 @@
 //
 // The call path is one property load (`target.fn`) and one call: `Reflect.apply(f, this,
 // arguments)` is a pattern V8's optimizing compiler forwards without materializing
-// `arguments` (bench/hot-call.js measures it at the cost of a direct call, where
-// `f.call(this, a0)` with an arity check cost ~0.4 ns more). Forwarding `arguments` whole keeps
+// `arguments`, so a stub costs what a direct call does (bench/hot-call.js compares them, also
+// against `f.call(this, a0)` with an arity check, which is slower). Forwarding `arguments` whole keeps
 // `arguments.length`, rest and default parameters exact; `new` goes through
 // `Reflect.construct` so `new.target` is kept. Stubs are generated per arity only so that
 // `fn.length` and `fn.toString()` look natural.
@@ -24,9 +24,6 @@ function factoryFor(arity: number): StubFactory {
   const list = params.join(", ");
   const passThrough = ["this", ...params].join(", ");
   // Strict mode so an undefined `this` reaches the implementation unchanged.
-  // `Reflect.apply(f, this, arguments)` is a pattern V8's optimizing compiler forwards
-  // without materializing `arguments`: measured (bench/hot-call.js) it costs nothing over a
-  // direct call, where `f.call(this, a0)` plus an `arguments.length` check cost ~0.4 ns.
   // The named parameters only give the stub its natural `length`.
   void passThrough;
   const source = `"use strict";

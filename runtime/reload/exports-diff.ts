@@ -1,4 +1,4 @@
-// Whether a re-evaluated module's importers must be re-evaluated too (SPEC 5.3): only when an
+// Whether a re-evaluated module's importers must be re-evaluated too: only when an
 // export changed in a way hot functions and persisted values do not carry over. Hot
 // functions, hot classes and persisted values keep their identity across versions and
 // primitives compare by value, so a module whose exports are all of those stops the

@@ -1,4 +1,4 @@
-// The reload algorithm (SPEC 5.3-5.6), independent of Node: it works against a ModuleSystem,
+// The reload algorithm, independent of Node: it works against a ModuleSystem,
 // the registry and content hashes, so its tests can hand it fakes.
 //
 // One batch: keep the files whose content really changed; re-evaluate them dependencies

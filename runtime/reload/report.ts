@@ -1,4 +1,4 @@
-// Turns a reload outcome into the lines a user reads (SPEC 5.8, 6). One exhaustive switch,
+// Turns a reload outcome into the lines a user reads. One exhaustive switch,
 // so a new kind of outcome cannot go unreported.
 
 import { readFileSync } from "node:fs";
