@@ -1,4 +1,4 @@
-// Workspace discovery (SPEC 5.1): which folders chaud may watch. From the entry module we find
+// Workspace discovery: which folders chaud may watch. From the entry module we find
 // the workspace root (npm/yarn `workspaces`, pnpm-workspace.yaml, else the entry's own
 // package), every package of the workspace, and the entry's package plus the workspace
 // packages it depends on. Only files of those packages are ever watched or reloaded; files
@@ -8,7 +8,6 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { expandPatterns } from "./workspace-globs";
-import { readYamlList } from "./yaml-list";
 
 export interface WorkspacePackage {
   name: string;
@@ -129,10 +128,28 @@ function workspaceLayout(entry: string, packageDir: string | null): Layout | nul
 function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
   const yaml = readText(join(dir, "pnpm-workspace.yaml"));
   // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
-  if (yaml !== null) return { kind: "pnpm", patterns: readYamlList(yaml, "packages") ?? [] };
+  if (yaml !== null) return { kind: "pnpm", patterns: workspacePatterns(pnpmWorkspace(yaml)?.["packages"]) ?? [] };
   const patterns = workspacePatterns(readJson(join(dir, "package.json"))?.["workspaces"]);
   if (patterns === null) return null;
   return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
+}
+
+/**
+ * pnpm-workspace.yaml's top-level mapping, or null when it is not one. A file that does not
+ * parse reads as one without `packages:`, so a typo never stops discovery; YAML's warnings
+ * stay in the document rather than reaching the program's output.
+ */
+function pnpmWorkspace(text: string): Record<string, unknown> | null {
+  // Loaded only when the file exists: most programs never pay for a YAML parser.
+  const { parseDocument } = require("yaml") as typeof import("yaml");
+  try {
+    const document = parseDocument(text);
+    if (document.errors.length > 0) return null;
+    const value: unknown = document.toJS();
+    return isRecord(value) ? value : null;
+  } catch {
+    return null; // e.g. more aliases than the parser expands
+  }
 }
 
 /** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
