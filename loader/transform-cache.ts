@@ -24,6 +24,7 @@ import {
 } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { findUp, isDirectory } from "../runtime/fs";
 
 // The key's computation lives in its own file; importers take it from here as before.
 export { hasBabelConfig, transformCacheKey, type CacheKeyInput } from "./transform-cache-key";
@@ -78,19 +79,9 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function nearestNodeModules(from: string): string | null {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (isDirectory(join(dir, "node_modules"))) return join(dir, "node_modules");
-    if (dirname(dir) === dir) return null;
-  }
+  const dir = findUp(resolve(from), (folder) => isDirectory(join(folder, "node_modules")));
+  return dir === null ? null : join(dir, "node_modules");
 }
 
 function privateTmpDir(temporary: string): string {

@@ -9,6 +9,7 @@ import { createCommonJsModules } from "./modules/commonjs";
 import { complainIfWarningsHidden, configureLogger, log, warn } from "./logger";
 import type { ModuleSystem } from "./modules/module-system";
 import { getRegistry } from "./registry/registry";
+import { safely } from "./safely";
 import type { ReloadOutcome } from "./reload/outcome";
 import { describeNotice, describeOutcome, type ReportLine } from "./reload/report";
 import { Reloader } from "./reload/reloader";
@@ -257,7 +258,7 @@ export class Controller {
         epoch: this.committed,
         outcome,
       };
-      for (const listener of this.listeners.reload) safely(() => listener(event));
+      for (const listener of this.listeners.reload) safely("a chaud event listener threw", () => listener(event));
     } else if (outcome.kind === "failed") {
       this.failed++;
       const event: ErrorEvent = {
@@ -266,7 +267,7 @@ export class Controller {
         files: outcome.files.map((file) => this.workspace.relative(file)),
         outcome,
       };
-      for (const listener of this.listeners.error) safely(() => listener(event));
+      for (const listener of this.listeners.error) safely("a chaud event listener threw", () => listener(event));
     }
     if (outcome.kind === "reloaded" || outcome.kind === "failed") {
       const waiters = this.waiters;
@@ -293,14 +294,6 @@ export class Controller {
 
   get isStopped(): boolean {
     return this.stopped;
-  }
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    warn(`a chaud event listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
 

@@ -3,13 +3,15 @@
 // says what to do when the entry's top-level code changed (or relaunches, if asked), and
 // stops watching on `will-quit`. Electron is required lazily, so `chaud` loads without it.
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { init, on, stop as stopChaud } from "../../runtime/api";
 import { DEFAULT_AGGREGATE_TIMEOUT, type InitOptions } from "../../runtime/controller";
-import { configureLogger, log, warn } from "../../runtime/logger";
+import { isDirectory } from "../../runtime/fs";
+import { configureLogger, log } from "../../runtime/logger";
 import { ContentHashes } from "../../runtime/reload/content-hashes";
+import { safely } from "../../runtime/safely";
 import { createWatcher, type FileWatcher } from "../../runtime/watch/watcher";
 import { topLevelSignature } from "./top-level";
 import { filesOfPage } from "./windows";
@@ -104,12 +106,12 @@ function withoutElectronOptions(options: ElectronOptions): InitOptions {
 function mainEntry(): string {
   if (require.main?.filename) return require.main.filename;
   const argument = resolve(process.argv[1] ?? ".");
+  if (!isDirectory(argument)) return argument;
   try {
-    if (statSync(argument).isDirectory()) return require.resolve(argument);
+    return require.resolve(argument);
   } catch {
-    // not a folder, or no resolvable main: use the argument as it is
+    return argument; // no resolvable main: use the argument as it is
   }
-  return argument;
 }
 
 function startWindowReloads(electron: ElectronModule, entry: string, options: ElectronOptions): ElectronHandle {
@@ -126,7 +128,7 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
   const watcher: FileWatcher = createWatcher({
     aggregateTimeout: options.aggregateTimeout ?? DEFAULT_AGGREGATE_TIMEOUT,
     ...(options.poll !== undefined ? { poll: options.poll } : {}),
-    onBatch: (changed, removed) => safely(() => onChanged([...changed, ...removed])),
+    onBatch: (changed, removed) => safely("chaud/electron", () => onChanged([...changed, ...removed])),
   });
 
   const refresh = (): void => {
@@ -152,7 +154,7 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
       item = { window, page: new Set(), declared: new Set() };
       tracked.set(window.id, item);
       const current = item;
-      window.webContents.on("did-finish-load", () => safely(() => learn(current)));
+      window.webContents.on("did-finish-load", () => safely("chaud/electron", () => learn(current)));
     }
     for (const file of declared) item.declared.add(resolve(file));
     learn(item);
@@ -213,16 +215,18 @@ function startWindowReloads(electron: ElectronModule, entry: string, options: El
 
   // A reload of main-process modules can make a window's page different (a new URL): relearn.
   const unsubscribe = on("reload", () => {
-    for (const item of tracked.values()) safely(() => learn(item));
+    for (const item of tracked.values()) safely("chaud/electron", () => learn(item));
   });
-  electron.app.on("browser-window-created", (_event, window) => safely(() => track(window)));
+  electron.app.on("browser-window-created", (_event, window) => safely("chaud/electron", () => track(window)));
   electron.app.on("will-quit", () => stop());
   for (const window of electron.BrowserWindow.getAllWindows()) track(window);
   refresh();
 
   return {
     trackWindow(window, files = {}) {
-      safely(() => track(window, [...(files.preload ? [files.preload] : []), ...(files.files ?? [])]));
+      safely("chaud/electron", () =>
+        track(window, [...(files.preload ? [files.preload] : []), ...(files.files ?? [])]),
+      );
     },
     stop,
   };
@@ -244,14 +248,5 @@ function filesUnder(dir: string): string[] {
       .map(({ entry, parent }) => resolve(parent, entry.name));
   } catch {
     return [];
-  }
-}
-
-/** Nothing on the watch path throws into the app. */
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    warn(`chaud/electron: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
