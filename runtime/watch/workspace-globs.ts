@@ -1,8 +1,44 @@
-// Workspace globs: the package folders a `workspaces` list or pnpm-workspace.yaml names.
+// What a folder declares as a workspace (package.json `workspaces`, pnpm-workspace.yaml), and
+// the package folders its globs name.
 
-import { realpathSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { GlobOptions } from "tinyglobby";
+import { isRecord, readPackageJson, readText } from "../fs";
+
+/** The workspace `dir` declares, with its globs; null when it declares none. */
+export function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
+  const yaml = readText(join(dir, "pnpm-workspace.yaml"));
+  // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
+  if (yaml !== null) return { kind: "pnpm", patterns: workspacePatterns(pnpmWorkspace(yaml)?.["packages"]) ?? [] };
+  const patterns = workspacePatterns(readPackageJson(dir)?.["workspaces"]);
+  if (patterns === null) return null;
+  return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
+}
+
+/**
+ * pnpm-workspace.yaml's top-level mapping, or null when it is not one. A file that does not
+ * parse reads as one without `packages:`, so a typo never stops discovery; YAML's warnings
+ * stay in the document rather than reaching the program's output.
+ */
+function pnpmWorkspace(text: string): Record<string, unknown> | null {
+  // Loaded only when the file exists: most programs never pay for a YAML parser.
+  const { parseDocument } = require("yaml") as typeof import("yaml");
+  try {
+    const document = parseDocument(text);
+    if (document.errors.length > 0) return null;
+    const value: unknown = document.toJS();
+    return isRecord(value) ? value : null;
+  } catch {
+    return null; // e.g. more aliases than the parser expands
+  }
+}
+
+/** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
+function workspacePatterns(field: unknown): string[] | null {
+  const list = isRecord(field) ? field["packages"] : field;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : null;
+}
 
 /**
  * Package folders matched by workspace globs (`*`, `**`, `?`, braces, plain paths, `!`

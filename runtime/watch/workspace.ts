@@ -7,8 +7,8 @@
 
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { findUp, isRecord, readPackageJson, readText } from "../fs";
-import { expandPatterns } from "./workspace-globs";
+import { findUp, isRecord, readPackageJson } from "../fs";
+import { declaredWorkspace, expandPatterns } from "./workspace-globs";
 
 export interface WorkspacePackage {
   name: string;
@@ -124,39 +124,6 @@ function workspaceLayout(entry: string, packageDir: string | null): Layout | nul
     }
     if (dirname(dir) === dir) return null;
   }
-}
-
-function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
-  const yaml = readText(join(dir, "pnpm-workspace.yaml"));
-  // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
-  if (yaml !== null) return { kind: "pnpm", patterns: workspacePatterns(pnpmWorkspace(yaml)?.["packages"]) ?? [] };
-  const patterns = workspacePatterns(readPackageJson(dir)?.["workspaces"]);
-  if (patterns === null) return null;
-  return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
-}
-
-/**
- * pnpm-workspace.yaml's top-level mapping, or null when it is not one. A file that does not
- * parse reads as one without `packages:`, so a typo never stops discovery; YAML's warnings
- * stay in the document rather than reaching the program's output.
- */
-function pnpmWorkspace(text: string): Record<string, unknown> | null {
-  // Loaded only when the file exists: most programs never pay for a YAML parser.
-  const { parseDocument } = require("yaml") as typeof import("yaml");
-  try {
-    const document = parseDocument(text);
-    if (document.errors.length > 0) return null;
-    const value: unknown = document.toJS();
-    return isRecord(value) ? value : null;
-  } catch {
-    return null; // e.g. more aliases than the parser expands
-  }
-}
-
-/** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
-function workspacePatterns(field: unknown): string[] | null {
-  const list = isRecord(field) ? field["packages"] : field;
-  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : null;
 }
 
 function singleLayout(packageDir: string): Layout {
