@@ -7,9 +7,10 @@
 // delete the cache folder.
 
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { settings } from "../runtime/settings";
+import { findPackage, readJsonFile, readText } from "../runtime/fs";
 
 export interface CacheKeyInput {
   filename: string;
@@ -39,42 +40,30 @@ const RELATIVE_CONFIG_NAMES = [
 ];
 const KEYED_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
 
-function readOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-/** The package.json of `name` as chaud would load it, found without running the package. */
+/** The version of `name` as chaud would load it, found without running the package. */
 function packageVersion(name: string): string {
   try {
-    return (
-      (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version?: string }).version ?? "?"
-    );
+    const json = readJsonFile(require.resolve(`${name}/package.json`));
+    if (json !== null) return versionOf(json);
   } catch {
     // a package whose `exports` hides package.json: walk up from its entry point
-    try {
-      for (let dir = dirname(require.resolve(name)); dirname(dir) !== dir; dir = dirname(dir)) {
-        const json = readOrNull(join(dir, "package.json"));
-        const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
-        if (parsed?.name === name) return parsed.version ?? "?";
-      }
-    } catch {
-      // not installed: the transform will say so
-    }
-    return "missing";
   }
+  try {
+    const found = findPackage(name, dirname(require.resolve(name)));
+    if (found !== null) return versionOf(found.json);
+  } catch {
+    // not installed: the transform will say so
+  }
+  return "missing";
 }
 
 function chaudVersion(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    const json = readOrNull(join(dir, "package.json"));
-    const parsed = json === null ? null : (JSON.parse(json) as { name?: string; version?: string });
-    if (parsed?.name === "chaud") return parsed.version ?? "?";
-  }
-  return "?";
+  const found = findPackage("chaud", __dirname);
+  return found === null ? "?" : versionOf(found.json);
+}
+
+function versionOf(json: Record<string, unknown>): string {
+  return String(json["version"] ?? "?");
 }
 
 /**
@@ -87,6 +76,7 @@ function chaudBuildStamp(): string {
     { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
     { dir: __dirname, pattern: /^transform\.[jt]s$/ },
     { dir: join(__dirname, "../runtime/modules"), pattern: /^format\.[jt]s$/ },
+    { dir: join(__dirname, "../runtime"), pattern: /^fs\.[jt]s$/ },
   ];
   for (const { dir, pattern } of sources) {
     let names: string[];
@@ -168,7 +158,7 @@ function readFolder(dir: string, names: readonly string[], withPackageJson: bool
   for (const name of names) {
     if (!listing.has(name)) continue;
     const path = join(dir, name);
-    const text = readOrNull(path);
+    const text = readText(path);
     if (text !== null) {
       configs.push({ path, text });
       stamps.push({ path, mtimeMs: mtimeOf(path) });
@@ -177,7 +167,7 @@ function readFolder(dir: string, names: readonly string[], withPackageJson: bool
   let packageJson: string | null = null;
   if (withPackageJson && listing.has("package.json")) {
     const path = join(dir, "package.json");
-    packageJson = readOrNull(path);
+    packageJson = readText(path);
     stamps.push({ path, mtimeMs: mtimeOf(path) });
   }
   const snapshot = { stamps, inputs: { configs, packageJson } };

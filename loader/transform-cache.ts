@@ -25,6 +25,7 @@ import {
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { settings } from "../runtime/settings";
+import { findUp, isDirectory } from "../runtime/fs";
 
 // The key's computation lives in its own file; the cache's users take it from here.
 export { hasBabelConfig, transformCacheKey, type CacheKeyInput } from "./transform-cache-key";
@@ -79,19 +80,9 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function nearestNodeModules(from: string): string | null {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    if (isDirectory(join(dir, "node_modules"))) return join(dir, "node_modules");
-    if (dirname(dir) === dir) return null;
-  }
+  const dir = findUp(resolve(from), (folder) => isDirectory(join(folder, "node_modules")));
+  return dir === null ? null : join(dir, "node_modules");
 }
 
 function privateTmpDir(temporary: string): string {

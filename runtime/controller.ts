@@ -9,6 +9,7 @@ import type { ModuleSystem } from "./modules/module-system";
 import { getRegistry } from "./registry/registry";
 import { ContentHashes } from "./reload/content-hashes";
 import { FileNotices } from "./reload/file-notices";
+import { safely } from "./safely";
 import type { ReloadOutcome } from "./reload/outcome";
 import { Reloader } from "./reload/reloader";
 import { describeNotice, describeOutcome, type ReportLine } from "./reload/report";
@@ -170,7 +171,7 @@ export class Controller {
         epoch: this.committed,
         outcome,
       };
-      for (const listener of this.listeners.reload) safely(() => listener(event));
+      for (const listener of this.listeners.reload) safely("a chaud event listener threw", () => listener(event));
     } else if (outcome.kind === "failed") {
       this.failed++;
       const event: ErrorEvent = {
@@ -179,7 +180,7 @@ export class Controller {
         files: outcome.files.map((file) => this.workspace.relative(file)),
         outcome,
       };
-      for (const listener of this.listeners.error) safely(() => listener(event));
+      for (const listener of this.listeners.error) safely("a chaud event listener threw", () => listener(event));
     }
     if (outcome.kind === "reloaded" || outcome.kind === "failed") {
       const waiters = this.waiters;
@@ -208,13 +209,5 @@ export class Controller {
 
   get isStopped(): boolean {
     return this.stopped;
-  }
-}
-
-function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    warn(`a chaud event listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }

@@ -1,4 +1,4 @@
-// Workspace discovery against real folders: which packages chaud watches (SPEC 5.1).
+// Workspace discovery against real folders: which packages chaud watches.
 
 import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -99,6 +99,109 @@ describe("finding the root and the packages", () => {
     });
     const ws = findWorkspace(join(root, "apps/server/main.js"));
     expect(names(ws.packages)).toEqual(["deep-tool", "mono", "server"]);
+  });
+
+  test("expands brace patterns", () => {
+    const root = makeTree({
+      "package.json": { name: "mono", workspaces: ["packages/{api,web}", "tools/{lint,fmt}-*"] },
+      "packages/api/package.json": { name: "api" },
+      "packages/api/index.js": "",
+      "packages/web/package.json": { name: "web" },
+      "packages/admin/package.json": { name: "admin" },
+      "tools/lint-rules/package.json": { name: "lint-rules" },
+      "tools/build-scripts/package.json": { name: "build-scripts" },
+    });
+    const ws = findWorkspace(join(root, "packages/api/index.js"));
+    expect(ws.root).toBe(root);
+    expect(names(ws.packages)).toEqual(["api", "lint-rules", "mono", "web"]);
+  });
+
+  test("drops what a `!` exclusion matches, from wildcards and plain paths alike, but not what lies below it", () => {
+    const root = makeTree({
+      "package.json": { name: "mono", workspaces: ["packages/**", "tools/cli", "!packages/old", "!tools/cli"] },
+      "packages/app/package.json": { name: "app" },
+      "packages/app/index.js": "",
+      "packages/old/package.json": { name: "old" },
+      "packages/old/rewrite/package.json": { name: "rewrite" },
+      "tools/cli/package.json": { name: "cli" },
+    });
+    const ws = findWorkspace(join(root, "packages/app/index.js"));
+    expect(names(ws.packages)).toEqual(["app", "mono", "rewrite"]);
+  });
+
+  test("takes a plain path as written, and never follows a symlinked folder with a wildcard", () => {
+    const root = makeTree({
+      "package.json": { name: "mono", workspaces: ["packages/*", "linked/shared"] },
+      "packages/app/package.json": { name: "app" },
+      "packages/app/index.js": "",
+      "elsewhere/shared/package.json": { name: "shared" },
+      "elsewhere/other/package.json": { name: "other" },
+    });
+    link(root, "linked/shared", "elsewhere/shared");
+    link(root, "packages/other", "elsewhere/other");
+    const ws = findWorkspace(join(root, "packages/app/index.js"));
+    expect(names(ws.packages)).toEqual(["app", "mono", "shared"]);
+    expect(ws.packages.find((pkg) => pkg.name === "shared")?.dir).toBe(join(root, "elsewhere/shared"));
+  });
+
+  test("keeps quoted commas inside a flow list of pnpm-workspace.yaml", () => {
+    const root = makeTree({
+      "pnpm-workspace.yaml": "packages: ['apps/{web,api}', \"libs/*\"]\n",
+      "apps/web/package.json": { name: "web" },
+      "apps/web/index.js": "",
+      "apps/api/package.json": { name: "api" },
+      "libs/util/package.json": { name: "util" },
+    });
+    const ws = findWorkspace(join(root, "apps/web/index.js"));
+    expect(ws.kind).toBe("pnpm");
+    expect(names(ws.packages)).toEqual(["api", "util", "web"]);
+  });
+
+  test("reads a pnpm-workspace.yaml with comments, anchors and other settings", () => {
+    const root = makeTree({
+      "pnpm-workspace.yaml": [
+        "# the workspace",
+        "packages: # every package",
+        "  # apps first",
+        "  - apps/* # apps",
+        "  - 'libs/#shared' # a folder whose name holds a hash",
+        "  - '!apps/legacy'",
+        "catalog: &versions",
+        "  react: ^18 # pinned",
+        "catalogs:",
+        "  next: *versions",
+        "",
+      ].join("\n"),
+      "apps/site/package.json": { name: "site" },
+      "apps/site/index.js": "",
+      "apps/legacy/package.json": { name: "legacy" },
+      "libs/#shared/package.json": { name: "shared" },
+    });
+    const ws = findWorkspace(join(root, "apps/site/index.js"));
+    expect(ws.kind).toBe("pnpm");
+    expect(ws.root).toBe(root);
+    expect(names(ws.packages)).toEqual(["shared", "site"]);
+  });
+
+  test("reads a pnpm-workspace.yaml that does not parse as one without packages, without throwing", () => {
+    const root = makeTree({
+      "package.json": { name: "mono" },
+      "pnpm-workspace.yaml": "packages: ['packages/*'\n  - : [\n",
+      "packages/app/package.json": { name: "app" },
+      "packages/app/index.js": "",
+    });
+    const ws = findWorkspace(join(root, "packages/app/index.js"));
+    expect(ws.root).toBe(join(root, "packages/app"));
+    expect(ws.kind).toBe("single");
+    const settingsOnly = makeTree({
+      "package.json": { name: "solo" },
+      "pnpm-workspace.yaml": "onlyBuiltDependencies: [esbuild\n",
+      "index.js": "",
+    });
+    const solo = findWorkspace(join(settingsOnly, "index.js"));
+    expect(solo.root).toBe(settingsOnly);
+    expect(solo.kind).toBe("pnpm");
+    expect(names(solo.packages)).toEqual(["solo"]);
   });
 
   test("is the nearest package alone when no workspaces are declared", () => {

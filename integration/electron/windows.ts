@@ -3,9 +3,9 @@
 // names (`<script src>`, `<link href>`). Modules those scripts import are not followed: list
 // them (or their folder) in initElectron's `renderer` option.
 
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readText } from "../../runtime/fs";
 
 const REFERENCE = /<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']/gi;
 
@@ -18,12 +18,8 @@ export function filesOfPage(url: string): string[] {
   } catch {
     return [];
   }
-  let html: string;
-  try {
-    html = readFileSync(page, "utf8");
-  } catch {
-    return [page];
-  }
+  const html = readText(page);
+  if (html === null) return [page];
   const files = [page];
   for (const match of html.matchAll(REFERENCE)) {
     const reference = match[1]!.replace(/[?#].*$/, "");

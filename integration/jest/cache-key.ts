@@ -7,21 +7,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { findPackage, readPackageJson } from "../../runtime/fs";
 
 /** chaud's root folder: the nearest folder up with chaud's package.json (dist/integration/jest/../../.., or integration/jest/../.. in the sources). */
-export const CHAUD_ROOT = findRoot(__dirname);
-
-function findRoot(from: string): string {
-  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
-    try {
-      if ((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }).name === "chaud")
-        return dir;
-    } catch {
-      // no package.json here
-    }
-  }
-  return join(from, "../../..");
-}
+export const CHAUD_ROOT = findPackage("chaud", __dirname)?.dir ?? join(__dirname, "../../..");
 
 /**
  * A file of chaud's build (`dist/…`), relative to dist: from dist/integration/jest it is two
@@ -43,6 +32,7 @@ export function chaudBuildKey(): string {
     ...safeList(pluginDir)
       .filter((name) => name.endsWith(".js"))
       .map((name) => join(pluginDir, name)),
+    builtFile("runtime/fs.js"), // the plugin's package.json lookups
     builtFile("integration/jest/transformer.js"),
     builtFile("integration/jest/preset.js"),
   ];
@@ -68,9 +58,5 @@ function safeList(dir: string): string[] {
 }
 
 function chaudVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(CHAUD_ROOT, "package.json"), "utf8")) as { version?: string }).version ?? "?";
-  } catch {
-    return "?";
-  }
+  return String(readPackageJson(CHAUD_ROOT)?.["version"] ?? "?");
 }

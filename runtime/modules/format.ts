@@ -5,20 +5,21 @@
 // life of the process (`clearModuleKindCache()` forgets it, for tests and reloads of a
 // package.json).
 
-import { readFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
+import { createFolderLookup, readText } from "../fs";
 
 export type PackageType = "commonjs" | "module";
 
-const typeByFolder = new Map<string, PackageType>();
+const packageTypes = createFolderLookup<PackageType>({
+  own: readPackageType,
+  otherwise: "commonjs",
+  lastFolder: (dir) => basename(dir) === "node_modules",
+});
 
-function readPackageType(folder: string): PackageType | null {
-  let text: string;
-  try {
-    text = readFileSync(join(folder, "package.json"), "utf8");
-  } catch {
-    return null; // no package.json here: keep walking up
-  }
+/** The `"type"` of the package.json in `folder`, or undefined when it has none (keep walking up). */
+function readPackageType(folder: string): PackageType | undefined {
+  const text = readText(join(folder, "package.json"));
+  if (text === null) return undefined;
   try {
     const json = JSON.parse(text) as { type?: unknown } | null;
     return json?.type === "module" ? "module" : "commonjs";
@@ -29,13 +30,7 @@ function readPackageType(folder: string): PackageType | null {
 
 /** The `"type"` of the package that owns `folder` (an absolute path). */
 export function packageTypeOf(folder: string): PackageType {
-  const cached = typeByFolder.get(folder);
-  if (cached !== undefined) return cached;
-  const parent = dirname(folder);
-  const own = readPackageType(folder);
-  const type = own ?? (parent === folder || basename(folder) === "node_modules" ? "commonjs" : packageTypeOf(parent));
-  typeByFolder.set(folder, type);
-  return type;
+  return packageTypes.get(folder);
 }
 
 /** Whether Node treats `file` (an absolute path) as CommonJS. */
@@ -53,5 +48,5 @@ export function isCommonJsFile(file: string): boolean {
 }
 
 export function clearModuleKindCache(): void {
-  typeByFolder.clear();
+  packageTypes.clear();
 }

@@ -8,18 +8,13 @@ import fs from "node:fs";
 import { join } from "node:path";
 import Watchpack from "watchpack";
 import { warn } from "../logger";
+import { DEFAULT_POLL_INTERVAL } from "../settings";
 
 /**
  * How long a burst that left a watched file missing waits for it to come back (git's
  * unlink-and-create, a slow save) before the file is reported deleted.
  */
 const REMOVAL_SETTLE_MS = 250;
-
-/**
- * Polling interval for `poll: true` (CHAUD_POLL=1) and once the system's inotify limit is
- * reached; watchpack's own default, 5 s, would make a save wait seconds.
- */
-export const DEFAULT_POLL_INTERVAL = 100;
 
 /** How long OS events that watchpack has not reported wait before they make a batch themselves. */
 const UNREPORTED_SETTLE_MS = 50;
@@ -130,114 +125,131 @@ let openWatchers = 0;
 export const openWatcherCount = (): number => openWatchers;
 
 export function createWatcher(options: WatcherOptions): FileWatcher {
-  let poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || undefined;
-  let closed = false;
-  let watched = new Set<string>();
+  return new Watcher(options);
+}
+
+class Watcher implements FileWatcher {
+  private poll: number | undefined;
+  private isClosed = false;
+  private watched = new Set<string>();
   /** Files with events not yet handed over as a batch. */
-  const pending = new Set<string>();
+  private readonly pending = new Set<string>();
   /** Watched files the OS reported an event for that watchpack may not have reported yet. */
-  const reportedByOs = new Set<string>();
-  let osEventTimer: NodeJS.Timeout | undefined;
-  const onOsEvent = (file: string): void => {
-    if (!watched.has(file)) return;
-    reportedByOs.add(file);
+  private readonly reportedByOs = new Set<string>();
+  private osEventTimer: NodeJS.Timeout | undefined;
+  /** Set while a batch with a missing file waits for it to come back. */
+  private settleTimer: NodeJS.Timeout | undefined;
+  private watchpack: InstanceType<typeof Watchpack>;
+
+  constructor(private readonly options: WatcherOptions) {
+    this.poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || undefined;
+    osEventListeners.add(this.onOsEvent);
+    this.watchpack = this.start();
+    openWatchers++;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  watch(files: Iterable<string>): void {
+    if (this.isClosed) return;
+    const next = new Set(files);
+    if (next.size === this.watched.size && [...next].every((file) => this.watched.has(file))) return;
+    this.watched = next;
+    this.watchFiles();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    openWatchers--;
+    clearTimeout(this.settleTimer);
+    this.pending.clear();
+    osEventListeners.delete(this.onOsEvent);
+    clearTimeout(this.osEventTimer);
+    this.reportedByOs.clear();
+    this.watchpack.close();
+  }
+
+  private start(): InstanceType<typeof Watchpack> {
+    const created = new Watchpack({
+      aggregateTimeout: this.options.aggregateTimeout,
+      ...(this.poll !== undefined ? { poll: this.poll } : {}),
+      followSymlinks: false,
+    });
+    if (this.poll !== undefined) unrefPollTimers(created);
+    created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
+      if (!this.isClosed && created === this.watchpack) this.onAggregated([...changes, ...removals]);
+    });
+    return created;
+  }
+
+  private watchFiles(): void {
+    // startTime: changes before now are not news; content hashes filter the rest.
+    const startTime = Date.now();
+    const limitError = withUnrefWatchers(() =>
+      this.watchpack.watch({ files: this.watched, directories: [], missing: [], startTime }),
+    );
+    if (limitError === null || this.poll !== undefined) return;
+    // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
+    // drops the directory watchers that would have polled every 5 s and printed an error).
+    this.watchpack.close();
+    this.poll = DEFAULT_POLL_INTERVAL;
+    this.watchpack = this.start();
+    this.watchpack.watch({ files: this.watched, directories: [], missing: [], startTime });
+    warnWatcherLimit(limitError, this.poll);
+  }
+
+  private onAggregated(files: string[]): void {
+    for (const file of files) if (this.watched.has(file)) this.pending.add(file);
+    // A watched file missing right now may be back in a moment: git checks a file out by
+    // unlinking it and creating it anew, and on a loaded machine a burst can pause between
+    // the two. Hold the batch until the files have been quiet for a while (further events
+    // join it), so a checkout does not read as deletions; a real deletion is reported late.
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    if ([...this.pending].some((file) => !fs.existsSync(file)))
+      this.settleTimer = setTimeout(() => this.flush(), REMOVAL_SETTLE_MS).unref();
+    else this.flush();
+  }
+
+  private readonly onOsEvent = (file: string): void => {
+    if (!this.watched.has(file)) return;
+    this.reportedByOs.add(file);
     // Watchpack reports a file only when its mtime moved since watchpack last stated it, and
     // a stat taken while a long write was running can already show the final mtime: the end
     // of that write is then never reported (a half-written read failed, the complete file
     // never reloads). OS events no watchpack report has taken along become a batch of their
     // own once they have been quiet for a moment (content hashes drop what did not change).
-    clearTimeout(osEventTimer);
-    osEventTimer = setTimeout(flushUnreported, UNREPORTED_SETTLE_MS).unref();
+    clearTimeout(this.osEventTimer);
+    this.osEventTimer = setTimeout(() => this.flushUnreported(), UNREPORTED_SETTLE_MS).unref();
   };
-  const flushUnreported = (): void => {
-    osEventTimer = undefined;
+
+  private flushUnreported(): void {
+    this.osEventTimer = undefined;
     // A batch waiting for a missing file to come back takes these along when it goes.
-    if (reportedByOs.size > 0 && settleTimer === undefined) flush();
-  };
-  osEventListeners.add(onOsEvent);
-  let settleTimer: NodeJS.Timeout | undefined;
+    if (this.reportedByOs.size > 0 && this.settleTimer === undefined) this.flush();
+  }
+
   /**
    * Hands over what happened to the pending files as one batch. An event describes the moment
    * it happened; the batch is about now: a file that exists is a change (its content decides,
    * and a directory in its place reads as unreadable), one that does not is removed.
    */
-  const flush = (): void => {
-    settleTimer = undefined;
+  private flush(): void {
+    this.settleTimer = undefined;
     // The rest of the burst, already written but not yet stated by watchpack; a missing one
     // is left to watchpack's own report (which waits for it to come back).
-    for (const file of reportedByOs) if (fs.existsSync(file)) pending.add(file);
-    reportedByOs.clear();
-    const files = [...pending].filter((file) => watched.has(file));
-    pending.clear();
-    if (closed || files.length === 0) return;
-    const removed = files.filter((file) => !fs.existsSync(file));
-    const gone = new Set(removed);
-    options.onBatch(
-      files.filter((file) => !gone.has(file)),
-      removed,
+    for (const file of this.reportedByOs) if (fs.existsSync(file)) this.pending.add(file);
+    this.reportedByOs.clear();
+    const files = [...this.pending].filter((file) => this.watched.has(file));
+    this.pending.clear();
+    if (this.isClosed || files.length === 0) return;
+    const removed = new Set(files.filter((file) => !fs.existsSync(file)));
+    this.options.onBatch(
+      files.filter((file) => !removed.has(file)),
+      [...removed],
     );
-  };
-  const start = (): InstanceType<typeof Watchpack> => {
-    const created = new Watchpack({
-      aggregateTimeout: options.aggregateTimeout,
-      ...(poll !== undefined ? { poll } : {}),
-      followSymlinks: false,
-    });
-    if (poll !== undefined) unrefPollTimers(created);
-    created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
-      if (closed || created !== watchpack) return;
-      for (const file of [...changes, ...removals]) if (watched.has(file)) pending.add(file);
-      // A watched file missing right now may be back in a moment: git checks a file out by
-      // unlinking it and creating it anew, and on a loaded machine a burst can pause between
-      // the two. Hold the batch until the files have been quiet for a while (further events
-      // join it), so a checkout does not read as deletions; a real deletion is reported late.
-      clearTimeout(settleTimer);
-      settleTimer = undefined;
-      if ([...pending].some((file) => !fs.existsSync(file))) settleTimer = setTimeout(flush, REMOVAL_SETTLE_MS).unref();
-      else flush();
-    });
-    return created;
-  };
-  let watchpack = start();
-  openWatchers++;
-
-  const watchFiles = (): void => {
-    // startTime: changes before now are not news; content hashes filter the rest.
-    const startTime = Date.now();
-    const limitError = withUnrefWatchers(() =>
-      watchpack.watch({ files: watched, directories: [], missing: [], startTime }),
-    );
-    if (limitError === null || poll !== undefined) return;
-    // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
-    // drops the directory watchers that would have polled every 5 s and printed an error).
-    watchpack.close();
-    poll = DEFAULT_POLL_INTERVAL;
-    watchpack = start();
-    watchpack.watch({ files: watched, directories: [], missing: [], startTime });
-    warnWatcherLimit(limitError, poll);
-  };
-
-  return {
-    watch(files) {
-      if (closed) return;
-      const next = new Set(files);
-      if (next.size === watched.size && [...next].every((file) => watched.has(file))) return;
-      watched = next;
-      watchFiles();
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      openWatchers--;
-      clearTimeout(settleTimer);
-      pending.clear();
-      osEventListeners.delete(onOsEvent);
-      clearTimeout(osEventTimer);
-      reportedByOs.clear();
-      watchpack.close();
-    },
-    get closed() {
-      return closed;
-    },
-  };
+  }
 }

@@ -1,25 +1,81 @@
-// Workspace globs: the package folders a `workspaces` list or pnpm-workspace.yaml names.
+// What a folder declares as a workspace (package.json `workspaces`, pnpm-workspace.yaml), and
+// the package folders its globs name.
 
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { basename, join, relative, sep } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { GlobOptions } from "tinyglobby";
+import { isRecord, readPackageJson, readText } from "../fs";
+
+/** The workspace `dir` declares, with its globs; null when it declares none. */
+export function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
+  const yaml = readText(join(dir, "pnpm-workspace.yaml"));
+  // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
+  if (yaml !== null) return { kind: "pnpm", patterns: workspacePatterns(pnpmWorkspace(yaml)?.["packages"]) ?? [] };
+  const patterns = workspacePatterns(readPackageJson(dir)?.["workspaces"]);
+  if (patterns === null) return null;
+  return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
+}
 
 /**
- * Package folders matched by workspace globs (`*`, `**`, `?`, plain paths, `!` exclusions),
- * as real paths, without the root itself. Wildcards never enter node_modules, dot folders or
- * symlinked folders (which could loop), matching what npm, yarn and pnpm list.
+ * pnpm-workspace.yaml's top-level mapping, or null when it is not one. A file that does not
+ * parse reads as one without `packages:`, so a typo never stops discovery; YAML's warnings
+ * stay in the document rather than reaching the program's output.
+ */
+function pnpmWorkspace(text: string): Record<string, unknown> | null {
+  // Loaded only when the file exists: most programs never pay for a YAML parser.
+  const { parseDocument } = require("yaml") as typeof import("yaml");
+  try {
+    const document = parseDocument(text);
+    if (document.errors.length > 0) return null;
+    const value: unknown = document.toJS();
+    return isRecord(value) ? value : null;
+  } catch {
+    return null; // e.g. more aliases than the parser expands
+  }
+}
+
+/** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
+function workspacePatterns(field: unknown): string[] | null {
+  const list = isRecord(field) ? field["packages"] : field;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : null;
+}
+
+/**
+ * Package folders matched by workspace globs (`*`, `**`, `?`, braces, plain paths, `!`
+ * exclusions), as real paths, sorted, without the root itself. Wildcards never enter
+ * node_modules, dot folders or symlinked folders (which could loop), matching what npm, yarn
+ * and pnpm list; a plain path is taken as written.
  */
 export function expandPatterns(root: string, patterns: string[]): string[] {
   const normalized = patterns.map(normalizePattern).filter((pattern) => pattern !== "" && pattern !== "!");
-  const includes = normalized.filter((pattern) => !pattern.startsWith("!")).map(splitPattern);
+  const includes = normalized.filter((pattern) => !pattern.startsWith("!"));
+  if (includes.length === 0) return [];
+  // tinyglobby (and its matcher) load only for a workspace root: a single package never pays for them.
+  const { globSync, isDynamicPattern } = require("tinyglobby") as typeof import("tinyglobby");
+  // A folder is a package when it holds a package.json, so the patterns match that file; an
+  // exclusion then drops exactly the folders it matches, not what lies below them.
   const excludes = normalized
     .filter((pattern) => pattern.startsWith("!"))
-    .map((pattern) => splitPattern(pattern.slice(1)));
+    .map((pattern) => packageJsonOf(pattern.slice(1)));
+  const options: GlobOptions = {
+    cwd: root,
+    absolute: true,
+    dot: false,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+  };
+  const dynamic = includes.filter((pattern) => isDynamicPattern(pattern)).map(packageJsonOf);
+  const plain = includes.filter((pattern) => !isDynamicPattern(pattern)).map(packageJsonOf);
+  const files = [
+    ...(dynamic.length > 0 ? globSync(dynamic, { ...options, ignore: [...excludes, "**/node_modules/**"] }) : []),
+    ...(plain.length > 0 ? globSync(plain, { ...options, ignore: excludes }) : []),
+  ];
   const found = new Set<string>();
-  for (const segments of includes) {
-    for (const dir of expandSegments(root, segments)) {
-      const segmentsOfDir = relative(root, dir).split(sep);
-      if (excludes.some((exclude) => matchSegments(segmentsOfDir, exclude))) continue;
-      if (existsSync(join(dir, "package.json"))) found.add(realpathSync(dir));
+  for (const file of files) {
+    try {
+      found.add(realpathSync(dirname(file)));
+    } catch {
+      // removed while we looked
     }
   }
   found.delete(root);
@@ -34,53 +90,6 @@ function normalizePattern(pattern: string): string {
     .replace(/\/+$/, "");
 }
 
-function splitPattern(pattern: string): string[] {
-  return pattern.split("/").filter((segment) => segment !== "" && segment !== ".");
-}
-
-function expandSegments(dir: string, segments: string[]): string[] {
-  const [head, ...rest] = segments;
-  if (head === undefined) return [dir];
-  if (head === "**")
-    return [...expandSegments(dir, rest), ...childDirs(dir).flatMap((child) => expandSegments(child, segments))];
-  if (!/[*?]/.test(head)) return isDirectory(join(dir, head)) ? expandSegments(join(dir, head), rest) : [];
-  const matcher = segmentRegExp(head);
-  return childDirs(dir)
-    .filter((child) => matcher.test(basename(child)))
-    .flatMap((child) => expandSegments(child, rest));
-}
-
-/** Whether a relative path (as segments) matches a pattern (as segments), for exclusions. */
-function matchSegments(path: string[], pattern: string[]): boolean {
-  const [head, ...rest] = pattern;
-  if (head === undefined) return path.length === 0;
-  if (head === "**") return matchSegments(path, rest) || (path.length > 0 && matchSegments(path.slice(1), pattern));
-  const [first, ...others] = path;
-  return first !== undefined && segmentRegExp(head).test(first) && matchSegments(others, rest);
-}
-
-function segmentRegExp(segment: string): RegExp {
-  const source = segment
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, "[^/]*")
-    .replace(/\?/g, "[^/]");
-  return new RegExp(`^${source}$`);
-}
-
-function childDirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith("."))
-      .map((entry) => join(dir, entry.name));
-  } catch {
-    return []; // unreadable folder: nothing to list
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+function packageJsonOf(pattern: string): string {
+  return pattern === "" || pattern === "." ? "package.json" : `${pattern}/package.json`;
 }

@@ -1,14 +1,14 @@
-// Workspace discovery (SPEC 5.1): which folders chaud may watch. From the entry module we find
+// Workspace discovery: which folders chaud may watch. From the entry module we find
 // the workspace root (npm/yarn `workspaces`, pnpm-workspace.yaml, else the entry's own
 // package), every package of the workspace, and the entry's package plus the workspace
 // packages it depends on. Only files of those packages are ever watched or reloaded; files
 // inside node_modules never are, but a workspace package linked into node_modules is, since
 // Node hands us its real path (or we resolve it).
 
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { expandPatterns } from "./workspace-globs";
-import { readYamlList } from "./yaml-list";
+import { findUp, isRecord, readPackageJson } from "../fs";
+import { declaredWorkspace, expandPatterns } from "./workspace-globs";
 
 export interface WorkspacePackage {
   name: string;
@@ -126,21 +126,6 @@ function workspaceLayout(entry: string, packageDir: string | null): Layout | nul
   }
 }
 
-function declaredWorkspace(dir: string): { kind: "npm" | "yarn" | "pnpm"; patterns: string[] } | null {
-  const yaml = readText(join(dir, "pnpm-workspace.yaml"));
-  // pnpm ignores package.json `workspaces`; a yaml without `packages:` holds settings only.
-  if (yaml !== null) return { kind: "pnpm", patterns: readYamlList(yaml, "packages") ?? [] };
-  const patterns = workspacePatterns(readJson(join(dir, "package.json"))?.["workspaces"]);
-  if (patterns === null) return null;
-  return { kind: existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm", patterns };
-}
-
-/** npm's array form, or yarn classic's `{ packages: [...], nohoist: [...] }`. */
-function workspacePatterns(field: unknown): string[] | null {
-  const list = isRecord(field) ? field["packages"] : field;
-  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : null;
-}
-
 function singleLayout(packageDir: string): Layout {
   return { root: packageDir, kind: "single", packages: [loadPackage(packageDir) ?? unnamedPackage(packageDir)] };
 }
@@ -152,14 +137,11 @@ function bareLayout(entryDir: string): Layout {
 
 /** The nearest folder with a named package.json (as registry keys use), else with any. */
 function nearestPackageDir(from: string): string | null {
-  let anyPackage: string | null = null;
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) {
-      if (typeof readJson(join(dir, "package.json"))?.["name"] === "string") return dir;
-      anyPackage ??= dir; // e.g. a `{ "type": "module" }` marker inside a package
-    }
-    if (dirname(dir) === dir) return anyPackage;
-  }
+  return (
+    findUp(from, (dir) => typeof readPackageJson(dir)?.["name"] === "string") ??
+    // e.g. a `{ "type": "module" }` marker inside a package
+    findUp(from, (dir) => existsSync(join(dir, "package.json")))
+  );
 }
 
 // ---- Packages and their dependencies ---------------------------------------------------
@@ -168,9 +150,9 @@ function loadPackages(dirs: string[]): WorkspacePackage[] {
   return dirs.map(loadPackage).filter((pkg): pkg is WorkspacePackage => pkg !== null);
 }
 
-/** The package in `dir`, or null when its package.json is missing or unreadable. */
+/** The package in `dir`, or null when its package.json is missing or malformed: one bad file must not stop discovery. */
 function loadPackage(dir: string): WorkspacePackage | null {
-  const json = readJson(join(dir, "package.json"));
+  const json = readPackageJson(dir);
   if (json === null) return null;
   const name = typeof json["name"] === "string" && json["name"] !== "" ? json["name"] : basename(dir);
   const dependencies = DEPENDENCY_FIELDS.flatMap((field) => {
@@ -244,28 +226,4 @@ function contains(dir: string, file: string): boolean {
 /** Whether `file` sits in a node_modules folder below its package's root. */
 function inNodeModules(packageDir: string, file: string): boolean {
   return relative(packageDir, file).split(sep).includes("node_modules");
-}
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
-
-/** A package.json's object, or null when missing or malformed: one bad file must not stop discovery. */
-function readJson(path: string): Record<string, unknown> | null {
-  const text = readText(path);
-  if (text === null) return null;
-  try {
-    const json: unknown = JSON.parse(text);
-    return isRecord(json) ? json : null;
-  } catch {
-    return null;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
