@@ -1,9 +1,12 @@
 // Turns a marked node into a validated target, or refuses it with a code frame that says
-// what is wrong and what to do instead (SPEC 7). Each branch names the input shape it takes.
+// what is wrong and what to do instead (the wording is in messages.ts). Each branch names the
+// input shape it takes.
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { parseMarker, type MarkerKind } from "./markers";
+import * as messages from "./messages";
+import { places } from "./messages";
 import type { Target } from "./targets";
 
 /** The declaration a marker leads, with the `export` around it if any. */
@@ -47,7 +50,7 @@ const isFunctionValue = (path: NodePath): boolean => {
 function describeEnclosingFunction(path: NodePath): string {
   const fn = path.parentPath?.getFunctionParent();
   const id = fn?.node && "id" in fn.node && fn.node.id && "name" in fn.node.id ? fn.node.id.name : null;
-  return id ? `inside "${id}"` : "inside another function or block";
+  return places.insideFunction(id);
 }
 
 function bindingName(declarator: NodePath<t.VariableDeclarator>): string | null {
@@ -73,9 +76,7 @@ function classifyHot(path: NodePath): Target[] {
   if (declaration.isFunctionDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
     if (!isTopLevel(statement)) {
-      throw path.buildCodeFrameError(
-        `@chaud.hot cannot mark "${name}": it is declared ${describeEnclosingFunction(declaration)}, and only top-level functions can be hot. Move "${name}" to the top level of the module, or remove the marker.`,
-      );
+      throw path.buildCodeFrameError(messages.hotNestedFunction(name, describeEnclosingFunction(declaration)));
     }
     return [{ kind: "hot-declaration", name, path: declaration }];
   }
@@ -84,10 +85,7 @@ function classifyHot(path: NodePath): Target[] {
   if (declaration.isTSDeclareFunction() && declaration.node.id && isTopLevel(statement)) {
     const name = declaration.node.id.name;
     const implementation = findImplementation(statement, name);
-    if (!implementation)
-      throw path.buildCodeFrameError(
-        `@chaud.hot marks the overload signature "${name}", but no implementation of "${name}" follows it. Mark the function that has a body.`,
-      );
+    if (!implementation) throw path.buildCodeFrameError(messages.hotOverloadWithoutImplementation(name));
     return [{ kind: "hot-declaration", name, path: implementation }];
   }
 
@@ -96,9 +94,7 @@ function classifyHot(path: NodePath): Target[] {
   // `const f = () => {}`, `let f = function () {}`, `export const f = …`
   if (declaration.isVariableDeclaration()) {
     if (!isTopLevel(statement)) {
-      throw path.buildCodeFrameError(
-        `@chaud.hot can only mark top-level declarations; this one is ${describeEnclosingFunction(declaration)}. Move it to the top level of the module, or remove the marker.`,
-      );
+      throw path.buildCodeFrameError(messages.hotNestedDeclaration(describeEnclosingFunction(declaration)));
     }
     return declaration.get("declarations").map((declarator) => hotDeclarator(declarator, path));
   }
@@ -118,9 +114,7 @@ function classifyHot(path: NodePath): Target[] {
       return [{ kind: "hot-expression", name: "default", path: path as NodePath<t.Expression> }];
     }
     if (path.parentPath?.isObjectProperty()) throw objectMemberError(path);
-    throw path.buildCodeFrameError(
-      `@chaud.hot can only mark a function that is declared at the top level of a module, not one passed or created inline. Declare it as a top-level function (or const) and mark that.`,
-    );
+    throw path.buildCodeFrameError(messages.hotInlineFunction());
   }
 
   // `export default (a) => a` with the marker before `export`
@@ -134,14 +128,9 @@ function classifyHot(path: NodePath): Target[] {
   // `class Foo {}`, `export class Foo {}`, `export default class {}`
   if (declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
-    if (declaration.node.declare)
-      throw path.buildCodeFrameError(
-        `@chaud.hot cannot mark "declare class ${name}": it has no code at run time. Remove the marker.`,
-      );
+    if (declaration.node.declare) throw path.buildCodeFrameError(messages.hotDeclareClass(name));
     if (!isTopLevel(statement))
-      throw path.buildCodeFrameError(
-        `@chaud.hot cannot mark class "${name}": it is declared ${describeEnclosingFunction(declaration)}. Only top-level classes can be hot; move it to the top level of the module.`,
-      );
+      throw path.buildCodeFrameError(messages.hotNestedClass(name, describeEnclosingFunction(declaration)));
     return [{ kind: "hot-class", name, path: declaration }];
   }
 
@@ -159,23 +148,16 @@ function classifyHot(path: NodePath): Target[] {
         sibling.node.key.name === name &&
         sibling.node.static === path.node.static,
     );
-    if (!implementation)
-      throw path.buildCodeFrameError(
-        `@chaud.hot marks the overload signature of "${name ?? "this method"}", but no implementation with a body follows it. Mark the method that has a body.`,
-      );
+    if (!implementation) throw path.buildCodeFrameError(messages.hotMethodOverloadWithoutImplementation(name));
     return hotMethod(implementation);
   }
   if (path.isClassPrivateMethod()) {
     // A method marked inside a class that is itself hot: the class marker covers it.
     if (isMarkedHot(path.parentPath.parentPath as NodePath<t.Class>)) return [];
-    throw path.buildCodeFrameError(
-      `@chaud.hot cannot mark the private method "#${path.node.key.id.name}" alone. Mark the whole class with @chaud.hot instead; its private methods then reload too.`,
-    );
+    throw path.buildCodeFrameError(messages.hotPrivateMethodAlone(path.node.key.id.name));
   }
   if (path.isClassProperty() || path.isClassPrivateProperty() || path.isClassAccessorProperty()) {
-    throw path.buildCodeFrameError(
-      `@chaud.hot cannot mark a class field: its value is created per instance by the constructor. Write it as a method and mark that, or mark the whole class.`,
-    );
+    throw path.buildCodeFrameError(messages.hotClassField());
   }
   if (path.isObjectMethod() || path.isObjectProperty()) throw objectMemberError(path);
   // CommonJS: `exports.f = function () {}`, `module.exports.f = () => {}`, `module.exports = function () {}`
@@ -183,9 +165,7 @@ function classifyHot(path: NodePath): Target[] {
     const target = commonJsExport(path.get("expression"));
     if (target) return [target];
   }
-  throw path.buildCodeFrameError(
-    `@chaud.hot cannot mark this ${path.type}. It marks top-level functions, consts holding a function, classes and class methods.`,
-  );
+  throw path.buildCodeFrameError(messages.hotUnsupported(path.type));
 }
 
 /** `exports.name = …` or `module.exports.name = …` (name), `module.exports = …` ("module.exports"), else null. */
@@ -219,17 +199,12 @@ function commonJsExport(expression: NodePath): Target | null {
 function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
   const name = bindingName(declarator);
   const init = declarator.get("init");
-  if (!name)
-    throw markerPath.buildCodeFrameError(
-      `@chaud.hot cannot mark a destructuring declaration. Declare each hot function as its own const.`,
-    );
+  if (!name) throw markerPath.buildCodeFrameError(messages.hotDestructuring());
   if (init.node && unwrapExpression(init as NodePath).isClassExpression()) {
     return { kind: "hot-class", name, path: unwrapExpression(init as NodePath) as NodePath<t.ClassExpression> };
   }
   if (!init.node || !isFunctionValue(init as NodePath)) {
-    throw markerPath.buildCodeFrameError(
-      `@chaud.hot cannot mark "${name}": its value is not a function. Initialize it with an arrow function or function expression, or use @chaud.persist to keep a value across reloads.`,
-    );
+    throw markerPath.buildCodeFrameError(messages.hotNotAFunction(name));
   }
   return { kind: "hot-expression", name, path: init as NodePath<t.Expression> };
 }
@@ -263,29 +238,22 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
         ? path.node.key.value
         : null;
   if (path.node.kind === "constructor") {
-    throw path.buildCodeFrameError(
-      `@chaud.hot cannot mark a constructor: instances that already exist ran the old one. Mark the whole class with @chaud.hot to reload its methods, and restart to apply a new constructor.`,
-    );
+    throw path.buildCodeFrameError(messages.hotConstructor());
   }
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
   // A method marked inside a class that is itself hot: the class marker covers it, computed
   // names included (found by the plugin fuzzer on yocto-queue's `*[Symbol.iterator]()`).
   if (isMarkedHot(classPath)) return [];
-  if (methodName === null)
-    throw path.buildCodeFrameError(
-      `@chaud.hot cannot mark a method with a computed name. Give it a plain name, or mark the whole class.`,
-    );
+  if (methodName === null) throw path.buildCodeFrameError(messages.hotComputedMethodName());
   const { statement } = unwrapExport(classPath);
   const className = classPath.isClassDeclaration() ? classPath.node.id?.name : undefined;
   if (!className || !isTopLevel(statement)) {
     const where = className
-      ? `class "${className}", which is not at the top level`
+      ? places.nestedClass(className)
       : classPath.node.id
-        ? `the class expression "${classPath.node.id.name}"`
-        : "an anonymous class";
-    throw path.buildCodeFrameError(
-      `@chaud.hot can mark a single method only in a named top-level class declaration; "${methodName}" is in ${where}. Declare the class as \`class Name {}\` at the top level of the module, or mark the whole class.`,
-    );
+        ? places.classExpression(classPath.node.id.name)
+        : places.anonymousClass;
+    throw path.buildCodeFrameError(messages.hotMethodOutsideTopLevelClass(methodName, where));
   }
   let usesPrivate = false;
   path.traverse({
@@ -294,9 +262,7 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
     },
   });
   if (usesPrivate) {
-    throw path.buildCodeFrameError(
-      `@chaud.hot cannot mark "${methodName}" alone: it uses private members, which a new version of an unmarked class cannot reach on existing instances. Mark the whole class "${className}" with @chaud.hot instead.`,
-    );
+    throw path.buildCodeFrameError(messages.hotMethodUsesPrivate(methodName, className));
   }
   const member = path.node.kind === "method" ? methodName : `${path.node.kind} ${methodName}`;
   const name = `${className}.${path.node.static ? "static." : ""}${member}`;
@@ -304,15 +270,11 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
 }
 
 function declareError(path: NodePath, marker: string): Error {
-  return path.buildCodeFrameError(
-    `${marker} cannot mark a \`declare\` declaration: it only describes a type and has no value at run time. Remove the marker, or drop \`declare\` and give it a value.`,
-  );
+  return path.buildCodeFrameError(messages.declareDeclaration(marker));
 }
 
 function objectMemberError(path: NodePath): Error {
-  return path.buildCodeFrameError(
-    `@chaud.hot cannot mark a method or function inside an object literal: the object is rebuilt on every evaluation. Declare a top-level hot function and put it in the object: \`/* @chaud.hot */ function handler() {}\` then \`{ handler }\`.`,
-  );
+  return path.buildCodeFrameError(messages.hotObjectMember());
 }
 
 /** `marked` is the node the marker leads: refusals frame it, so the frame shows the marker. */
@@ -324,16 +286,11 @@ function classifyPersist(path: NodePath, marked: NodePath = path): Target[] {
   if (declaration.isVariableDeclaration()) {
     if (declaration.node.declare) throw declareError(marked, "@chaud.persist");
     if (!isTopLevel(statement)) {
-      throw marked.buildCodeFrameError(
-        `@chaud.persist can only mark top-level variables; this one is ${describeEnclosingFunction(declaration)}, where it starts afresh on every call anyway. Move it to the top level of the module.`,
-      );
+      throw marked.buildCodeFrameError(messages.persistNested(describeEnclosingFunction(declaration)));
     }
     return declaration.get("declarations").map((declarator): Target => {
       const name = bindingName(declarator);
-      if (!name)
-        throw marked.buildCodeFrameError(
-          `@chaud.persist cannot mark a destructuring declaration. Persist the whole value in one variable (\`const state = …\`) and destructure it where you use it.`,
-        );
+      if (!name) throw marked.buildCodeFrameError(messages.persistDestructuring());
       return { kind: "persist", name, path: declarator };
     });
   }
@@ -342,21 +299,16 @@ function classifyPersist(path: NodePath, marked: NodePath = path): Target[] {
   if (path.isExpressionStatement() && isTopLevel(path)) {
     const expression = path.get("expression");
     const name = expression.isAssignmentExpression({ operator: "=" }) ? commonJsExportName(expression) : null;
-    if (name === "module.exports")
-      throw marked.buildCodeFrameError(
-        `@chaud.persist cannot mark \`module.exports = …\`: the exports object itself is the module's identity. Persist a property (\`exports.state = …\`) or a top-level variable instead.`,
-      );
+    if (name === "module.exports") throw marked.buildCodeFrameError(messages.persistModuleExports());
     if (name !== null) return [{ kind: "persist-export", name, path: expression as NodePath<t.AssignmentExpression> }];
   }
   if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) {
     const name = declaration.node.id?.name ?? "default";
     throw marked.buildCodeFrameError(
-      `@chaud.persist keeps values, and "${name}" is a ${declaration.isClassDeclaration() ? "class" : "function"}. Use @chaud.hot to reload it instead.`,
+      messages.persistCode(name, declaration.isClassDeclaration() ? "class" : "function"),
     );
   }
-  throw marked.buildCodeFrameError(
-    `@chaud.persist cannot mark this ${path.type}. It marks top-level const, let and var declarations.`,
-  );
+  throw marked.buildCodeFrameError(messages.persistUnsupported(path.type));
 }
 
 function classifyDispose(path: NodePath): Target[] {
@@ -364,17 +316,13 @@ function classifyDispose(path: NodePath): Target[] {
   if (declaration.isFunctionDeclaration() && declaration.node.id) {
     const name = declaration.node.id.name;
     if (!isTopLevel(statement))
-      throw path.buildCodeFrameError(
-        `@chaud.dispose can only mark a top-level function; "${name}" is declared ${describeEnclosingFunction(declaration)}. Move it to the top level of the module.`,
-      );
+      throw path.buildCodeFrameError(messages.disposeNested(name, describeEnclosingFunction(declaration)));
     if (declaration.node.async || declaration.node.generator) {
       throw path.buildCodeFrameError(
-        `@chaud.dispose runs "${name}" synchronously before the module is replaced, so it cannot be ${declaration.node.async ? "async" : "a generator"}. Make it a plain function.`,
+        messages.disposeNotSynchronous(name, declaration.node.async ? "async" : "a generator"),
       );
     }
     return [{ kind: "dispose", name, path: declaration }];
   }
-  throw path.buildCodeFrameError(
-    `@chaud.dispose marks a named top-level function declaration (\`function cleanup() {}\`) that chaud calls before the module is replaced.`,
-  );
+  throw path.buildCodeFrameError(messages.disposeUnsupported());
 }

@@ -6,6 +6,7 @@
 
 import type { PluginObj, PluginPass } from "@babel/core";
 import { hotFromEnvironment } from "./environment";
+import * as messages from "./messages";
 import { transformModule } from "./transform-module";
 
 export interface ChaudPluginOptions {
@@ -21,13 +22,12 @@ export { hotFromEnvironment };
 
 function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      throw new Error(`chaud/babel: unknown option "${key}". The plugin takes { enabled?: boolean }.`);
+    if (!KNOWN_OPTIONS.has(key)) throw new Error(`chaud/babel: ${messages.unknownOption(key)}`);
   }
   for (const name of KNOWN_OPTIONS) {
     const value = options[name];
     if (value !== undefined && typeof value !== "boolean") {
-      throw new Error(`chaud/babel: option "${name}" must be true or false, got ${JSON.stringify(value)}.`);
+      throw new Error(`chaud/babel: ${messages.optionNotBoolean(name, value)}`);
     }
   }
   const { enabled, hotOnly } = options as { enabled?: boolean; hotOnly?: boolean };
@@ -64,9 +64,7 @@ export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<stri
   // Babel 6 has no assertVersion: calling it would fail with "not a function", which names
   // neither chaud nor Babel.
   if (typeof api?.assertVersion !== "function") {
-    throw new Error(
-      `chaud/babel needs @babel/core ${SUPPORTED_BABEL}; it was loaded by Babel ${api?.version ?? "(unknown version)"}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`,
-    );
+    throw new Error(messages.babelWithoutVersionCheck(SUPPORTED_BABEL, api?.version ?? "(unknown version)"));
   }
   // Babel's own message names the range and the version it has.
   api.assertVersion(SUPPORTED_BABEL);
