@@ -15,13 +15,13 @@ export const places = {
 };
 
 // Babel and the plugin's options. These messages have no code frame: they concern the
-// configuration, not a file. The option messages follow "chaud/babel: ".
+// configuration, not a file. OptionValidator puts "chaud/babel: " in front of the option messages.
 
 export const babelWithoutVersionCheck = (range: string, version: string): string =>
   `chaud/babel needs @babel/core ${range}; it was loaded by Babel ${version}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`;
 
-export const unknownOption = (key: string): string =>
-  `unknown option "${key}". The plugin takes { enabled?: boolean }.`;
+export const unknownOption = (key: string, suggestion: string | null): string =>
+  `unknown option "${key}". The plugin takes { enabled?: boolean }.${suggestion ? ` Did you mean "${suggestion}"?` : ""}`;
 
 export const optionNotBoolean = (name: string, value: unknown): string =>
   `option "${name}" must be true or false, got ${JSON.stringify(value)}.`;
