@@ -73,7 +73,7 @@ test(`with onlyRemoveTypeImports: false, fixtures with an output.babel8.js compi
   const withMajorOutput = fixtures.filter((fixture) => existsSync(join(fixture.dir, "output.babel8.js")));
   expect(withMajorOutput.map((fixture) => fixture.title)).toEqual([
     "hot-only/entry-module-reads-unmarked-state-from-the-running-version",
-    "misc/ts-type-imports-still-elided",
+    "module-format/ts-type-imports-still-elided",
   ]);
   for (const fixture of withMajorOutput) {
     expect(compileFixture(fixture, { presetTypescriptOptions: { onlyRemoveTypeImports: false } }).trim() + "\n").toBe(
