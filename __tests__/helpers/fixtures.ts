@@ -7,6 +7,8 @@
 //     output.js                           the expected code (and output.babel8.js beside it
 //                                         where Babel 8's differs, see below), or
 //     throws.txt                          lines that must each appear in the error message
+//     exec.js                             code that evaluates the compiled input and asserts
+//                                         (see fixtures.test.ts); output.js is then optional
 //     options.json                        optional, see FixtureOptions
 //
 // Every fixture compiles under a virtual, machine-independent path:
@@ -84,6 +86,8 @@ export interface Fixture {
   defaultOutputFile: string;
   /** Present when the fixture expects a refusal. */
   throws: string[] | null;
+  /** exec.js, when the fixture runs its compiled code. */
+  execFile: string | null;
   /** The file name Babel sees. */
   filename: string;
 }
@@ -132,6 +136,8 @@ function loadFixture(title: string, dir: string): Fixture {
   const majorOutputFile = join(dir, `output.babel${BABEL_MAJOR}.js`);
   const outputFile = BABEL_MAJOR !== 7 && existsSync(majorOutputFile) ? majorOutputFile : defaultOutputFile;
   if (throws && existsSync(defaultOutputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
+  const execFile = existsSync(join(dir, "exec.js")) ? join(dir, "exec.js") : null;
+  if (throws && execFile) throw new Error(`fixture ${title}: has both throws.txt and exec.js`);
   return {
     title,
     dir,
@@ -141,6 +147,7 @@ function loadFixture(title: string, dir: string): Fixture {
     outputFile,
     defaultOutputFile,
     throws,
+    execFile,
     filename: virtualFilename(title, ext, options),
   };
 }
@@ -151,19 +158,25 @@ function virtualFilename(title: string, ext: string, options: FixtureOptions): s
   return `${VIRTUAL_ROOT}/${relative}`;
 }
 
-/**
- * Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb;
- * `presetTypescriptOptions` are merged into the preset's options (see babel-under-test.ts).
- */
-export function compileFixture(
-  fixture: Fixture,
-  { withChaud = true, presetTypescriptOptions = {} as Record<string, unknown> } = {},
-): string {
+export interface CompileFixtureOptions {
+  /** false: the baseline the plugin must not disturb. Default true. */
+  withChaud?: boolean;
+  /** Merged into the preset's options (see babel-under-test.ts). */
+  presetTypescriptOptions?: Record<string, unknown>;
+  /** Code to compile instead of the input, as the same file (another version of the module). */
+  source?: string;
+  /** Merged into the plugin's options after the fixture's own (`{ hotOnly: true }`). */
+  pluginOptions?: Record<string, unknown>;
+}
+
+/** Compiles a fixture's input, or another source under its name, with its options. */
+export function compileFixture(fixture: Fixture, compileOptions: CompileFixtureOptions = {}): string {
+  const { withChaud = true, presetTypescriptOptions = {}, source = fixture.input, pluginOptions = {} } = compileOptions;
   const { options } = fixture;
   const plugins: PluginItem[] = [];
   if (withChaud) {
-    const pluginOptions: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
-    plugins.push([chaudPlugin, { ...pluginOptions, ...options.pluginOptions }]);
+    const enabled: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
+    plugins.push([chaudPlugin, { ...enabled, ...options.pluginOptions, ...pluginOptions }]);
   }
   const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
   plugins.unshift(...jsxPluginsFor(fixture.filename));
@@ -179,7 +192,7 @@ export function compileFixture(
     plugins,
     ...(options.sourceType ? { sourceType: options.sourceType } : {}),
   };
-  return withEnvironment(options.env ?? {}, () => transformSync(fixture.input, babelOptions)!.code!);
+  return withEnvironment(options.env ?? {}, () => transformSync(source, babelOptions)!.code!);
 }
 
 function withPresetOptions(preset: PluginItem, extra: Record<string, unknown>): PluginItem {
