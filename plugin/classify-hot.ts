@@ -173,7 +173,7 @@ function hotMethod(path: NodePath<t.ClassMethod>): Target[] {
   }
   const classPath = path.parentPath.parentPath as NodePath<t.Class>;
   // A method marked inside a class that is itself hot: the class marker covers it, computed
-  // names included (found by the plugin fuzzer on yocto-queue's `*[Symbol.iterator]()`).
+  // names (`*[Symbol.iterator]()`) included.
   if (isMarkedHot(classPath)) return [];
   if (methodName === null) throw path.buildCodeFrameError(messages.hotComputedMethodName());
   const { statement } = unwrapExport(classPath);

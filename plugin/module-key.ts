@@ -1,5 +1,5 @@
 // The module part of a registry key: `<package name>/<path relative to the package root>`,
-// independent of where the checkout lives (SPEC 4). The nearest package.json with a name
+// independent of where the checkout lives. The nearest package.json with a name
 // is the package root; it is looked up once per folder and cached for the process.
 
 import { readFileSync } from "node:fs";
