@@ -5,6 +5,7 @@
 import type { NodePath } from "@babel/traverse";
 import type * as t from "@babel/types";
 import { parseMarker, type MarkerKind } from "./markers";
+import * as messages from "./messages";
 
 export interface FoundMarker {
   kind: MarkerKind;
@@ -24,11 +25,7 @@ export function findMarkers(
     const marker = parseMarker(comment);
     if (!marker) continue;
     if (marker.kind === "unknown") {
-      const hint = marker.suggestion ? ` Did you mean "@chaud.${marker.suggestion}"?` : "";
-      throw commentError(
-        comment,
-        `Unknown chaud marker "${marker.written}".${hint} chaud knows @chaud.hot, @chaud.persist and @chaud.dispose.`,
-      );
+      throw commentError(comment, messages.unknownMarker(marker.written, marker.suggestion));
     }
     markerComments.add(comment);
   }
@@ -59,20 +56,14 @@ export function findMarkers(
   for (const marker of found) {
     const ledLine = marker.path.node.loc?.start.line ?? 0;
     if (endsCodeLine.has(marker.comment) && ledLine > (marker.comment.loc?.end.line ?? 0)) {
-      throw commentError(
-        marker.comment,
-        `This @chaud.${marker.kind} marker follows code on the same line, so it is unclear what it marks. Put it on its own line directly before the declaration it marks.`,
-      );
+      throw commentError(marker.comment, messages.markerAfterCode(marker.kind));
     }
   }
 
   for (const comment of markerComments) {
     if (!attached.has(comment)) {
       const kind = (parseMarker(comment) as { kind: MarkerKind }).kind;
-      throw commentError(
-        comment,
-        `This @chaud.${kind} marker is not in front of anything it can mark. Put it directly before a top-level declaration.`,
-      );
+      throw commentError(comment, messages.markerLeadsNothing(kind));
     }
   }
   return found.sort((a, b) => (a.comment.start ?? 0) - (b.comment.start ?? 0));

@@ -1,4 +1,4 @@
-// The entry module never re-runs its top-level code (SPEC 5.4), yet its hot functions must
+// The entry module never re-runs its top-level code, yet its hot functions must
 // take new bodies. For that, the runtime evaluates the entry's new source compiled in
 // "hot-only" mode: everything that defines code stays (imports, function declarations, the
 // marked items), every other binding is read from the running version's scope instead of
@@ -100,8 +100,7 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
  *      (then rewriteHotMethods: _chaud.method("Version.compare", _Version.prototype, "compare", …))
  * The new class only carries the new method bodies to the registry. Its name stays the
  * running class, so `new Version()` and `instanceof Version` in a new body mean the class
- * that existing instances belong to, as in every other module (found by the plugin fuzzer
- * on semver's classes/semver.js).
+ * that existing instances belong to, as in every other module.
  */
 function keepRunningClassForHotMethods(
   statement: NodePath,

@@ -5,7 +5,11 @@
 // production code. On, a file whose source never mentions `@chaud` is not traversed.
 
 import type { PluginObj, PluginPass } from "@babel/core";
+import { declare } from "@babel/helper-plugin-utils";
+import { OptionValidator } from "@babel/helper-validator-option";
 import { hotFromEnvironment } from "../runtime/settings";
+import * as messages from "./messages";
+import { suggest } from "./suggest";
 import { transformModule } from "./transform-module";
 
 export interface ChaudPluginOptions {
@@ -15,20 +19,22 @@ export interface ChaudPluginOptions {
   hotOnly?: boolean;
 }
 
-const KNOWN_OPTIONS = new Set(["enabled", "hotOnly"]);
-
 export { hotFromEnvironment };
+
+// Babel's own option checks; the texts are chaud's (messages.ts), after Babel's "chaud/babel: ".
+const validator = new OptionValidator("chaud/babel");
+/** Every option the plugin reads; `hotOnly` is internal, so "did you mean" never offers it. */
+const OPTION_NAMES = ["enabled", "hotOnly"] as const;
+const PUBLIC_OPTION_NAMES = ["enabled"] as const;
 
 function readOptions(options: Record<string, unknown>): ChaudPluginOptions {
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      throw new Error(`chaud/babel: unknown option "${key}". The plugin takes { enabled?: boolean }.`);
+    if (!(OPTION_NAMES as readonly string[]).includes(key))
+      throw new Error(validator.formatMessage(messages.unknownOption(key, suggest(key, PUBLIC_OPTION_NAMES))));
   }
-  for (const name of KNOWN_OPTIONS) {
+  for (const name of OPTION_NAMES) {
     const value = options[name];
-    if (value !== undefined && typeof value !== "boolean") {
-      throw new Error(`chaud/babel: option "${name}" must be true or false, got ${JSON.stringify(value)}.`);
-    }
+    validator.invariant(value === undefined || typeof value === "boolean", messages.optionNotBoolean(name, value));
   }
   const { enabled, hotOnly } = options as { enabled?: boolean; hotOnly?: boolean };
   return { ...(enabled !== undefined ? { enabled } : {}), ...(hotOnly !== undefined ? { hotOnly } : {}) };
@@ -60,14 +66,8 @@ function isEnabled(api: BabelPluginApi, options: ChaudPluginOptions): boolean {
 /** The @babel/core versions the plugin accepts (CI runs it under the newest 7.x and 8.x; Babel 8 needs Node 22.18+). */
 const SUPPORTED_BABEL = "^7.22.0 || ^8.0.0";
 
-export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<string, unknown> = {}): ChaudPluginObject {
-  // Babel 6 has no assertVersion: calling it would fail with "not a function", which names
-  // neither chaud nor Babel.
-  if (typeof api?.assertVersion !== "function") {
-    throw new Error(
-      `chaud/babel needs @babel/core ${SUPPORTED_BABEL}; it was loaded by Babel ${api?.version ?? "(unknown version)"}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`,
-    );
-  }
+/** Babel's plugin wrapper around chaud's factory; Babel's own plugins are written the same way. */
+const declaredPlugin = declare((api: BabelPluginApi, rawOptions: Record<string, unknown>): ChaudPluginObject => {
   // Babel's own message names the range and the version it has.
   api.assertVersion(SUPPORTED_BABEL);
   const options = readOptions(rawOptions);
@@ -83,6 +83,13 @@ export default function chaudPlugin(api: BabelPluginApi, rawOptions: Record<stri
     },
   };
   return plugin;
+});
+
+export default function chaudPlugin(api: BabelPluginApi, rawOptions?: Record<string, unknown>): ChaudPluginObject {
+  // declare() answers Babel 6 (no assertVersion) with a generic "Requires Babel" error; this one names chaud.
+  if (typeof api?.assertVersion !== "function")
+    throw new Error(messages.babelWithoutVersionCheck(SUPPORTED_BABEL, api?.version ?? "(unknown version)"));
+  return declaredPlugin(api, rawOptions);
 }
 
 /** The same function under a name, for ESM type declarations. */

@@ -83,8 +83,7 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
  * `{ Foo: class {} }.Foo`: the anonymous class gets its name from the property key, as the
  * declaration did, without a binding of `Foo` inside its body. The runtime could set `.name`,
  * but V8 takes the name in "Class constructor Foo cannot be invoked without 'new'" and in
- * stack traces (`at new Foo`) from the class's source, not from `.name`. (Found by the plugin
- * fuzzer on yocto-queue.)
+ * stack traces (`at new Foo`) from the class's source, not from `.name`.
  */
 function namedByItsKey(name: string, expression: t.ClassExpression): t.Expression {
   const key = t.isValidIdentifier(name) ? t.identifier(name) : t.stringLiteral(name);

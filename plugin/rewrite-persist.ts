@@ -14,6 +14,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { sourceHash } from "./hash";
+import * as messages from "./messages";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import type { PersistExportTarget, PersistTarget } from "./targets";
 
@@ -118,9 +119,7 @@ function rewriteOtherWrite(write: NodePath, target: PersistTarget, cell: t.Ident
     if (write.node.init) write.node.init = t.callExpression(member(cell, "init"), [write.node.init]);
     return;
   }
-  throw write.buildCodeFrameError(
-    `chaud cannot keep writes to the persisted "${target.name}" made here (${write.type}). Assign it with \`${target.name} = …\` instead.`,
-  );
+  throw write.buildCodeFrameError(messages.persistWriteUnsupported(target.name, write.type));
 }
 
 /**

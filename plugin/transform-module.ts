@@ -8,6 +8,7 @@ import * as t from "@babel/types";
 import { classify } from "./classify";
 import { findMarkers } from "./find-markers";
 import { moduleKey } from "./module-key";
+import * as messages from "./messages";
 import { buildPrelude } from "./prelude";
 import { rewriteHotClass } from "./rewrite-class";
 import { callHandle, type RewriteContext } from "./rewrite-context";
@@ -107,9 +108,7 @@ function collectTargets(all: Target[]): Target[] {
     const previous = seenNodes.get(node);
     if (previous) {
       if (previous.kind !== target.kind) {
-        throw target.path.buildCodeFrameError(
-          `"${target.name}" is marked both ${markerOf(previous)} and ${markerOf(target)}. Keep one marker: @chaud.hot for code, @chaud.persist for state.`,
-        );
+        throw target.path.buildCodeFrameError(messages.markedTwice(target.name, markerOf(previous), markerOf(target)));
       }
       continue;
     }
@@ -118,9 +117,7 @@ function collectTargets(all: Target[]): Target[] {
       const sameName = byName.get(target.name);
       if (sameName) {
         const line = (target: Target): number => target.path.node.loc?.start.line ?? 0;
-        throw target.path.buildCodeFrameError(
-          `Two marked items are named "${target.name}" in this module (line ${line(sameName)} and line ${line(target)}), and they would share one registry entry. Rename one of them.`,
-        );
+        throw target.path.buildCodeFrameError(messages.duplicateName(target.name, line(sameName), line(target)));
       }
       byName.set(target.name, target);
     }

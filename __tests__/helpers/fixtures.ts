@@ -1,17 +1,24 @@
-// Plugin fixtures in the style of babel-helper-fixtures: one folder per case,
+// Plugin fixtures in the style of babel-helper-fixtures: one folder per case, in folders by
+// feature that may nest (`errors/hot/…`). A folder with an input file is a case; one without
+// holds cases or further folders.
 //
-//   __tests__/fixtures/<category>/<phrase-name>/
+//   __tests__/fixtures/<feature>/[<sub-feature>/…]<phrase-name>/
 //     input.(js|ts|tsx|mts|cts|mjs|cjs)   the source
 //     output.js                           the expected code (and output.babel8.js beside it
 //                                         where Babel 8's differs, see below), or
 //     throws.txt                          lines that must each appear in the error message
+//     exec.js                             code that evaluates the compiled input and asserts
+//                                         (see fixtures.test.ts); output.js is then optional
 //     options.json                        optional, see FixtureOptions
 //
 // Every fixture compiles under a virtual, machine-independent path:
-// `/virtual/app/src/<category>/<phrase-name>.<ext>` with `cwd: /virtual/app` and no
+// `/virtual/app/src/<title>.<ext>` (`src/hot/arrow-in-const.ts`) with `cwd: /virtual/app` and no
 // package.json anywhere on that path, so registry keys read `src/hot/arrow-in-const.ts#f`
 // wherever the repository is cloned. `options.json` may move the file elsewhere under
 // `/virtual/app`, or (`<package>/…`) into this repository, to exercise the package-name branch.
+// The module-format, enabling, prelude and keys cases keep the path of the `misc` folder they
+// were written in (`src/misc/…`, `<package>/__tests__/fixtures/misc/…`), so the registry keys in
+// their output.js stay as they were reviewed.
 //
 // The fixtures compile with the Babel of babel-under-test.ts (Babel 7, or CHAUD_TEST_BABEL's).
 // Under Babel 8 a fixture expects `output.babel8.js` where that file exists, else the same
@@ -67,7 +74,7 @@ const KNOWN_OPTIONS = new Set([
 ]);
 
 export interface Fixture {
-  /** `hot/arrow-in-const`: the test title. */
+  /** `hot/arrow-in-const`, `errors/hot/hot-nested-function`: the path under fixtures/, and the test title. */
   title: string;
   dir: string;
   inputFile: string;
@@ -79,6 +86,8 @@ export interface Fixture {
   defaultOutputFile: string;
   /** Present when the fixture expects a refusal. */
   throws: string[] | null;
+  /** exec.js, when the fixture runs its compiled code. */
+  execFile: string | null;
   /** The file name Babel sees. */
   filename: string;
 }
@@ -87,19 +96,23 @@ const isDirectory = (path: string): boolean => statSync(path).isDirectory();
 
 export function loadFixtures(root = FIXTURES_DIR): Fixture[] {
   const fixtures: Fixture[] = [];
-  for (const category of readdirSync(root).sort()) {
-    const categoryDir = join(root, category);
-    if (!isDirectory(categoryDir)) continue;
-    for (const name of readdirSync(categoryDir).sort()) {
-      const dir = join(categoryDir, name);
-      if (isDirectory(dir)) fixtures.push(loadFixture(category, name, dir));
+  const visit = (dir: string, title: string): void => {
+    const subfolders = readdirSync(dir)
+      .sort()
+      .filter((name) => isDirectory(join(dir, name)));
+    const isCase = subfolders.length === 0 || INPUT_EXTENSIONS.some((ext) => existsSync(join(dir, `input.${ext}`)));
+    if (isCase && title !== "") {
+      if (subfolders.length > 0) throw new Error(`fixture ${title}: a case folder cannot hold other folders`);
+      fixtures.push(loadFixture(title, dir));
+      return;
     }
-  }
+    for (const name of subfolders) visit(join(dir, name), title === "" ? name : `${title}/${name}`);
+  };
+  visit(root, "");
   return fixtures;
 }
 
-function loadFixture(category: string, name: string, dir: string): Fixture {
-  const title = `${category}/${name}`;
+function loadFixture(title: string, dir: string): Fixture {
   const inputs = INPUT_EXTENSIONS.filter((ext) => existsSync(join(dir, `input.${ext}`)));
   if (inputs.length !== 1)
     throw new Error(
@@ -123,6 +136,8 @@ function loadFixture(category: string, name: string, dir: string): Fixture {
   const majorOutputFile = join(dir, `output.babel${BABEL_MAJOR}.js`);
   const outputFile = BABEL_MAJOR !== 7 && existsSync(majorOutputFile) ? majorOutputFile : defaultOutputFile;
   if (throws && existsSync(defaultOutputFile)) throw new Error(`fixture ${title}: has both throws.txt and output.js`);
+  const execFile = existsSync(join(dir, "exec.js")) ? join(dir, "exec.js") : null;
+  if (throws && execFile) throw new Error(`fixture ${title}: has both throws.txt and exec.js`);
   return {
     title,
     dir,
@@ -132,29 +147,36 @@ function loadFixture(category: string, name: string, dir: string): Fixture {
     outputFile,
     defaultOutputFile,
     throws,
-    filename: virtualFilename(category, name, ext, options),
+    execFile,
+    filename: virtualFilename(title, ext, options),
   };
 }
 
-function virtualFilename(category: string, name: string, ext: string, options: FixtureOptions): string {
-  const relative = options.filename ?? `src/${category}/${name}.${ext}`;
+function virtualFilename(title: string, ext: string, options: FixtureOptions): string {
+  const relative = options.filename ?? `src/${title}.${ext}`;
   if (relative.startsWith("<package>/")) return join(REPO_ROOT, relative.slice("<package>/".length));
   return `${VIRTUAL_ROOT}/${relative}`;
 }
 
-/**
- * Compiles a fixture's input; `withChaud: false` gives the baseline the plugin must not disturb;
- * `presetTypescriptOptions` are merged into the preset's options (see babel-under-test.ts).
- */
-export function compileFixture(
-  fixture: Fixture,
-  { withChaud = true, presetTypescriptOptions = {} as Record<string, unknown> } = {},
-): string {
+export interface CompileFixtureOptions {
+  /** false: the baseline the plugin must not disturb. Default true. */
+  withChaud?: boolean;
+  /** Merged into the preset's options (see babel-under-test.ts). */
+  presetTypescriptOptions?: Record<string, unknown>;
+  /** Code to compile instead of the input, as the same file (another version of the module). */
+  source?: string;
+  /** Merged into the plugin's options after the fixture's own (`{ hotOnly: true }`). */
+  pluginOptions?: Record<string, unknown>;
+}
+
+/** Compiles a fixture's input, or another source under its name, with its options. */
+export function compileFixture(fixture: Fixture, compileOptions: CompileFixtureOptions = {}): string {
+  const { withChaud = true, presetTypescriptOptions = {}, source = fixture.input, pluginOptions = {} } = compileOptions;
   const { options } = fixture;
   const plugins: PluginItem[] = [];
   if (withChaud) {
-    const pluginOptions: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
-    plugins.push([chaudPlugin, { ...pluginOptions, ...options.pluginOptions }]);
+    const enabled: Record<string, unknown> = options.enabled === null ? {} : { enabled: options.enabled ?? true };
+    plugins.push([chaudPlugin, { ...enabled, ...options.pluginOptions, ...pluginOptions }]);
   }
   const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
   plugins.unshift(...jsxPluginsFor(fixture.filename));
@@ -170,7 +192,7 @@ export function compileFixture(
     plugins,
     ...(options.sourceType ? { sourceType: options.sourceType } : {}),
   };
-  return withEnvironment(options.env ?? {}, () => transformSync(fixture.input, babelOptions)!.code!);
+  return withEnvironment(options.env ?? {}, () => transformSync(source, babelOptions)!.code!);
 }
 
 function withPresetOptions(preset: PluginItem, extra: Record<string, unknown>): PluginItem {

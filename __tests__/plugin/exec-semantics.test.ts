@@ -1,4 +1,4 @@
-// Marked code must behave exactly like unmarked code (SPEC 3, last paragraph). Each case
+// Marked code must behave exactly like unmarked code. Each case
 // compiles one module twice, with the plugin off and on, runs its `run()` export and
 // compares; then evaluates the marked module a second time, as a reload does, and compares
 // again, so the forwarding stub is on the path. Runs under Babel 8 too (CHAUD_TEST_BABEL, see

@@ -7,13 +7,18 @@
 // writes output.babel8.js where Babel 8's output differs from output.js, and removes it where
 // it no longer does.
 //
+// A fixture with an exec.js runs it after comparing output.js, if it has one (an exec.js is
+// its expectation, so UPDATE_FIXTURES writes no output.js for it); see runExec.
+//
 // throws.txt is never written: a refusal is a decision, so its expected words are typed by hand.
 // A fixture that shows a plugin bug keeps its correct expectation and fails until the bug is
 // fixed: there is no skip list.
 
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { getRegistry } from "../../runtime/registry/registry";
 import { babel, BABEL_MAJOR, BABEL_VERSION, useBabelUnderTest } from "../helpers/babel-under-test";
+import { evaluate, resetRegistry } from "../helpers/compile";
 import {
   compileFixture,
   framedLine,
@@ -73,7 +78,7 @@ test(`with onlyRemoveTypeImports: false, fixtures with an output.babel8.js compi
   const withMajorOutput = fixtures.filter((fixture) => existsSync(join(fixture.dir, "output.babel8.js")));
   expect(withMajorOutput.map((fixture) => fixture.title)).toEqual([
     "hot-only/entry-module-reads-unmarked-state-from-the-running-version",
-    "misc/ts-type-imports-still-elided",
+    "module-format/ts-type-imports-still-elided",
   ]);
   for (const fixture of withMajorOutput) {
     expect(compileFixture(fixture, { presetTypescriptOptions: { onlyRemoveTypeImports: false } }).trim() + "\n").toBe(
@@ -84,9 +89,66 @@ test(`with onlyRemoveTypeImports: false, fixtures with an output.babel8.js compi
 
 describe(`plugin fixtures (Babel ${BABEL_VERSION})`, () => {
   for (const fixture of fixtures) {
-    test(fixture.title, () => (fixture.throws ? expectRefusal(fixture, fixture.throws) : expectOutput(fixture)));
+    test(fixture.title, () => runFixture(fixture));
   }
 });
+
+async function runFixture(fixture: Fixture): Promise<void> {
+  if (fixture.throws) return expectRefusal(fixture, fixture.throws);
+  if (!fixture.execFile || existsSync(fixture.outputFile)) expectOutput(fixture);
+  if (fixture.execFile) await runExec(fixture, fixture.execFile);
+}
+
+const AsyncFunction = (async () => {}).constructor as new (
+  ...parameters: string[]
+) => (...args: unknown[]) => Promise<void>;
+
+/**
+ * Runs exec.js as the body of an async function (in this test's realm, like compile.ts's
+ * evaluate) with these parameters, on an empty registry:
+ *
+ *   expect                            Jest's
+ *   input, code                       the fixture's source, and its compiled code
+ *   evaluate(compiled = code)         runs compiled CommonJS and returns its exports (a fixture
+ *                                     of an ES module sets "commonjs": true in options.json)
+ *   compile(source, pluginOptions?)   another version of the module, compiled as the same file
+ *                                     with the fixture's options (and e.g. { hotOnly: true })
+ *   reload(source, pluginOptions?)    compile, then evaluate: what a reload runs
+ *   registry                          chaud's registry (a reload of an entry module is a batch)
+ *   thrown(fn)                        the error fn throws; fails the test if it returns
+ */
+async function runExec(fixture: Fixture, execFile: string): Promise<void> {
+  const compile = (source: string, pluginOptions: Record<string, unknown> = {}): string =>
+    compileFixture(fixture, { source, pluginOptions });
+  resetRegistry();
+  try {
+    const code = compile(fixture.input);
+    const helpers: Record<string, unknown> = {
+      expect,
+      input: fixture.input,
+      code,
+      evaluate: (compiled = code) => evaluate(compiled),
+      compile,
+      reload: (source: string, pluginOptions?: Record<string, unknown>) => evaluate(compile(source, pluginOptions)),
+      registry: getRegistry(),
+      thrown,
+    };
+    // sourceURL names exec.js in stack traces (its line numbers are off by the two lines of the function's head).
+    const body = `${readFileSync(execFile, "utf8")}\n//# sourceURL=${execFile}`;
+    await new AsyncFunction(...Object.keys(helpers), body)(...Object.values(helpers));
+  } finally {
+    resetRegistry();
+  }
+}
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the function to throw, but it returned");
+}
 
 /** Parses compiled code as the kind of file it came from; JSX stays in .tsx output. */
 function parseOutput(fixture: Fixture, code: string): void {

@@ -1,4 +1,4 @@
-// Registry keys (SPEC 4): `<package name>/<path relative to the package root>`.
+// Registry keys: `<package name>/<path relative to the package root>`.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

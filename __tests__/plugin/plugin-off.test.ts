@@ -1,4 +1,4 @@
-// SPEC 2: with the plugin off, marked code compiles exactly as if the plugin were not there,
+// With the plugin off, marked code compiles exactly as if the plugin were not there,
 // so markers can stay in production code. Checked on a corpus of real-world-looking files,
 // together with the plugin's other promises about files it has nothing to do in.
 
