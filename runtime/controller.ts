@@ -94,7 +94,7 @@ export class Controller {
     this.watcher = createWatcher({
       aggregateTimeout: options.aggregateTimeout ?? environment.aggregateTimeout,
       ...(poll !== undefined ? { poll } : {}),
-      onBatch: (changed, removed) => void this.runBatch(changed, removed),
+      onBatch: (changed, deleted) => void this.runBatch(changed, deleted),
     });
     if (poll !== undefined) log.debug(`polling for changes every ${poll} ms (inotify is not used)`);
     this.startLine = new StartLine(this.workspace, () => this.watchedFiles().length, options.startupNote);
@@ -130,18 +130,18 @@ export class Controller {
    * One batch, start to finish; batches never overlap (an ESM reload awaits imports, and a
    * save can land meanwhile). Exceptions of chaud's own become a failed outcome.
    */
-  runBatch(changed: string[], removed: string[]): Promise<ReloadOutcome> {
-    const run = this.queue.then(() => this.runNow(changed, removed));
+  runBatch(changed: string[], deleted: string[]): Promise<ReloadOutcome> {
+    const run = this.queue.then(() => this.runNow(changed, deleted));
     this.queue = run.then(() => undefined);
     return run;
   }
 
-  private async runNow(changed: string[], removed: string[]): Promise<ReloadOutcome> {
+  private async runNow(changed: string[], deleted: string[]): Promise<ReloadOutcome> {
     let outcome: ReloadOutcome;
     try {
-      outcome = await this.reloader.run(withoutEscapes(changed, this.workspace), removed);
+      outcome = await this.reloader.run(withoutEscapes(changed, this.workspace), deleted);
     } catch (error) {
-      outcome = { kind: "failed", files: changed, removed, file: changed[0] ?? "", error, ms: 0 };
+      outcome = { kind: "failed", files: changed, removed: deleted, file: changed[0] ?? "", error, ms: 0 };
     }
     this.watchList.refresh();
     this.publish(outcome);

@@ -53,7 +53,7 @@ class FakeHashes {
   readonly checks = new Map<string, ContentCheck>();
   forgotten: string[] = [];
   check = (file: string): ContentCheck => this.checks.get(file) ?? "changed";
-  forget = (file: string): void => void this.forgotten.push(file);
+  markFailed = (file: string): void => void this.forgotten.push(file);
 }
 
 beforeEach(resetRegistry);

@@ -66,7 +66,7 @@ export class ContentHashes {
   }
 
   /** Marks a file's content as not loaded, so its next save (same bytes or not) is retried. */
-  forget(file: string): void {
+  markFailed(file: string): void {
     this.hashes.set(file, FAILED);
   }
 }

@@ -32,13 +32,13 @@ export class FileNotices {
    * the warning said it was gone.
    */
   private noticeBack(outcome: ReloadOutcome): void {
-    const removed =
+    const gone =
       outcome.kind === "removed"
         ? outcome.files
         : outcome.kind === "unchanged" || outcome.kind === "empty"
           ? []
           : outcome.removed;
-    for (const file of removed) this.gone.add(file);
+    for (const file of gone) this.gone.add(file);
     if (outcome.kind === "reloaded" || outcome.kind === "failed")
       for (const file of outcome.files) this.gone.delete(file);
     if (outcome.kind !== "unchanged") return;

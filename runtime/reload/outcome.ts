@@ -1,4 +1,6 @@
-// A reload's outcome is data; reload-report.ts turns it into words.
+// A reload's outcome is data; report.ts turns it into words. "Removed" is the public word for a
+// file that can no longer be loaded: deleted, or unreadable (a directory in its place,
+// permissions); either way the version loaded before keeps running.
 
 import type { Notice } from "../registry/registry";
 

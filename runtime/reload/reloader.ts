@@ -10,7 +10,7 @@
 import type { ContentHashes } from "./content-hashes";
 
 /** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
-export type ContentCheckSource = Pick<ContentHashes, "check" | "forget"> &
+export type ContentCheckSource = Pick<ContentHashes, "check" | "markFailed"> &
   Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
 import { changedExports } from "./exports-diff";
 import type { ModuleSystem } from "../modules/module-system";
@@ -28,8 +28,8 @@ export interface ReloaderOptions {
 export class Reloader {
   constructor(private readonly options: ReloaderOptions) {}
 
-  /** Runs one batch for files that changed or disappeared. Never rejects. */
-  async run(changed: string[], removed: string[]): Promise<ReloadOutcome> {
+  /** Runs one batch for files that changed or were deleted. Never rejects. */
+  async run(changed: string[], deleted: string[]): Promise<ReloadOutcome> {
     const { modules, hashes } = this.options;
     const now = this.options.now ?? (() => performance.now());
     const started = now();
@@ -38,7 +38,7 @@ export class Reloader {
     const reallyChanged = present.filter((file) => status.get(file) === "changed");
     // Deleted, or unreadable (permissions, a directory in its place): the loaded version stays.
     const gone = [
-      ...removed.filter((file) => modules.isLoaded(file)),
+      ...deleted.filter((file) => modules.isLoaded(file)),
       ...present.filter((file) => status.get(file) === "unreadable"),
     ];
     // What the log says about each: deleted (ENOENT), a directory in its place (EISDIR), permission denied (EACCES)…
@@ -58,7 +58,7 @@ export class Reloader {
 
   private async reevaluate(
     files: string[],
-    removed: string[],
+    gone: string[],
     why: Record<string, string> | undefined,
     started: number,
     now: () => number,
@@ -101,12 +101,12 @@ export class Reloader {
       // save in place, a burst): its complete content arrives as the next batch.
       const { hashes } = this.options;
       const superseded = hashes.matches !== undefined && files.some((file) => !hashes.matches!(file));
-      // Forget the new content so saving the same bytes again retries the reload.
-      for (const file of files) hashes.forget(file);
+      // Mark the new content failed so saving the same bytes again retries the reload.
+      for (const file of files) hashes.markFailed(file);
       return {
         kind: "failed",
         files,
-        removed,
+        removed: gone,
         ...(why ? { why } : {}),
         ...(superseded ? { superseded } : {}),
         file: current,
@@ -119,7 +119,7 @@ export class Reloader {
     return {
       kind: "reloaded",
       files,
-      removed,
+      removed: gone,
       ...(why ? { why } : {}),
       reevaluated: done,
       hotUpdated: report.hotUpdated,

@@ -18,11 +18,11 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 export function describeOutcome(outcome: ReloadOutcome, relative: Relative): ReportLine[] {
   switch (outcome.kind) {
     case "reloaded":
-      return [...describeRemoved(outcome.removed, relative, outcome.why), ...describeReloaded(outcome, relative)];
+      return [...describeGone(outcome.removed, relative, outcome.why), ...describeReloaded(outcome, relative)];
     case "failed":
       if (outcome.superseded) {
         return [
-          ...describeRemoved(outcome.removed, relative, outcome.why),
+          ...describeGone(outcome.removed, relative, outcome.why),
           {
             level: "debug",
             text: `reload of ${relative(outcome.file)} failed, but the batch's files changed meanwhile (read while still being written?): the newer content reloads next. ${describeError(outcome.error, outcome.file, relative)}`,
@@ -30,7 +30,7 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
         ];
       }
       return [
-        ...describeRemoved(outcome.removed, relative, outcome.why),
+        ...describeGone(outcome.removed, relative, outcome.why),
         {
           level: "warn",
           text:
@@ -39,7 +39,7 @@ export function describeOutcome(outcome: ReloadOutcome, relative: Relative): Rep
         },
       ];
     case "removed":
-      return describeRemoved(outcome.files, relative, outcome.why);
+      return describeGone(outcome.files, relative, outcome.why);
     case "empty":
       return [
         {
@@ -62,7 +62,7 @@ const UNREADABLE: Record<string, string> = {
   EPERM: "EPERM: permission denied",
 };
 
-function describeRemoved(files: string[], relative: Relative, why: Record<string, string> = {}): ReportLine[] {
+function describeGone(files: string[], relative: Relative, why: Record<string, string> = {}): ReportLine[] {
   return files.map((file) => {
     const code = why[file];
     const reason = code === undefined ? "" : ` (${UNREADABLE[code] ?? code})`;

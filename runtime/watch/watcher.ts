@@ -109,7 +109,7 @@ export interface WatcherOptions {
   aggregateTimeout: number;
   /** Poll instead of using inotify (network file systems): true every DEFAULT_POLL_INTERVAL ms, a number is the interval. */
   poll?: boolean | number;
-  onBatch(changed: string[], removed: string[]): void;
+  onBatch(changed: string[], deleted: string[]): void;
 }
 
 /** Says, once per watcher, that the inotify limit is reached and what chaud does about it. */
@@ -235,7 +235,7 @@ class Watcher implements FileWatcher {
   /**
    * Hands over what happened to the pending files as one batch. An event describes the moment
    * it happened; the batch is about now: a file that exists is a change (its content decides,
-   * and a directory in its place reads as unreadable), one that does not is removed.
+   * and a directory in its place reads as unreadable), one that does not is deleted.
    */
   private flush(): void {
     this.settleTimer = undefined;
@@ -246,10 +246,10 @@ class Watcher implements FileWatcher {
     const files = [...this.pending].filter((file) => this.watched.has(file));
     this.pending.clear();
     if (this.isClosed || files.length === 0) return;
-    const removed = new Set(files.filter((file) => !fs.existsSync(file)));
+    const deleted = new Set(files.filter((file) => !fs.existsSync(file)));
     this.options.onBatch(
-      files.filter((file) => !removed.has(file)),
-      [...removed],
+      files.filter((file) => !deleted.has(file)),
+      [...deleted],
     );
   }
 }
