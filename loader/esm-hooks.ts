@@ -9,6 +9,9 @@
 // - load: compiles the workspace's ESM files with Babel and chaud's plugin (through the same
 //   disk cache as the require hook; inline source maps), and hands CommonJS files to Node's
 //   CommonJS loader, where chaud's require hook compiles them.
+//
+// Longer than most files: resolve and load share their state (versions, the workspace, the
+// cache), and one file keeps them identical on the loader thread and in the main thread.
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";

@@ -9,6 +9,9 @@
 // test, waiting for that reload too, and stop watching after the last test, so no watcher
 // outlives the test file. Everything here is required lazily: the same module is the
 // transformer Jest loads outside any test file.
+//
+// Longer than most files: the helpers a test file imports share one per-file state and its
+// lifecycle hooks, which are clearer read together.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";

@@ -3,6 +3,9 @@
 // and renaming it over the original, and checkouts that touch many files, arrive as a few
 // events milliseconds apart; watchpack's aggregation, and the OS's own events for files
 // watchpack has not reported yet, turn them into one batch.
+//
+// Longer than most files: the patches to watchpack and fs.watch belong next to the only
+// watchpack import, so that no other file depends on watchpack's internals.
 
 import fs from "node:fs";
 import { join } from "node:path";
