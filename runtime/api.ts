@@ -112,11 +112,20 @@ export function on(event: "reload" | "error", listener: (event: never) => void):
   return () => set.delete(listener);
 }
 
-/** A promise of the next batch's outcome (committed or failed). */
-export function nextReload(): Promise<ReloadOutcome> {
+/**
+ * A promise of the next batch's outcome (committed or failed). While it waits, the process
+ * stays alive; with `timeout` (ms) it rejects when no batch ends in time.
+ */
+export function nextReload(options: { timeout?: number } = {}): Promise<ReloadOutcome> {
+  const { timeout } = options;
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout >= 0 && Number.isFinite(timeout))) {
+    return Promise.reject(
+      new TypeError(`chaud.nextReload: timeout must be a number of ms (0 or more), got ${String(timeout)}`),
+    );
+  }
   const controller = state().controller;
   if (!controller || controller.isStopped) return Promise.reject(new Error("chaud is not running: call init() first"));
-  return controller.nextReload();
+  return controller.nextReload(timeout);
 }
 
 /** Reloads now: the given files, or every watched file whose content changed. */

@@ -13,6 +13,7 @@ import { safely } from "./safely";
 import type { ReloadOutcome } from "./reload/outcome";
 import { Reloader } from "./reload/reloader";
 import { describeNotice, describeOutcome, type ReportLine } from "./reload/report";
+import { ReloadWaiters } from "./reload/reload-waiters";
 import { RetainedNotice } from "./reload/retained-notice";
 import { DEFAULT_POLL_INTERVAL, settings } from "./settings";
 import { withoutEscapes } from "./watch/escapes";
@@ -68,7 +69,7 @@ export class Controller {
   private readonly modules: ModuleSystem;
   readonly workspace: Workspace;
   private readonly undoLoadHook: () => void;
-  private waiters: Array<(outcome: ReloadOutcome) => void> = [];
+  private readonly waiters = new ReloadWaiters();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   committed = 0;
@@ -155,8 +156,8 @@ export class Controller {
     return this.runBatch(paths ?? this.watchedFiles(), []);
   }
 
-  nextReload(): Promise<ReloadOutcome> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  nextReload(timeout?: number): Promise<ReloadOutcome> {
+    return this.waiters.wait(timeout);
   }
 
   private publish(outcome: ReloadOutcome): void {
@@ -182,11 +183,7 @@ export class Controller {
       };
       for (const listener of this.listeners.error) safely("a chaud event listener threw", () => listener(event));
     }
-    if (outcome.kind === "reloaded" || outcome.kind === "failed") {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const resolve of waiters) resolve(outcome);
-    }
+    if (outcome.kind === "reloaded" || outcome.kind === "failed") this.waiters.settle(outcome);
   }
 
   private print(lines: ReportLine[]): void {
@@ -199,6 +196,7 @@ export class Controller {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.waiters.stop();
     this.watchList.stop();
     this.startLine.stop();
     this.watcher.close();

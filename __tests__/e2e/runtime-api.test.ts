@@ -109,3 +109,49 @@ test("30 reloads leave the importer one child for the module, the cache its size
     probe: "v29",
   });
 });
+
+// A program whose only pending work is `await nextReload()`: nothing else keeps it alive.
+const IDLE_MAIN = (call: string) => `
+const chaud = require("chaud");
+const lib = require("./lib.js");
+const print = (type, extra) => console.log(JSON.stringify({ type, probe: lib.probe(), ...extra }));
+setTimeout(async () => {
+  print("waiting");
+  try {
+    const outcome = await ${call};
+    print("next", { kind: outcome.kind });
+  } catch (error) {
+    print("rejected", { message: error.message, name: error.name });
+  }
+}, 100);
+`;
+
+function startIdle(call: string): Promise<any> {
+  project = createTempProject("idle-app");
+  project.write("main.js", IDLE_MAIN(call));
+  project.write("lib.js", LIB("one"));
+  child = new Child(["-r", "chaud/register", "main.js"], { cwd: project.dir, env: { CHAUD_LOG: "info" } });
+  return child.message("waiting");
+}
+
+test("await nextReload() keeps an otherwise idle program alive until the next batch", async () => {
+  await startIdle("chaud.nextReload()");
+  await sleep(500);
+  expect(child.done).toBe(false);
+  project.write("lib.js", LIB("two"));
+  expect(await child.message("next")).toMatchObject({ kind: "reloaded", probe: "two" });
+  expect(await child.exited).toBe(0);
+});
+
+test("nextReload({ timeout }) rejects when no batch ends in time, and the program can end", async () => {
+  await startIdle("chaud.nextReload({ timeout: 300 })");
+  expect(await child.message("rejected")).toMatchObject({ message: "chaud: no reload within 300 ms", probe: "one" });
+  expect(await child.exited).toBe(0);
+});
+
+test("nextReload() with a timeout that is not a number of ms rejects with a TypeError", async () => {
+  await startIdle('chaud.nextReload({ timeout: "soon" })');
+  expect(await child.message("rejected")).toMatchObject({ name: "TypeError" });
+  expect((await child.message("rejected")).message).toContain("timeout must be a number of ms");
+  expect(await child.exited).toBe(0);
+});

@@ -274,22 +274,5 @@ export async function restoreEditedFiles(options: { timeout?: number } = {}): Pr
 export function nextReload(options: { timeout?: number } = {}): Promise<ReloadOutcome> {
   const { modules } = ensureStarted();
   modules.refresh();
-  const next = api().nextReload();
-  if (options.timeout === undefined) return next;
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`chaud/jest: no reload within ${options.timeout} ms.`)),
-      options.timeout,
-    );
-    next.then(
-      (outcome) => {
-        clearTimeout(timer);
-        resolvePromise(outcome);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return api().nextReload(options);
 }
