@@ -3,6 +3,7 @@
 import { callerFile, markRegistryFile } from "./caller-file";
 import { membersOf, nameClass } from "./hot-class";
 import { createStub, type HotTarget, type StubNaming } from "./hot-stub";
+import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
 import type { AnyFunction, ClassEntry, HotEntry, ModuleVersion, RegistryState } from "./types";
 import type { Batch } from "./batch";
@@ -90,7 +91,7 @@ export class ModuleHandle {
     const impl: unknown = descriptor?.[slot];
     if (!descriptor || typeof impl !== "function") return;
     const stub = this.fn(name, impl, hash);
-    Reflect.defineProperty(target, property, { ...descriptor, [slot]: stub });
+    redefineOwn(target, new Map([[property, { ...descriptor, [slot]: stub }]]));
   }
 
   /** A persisted binding's cell: `ready` with the kept value after the first evaluation. */
