@@ -24,7 +24,7 @@ const SOURCE = `
 /* @chaud.hot */ export function three(a, b, c) { return a + b + c; }
 /* @chaud.hot */ export const arrow = (a) => a + 1;
 /* @chaud.hot */ export function pair(a, b) { return a + (b | 0); }
-/* @chaud.hot */ export class Counter { step(a) { return a + 1; } }
+/* @chaud.hot */ export class Counter { step(a) { return a + 1; } get one() { return 1; } static twice(a) { return a * 2; } }
 export class Single { /* @chaud.hot */ step(a) { return a + 1; } }
 `;
 
@@ -35,6 +35,8 @@ const CASES = [
   { name: "3 args", subject: (m) => m.three, call: "f(i, 1, 2)" },
   { name: "arrow const, 1 arg", subject: (m) => m.arrow, call: "f(i)" },
   { name: "method of a hot class", subject: (m) => new m.Counter(), call: "f.step(i)" },
+  { name: "getter of a hot class", subject: (m) => new m.Counter(), call: "f.one" },
+  { name: "static method of a hot class", subject: (m) => m.Counter, call: "f.twice(i)" },
   { name: "single hot method", subject: (m) => new m.Single(), call: "f.step(i)" },
   // Stubs forward every call with Reflect.apply(fn, this, arguments): a different count costs the same.
   { name: "2-arg fn called with 1 (mismatched arity)", subject: (m) => m.pair, call: "f(i)", slowPath: true },

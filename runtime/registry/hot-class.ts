@@ -1,11 +1,12 @@
 // Hot classes keep their identity: the first class object evaluated for a key stays the one
-// every binding, `instanceof` check and existing instance refers to. Each later version's
-// methods, getters, setters and static methods are copied onto it in place, and members the
-// new version no longer has are removed. Constructors and field initializers cannot be
-// swapped on a live class (instances already ran them), so they stay; the registry reports
-// when they changed.
+// every binding, `instanceof` check and existing instance refers to. Its methods, getters,
+// setters and static methods become stubs (member-stubs.ts) that each later version's code
+// goes behind, and members the new version no longer has are removed. Constructors and field
+// initializers cannot be swapped on a live class (instances already ran them), so they stay;
+// the registry reports when they changed.
 
-import type { AnyFunction, ClassMembers } from "./types";
+import { updateMembers } from "./member-stubs";
+import type { AnyFunction, ClassEntry, ClassMembers } from "./types";
 
 export type { ClassMembers };
 
@@ -19,44 +20,36 @@ export function membersOf(cls: AnyFunction): ClassMembers {
   };
 }
 
-// Static data fields (`static count = 0`) are state: keep them. Static methods, accessors and
-// function-valued fields are code: replace them.
+// Static data fields (`static count = 0`) are state: keep them. Static methods and accessors
+// are code, stubbed; function-valued fields are replaced by the new version's value.
 function isReplaceable(cls: AnyFunction, key: PropertyKey): boolean {
   const descriptor = Reflect.getOwnPropertyDescriptor(cls, key);
   if (!descriptor) return false;
   return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === "function";
 }
 
-function copyMembers(from: object, to: object, next: PropertyKey[], previous: PropertyKey[]): void {
-  const keep = new Set(next);
-  for (const key of previous) {
-    if (!keep.has(key)) Reflect.deleteProperty(to, key);
-  }
-  for (const key of next) {
-    const descriptor = Reflect.getOwnPropertyDescriptor(from, key);
-    if (descriptor) Reflect.defineProperty(to, key, descriptor);
-  }
+/** Puts stubs in place of a newly registered class's methods and accessors. */
+export function stubClass(cls: AnyFunction, members: ClassMembers): ClassEntry["stubs"] {
+  const stubs = { proto: new Map(), statics: new Map() };
+  updateMembers(cls.prototype as object, cls.prototype as object, stubs.proto, members.proto, [], "prototype");
+  updateMembers(cls, cls, stubs.statics, members.statics, [], "class");
+  return stubs;
 }
 
 /**
- * Moves the code of `next` onto `stable`: prototype and static members, and the parent
- * class if the new version extends a different one (so `super` and inherited members agree
- * with the new methods).
+ * Moves the code of `next` behind the stubs of `entry`'s class: prototype and static members,
+ * and the parent class if the new version extends a different one (so `super` and inherited
+ * members agree with the new methods).
  */
-export function updateClassInPlace(
-  stable: AnyFunction,
-  next: AnyFunction,
-  previous: ClassMembers,
-  nextMembers: ClassMembers,
-): void {
-  copyMembers(next.prototype, stable.prototype, nextMembers.proto, previous.proto);
-  copyMembers(next, stable, nextMembers.statics, previous.statics);
+export function updateClassInPlace(entry: ClassEntry, next: AnyFunction, nextMembers: ClassMembers): void {
+  const { cls: stable, stubs, members: previous } = entry;
+  const [stableProto, nextProto] = [stable.prototype as object, next.prototype as object];
+  updateMembers(stableProto, nextProto, stubs.proto, nextMembers.proto, previous.proto, "prototype");
+  updateMembers(stable, next, stubs.statics, nextMembers.statics, previous.statics, "class");
   const nextParent = Object.getPrototypeOf(next);
   if (Object.getPrototypeOf(stable) !== nextParent) Object.setPrototypeOf(stable, nextParent);
-  const nextProtoParent = Object.getPrototypeOf(next.prototype);
-  if (Object.getPrototypeOf(stable.prototype) !== nextProtoParent) {
-    Object.setPrototypeOf(stable.prototype, nextProtoParent);
-  }
+  const nextProtoParent = Object.getPrototypeOf(nextProto);
+  if (Object.getPrototypeOf(stableProto) !== nextProtoParent) Object.setPrototypeOf(stableProto, nextProtoParent);
 }
 
 /** Gives an anonymous class expression the name its declaration had. */

@@ -9,7 +9,7 @@
 // `Reflect.construct` so `new.target` is kept. Stubs are generated per arity only so that
 // `fn.length` and `fn.toString()` look natural.
 
-import type { AnyFunction, HotTarget, StubNaming } from "./types";
+import type { AnyFunction, HotEntry, HotTarget, StubNaming } from "./types";
 
 export type { HotTarget, StubNaming };
 
@@ -49,6 +49,16 @@ export function createStub(target: HotTarget, impl: AnyFunction, naming: StubNam
   const stub = arity <= MAX_FAST_ARITY ? factoryFor(arity)(target) : genericStub(target);
   matchNameAndLength(stub, impl, naming);
   return stub;
+}
+
+/**
+ * A registry entry: the target its stub reads and the stub. Hot functions and the members of
+ * hot classes all build theirs here, so every target has one shape and the stubs' `target.fn`
+ * stays a monomorphic load.
+ */
+export function createHotEntry(impl: AnyFunction, naming: StubNaming, hash: string): HotEntry {
+  const target: HotTarget = { fn: impl };
+  return Object.assign(target, { stub: createStub(target, impl, naming), naming, hash });
 }
 
 /** Keeps `fn.name` and `fn.length` of the stub equal to the newest implementation's. */

@@ -1,10 +1,11 @@
 // The per-module handle compiled code registers through: hot functions, classes, persisted cells.
 
 import { callerFile, markRegistryFile } from "./caller-file";
-import { membersOf, nameClass } from "./hot-class";
-import { createStub, type HotTarget, type StubNaming } from "./hot-stub";
+import { membersOf, nameClass, stubClass } from "./hot-class";
+import { createHotEntry, type StubNaming } from "./hot-stub";
+import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
-import type { AnyFunction, ClassEntry, HotEntry, ModuleVersion, RegistryState } from "./types";
+import type { AnyFunction, ClassEntry, ModuleVersion, RegistryState } from "./types";
 import type { Batch } from "./batch";
 
 markRegistryFile();
@@ -56,13 +57,12 @@ export class ModuleHandle {
     }
     // An arrow passed to the registry has no name of its own: it takes its binding's.
     const naming: StubNaming = { displayName, fallbackName: name.slice(name.lastIndexOf(".") + 1) };
-    const target: HotTarget = { fn: impl };
-    const entry: HotEntry = Object.assign(target, { stub: createStub(target, impl, naming), naming, hash });
+    const entry = createHotEntry(impl, naming, hash);
     this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
     return entry.stub as unknown as F;
   }
 
-  /** A hot class: returns the first class evaluated for the key; later versions' members move onto it. */
+  /** A hot class: returns the first class evaluated for the key; later versions' code goes behind its member stubs. */
   cls<C extends AnyFunction>(name: string, next: C, hash: string, shapeHash: string): C {
     const key = `${this.key}#${name}`;
     nameClass(next, name);
@@ -72,7 +72,8 @@ export class ModuleHandle {
       this.batch.stage({ kind: "class", key, entry: existing, next, hash, shapeHash, members, isNew: false });
       return existing.cls as C;
     }
-    const entry: ClassEntry = { cls: next, hash, shapeHash, members };
+    // Stubbed at once, so that references the module's own code takes already forward.
+    const entry: ClassEntry = { cls: next, hash, shapeHash, members, stubs: stubClass(next, members) };
     this.batch.stage({ kind: "class", key, entry, next, hash, shapeHash, members, isNew: true });
     return next;
   }
@@ -90,7 +91,7 @@ export class ModuleHandle {
     const impl: unknown = descriptor?.[slot];
     if (!descriptor || typeof impl !== "function") return;
     const stub = this.fn(name, impl, hash);
-    Reflect.defineProperty(target, property, { ...descriptor, [slot]: stub });
+    redefineOwn(target, new Map([[property, { ...descriptor, [slot]: stub }]]));
   }
 
   /** A persisted binding's cell: `ready` with the kept value after the first evaluation. */

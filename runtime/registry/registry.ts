@@ -87,7 +87,7 @@ export class Registry implements RegistryState {
             this.classes.set(item.key, item.entry);
             break;
           }
-          updateClassInPlace(item.entry.cls, item.next, item.entry.members, item.members);
+          updateClassInPlace(item.entry, item.next, item.members);
           item.entry.members = item.members;
           if (item.entry.hash !== item.hash) report.classesUpdated.push(item.key);
           item.entry.hash = item.hash;

@@ -33,12 +33,24 @@ export interface ClassMembers {
   statics: PropertyKey[];
 }
 
+/** The stubs standing for one member of a hot class: its method, or its getter and setter. */
+export interface MemberStubs {
+  value?: HotEntry;
+  get?: HotEntry;
+  set?: HotEntry;
+}
+
+/** Per member key, its stubs; kept after a version drops the member, so it can come back. */
+export type MemberStubMap = Map<PropertyKey, MemberStubs>;
+
 export interface ClassEntry {
   readonly cls: AnyFunction;
   hash: string;
   /** Hash of the constructor and field initializers the live class runs (never replaced). */
   readonly shapeHash: string;
   members: ClassMembers;
+  /** Stubs of the prototype's and the class's own methods and accessors. */
+  readonly stubs: { readonly proto: MemberStubMap; readonly statics: MemberStubMap };
 }
 
 export type Notice =
