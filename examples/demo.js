@@ -197,12 +197,12 @@ async function main() {
   say(`three requests to port ${port}`);
   for (let i = 0; i < 3; i++) await get(port);
 
-  const reloadsBefore = seen.stderr.filter((line) => line.includes("[chaud] reloaded")).length;
+  const reloadsBefore = seen.stderr.filter((line) => /\[chaud\] (reloaded|updated) /.test(line)).length;
   editRender();
   say("waiting for chaud to reload it...");
   await waitFor(
     "chaud's reload",
-    () => seen.stderr.filter((line) => line.includes("[chaud] reloaded")).length > reloadsBefore,
+    () => seen.stderr.filter((line) => /\[chaud\] (reloaded|updated) /.test(line)).length > reloadsBefore,
   );
 
   say(`one more request, same server, same port ${port}: new text, and the counter kept its count`);

@@ -17,7 +17,8 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { MessagePort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import { HOT_ONLY_PARAM, VERSION_PARAM } from "../runtime/modules/esm";
+import { HOT_ONLY_PARAM, IN_PLACE_PARAM, VERSION_PARAM } from "../runtime/modules/esm";
+import { SHAPE_CHANGED } from "../runtime/registry/types";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { transformFile } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
@@ -73,6 +74,8 @@ interface LoadContext {
 /** The hooks' state and logic, shared by the threaded and the in-thread registration. */
 export class EsmHooks {
   private readonly versions = new Map<string, number>();
+  /** The shape (see plugin/shape.ts) of each file's latest evaluated version. */
+  private readonly shapes = new Map<string, string | null>();
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
 
@@ -136,7 +139,8 @@ export class EsmHooks {
     }
     if (format !== "module") return null;
     const source = readFileSync(file, "utf8");
-    const hotOnly = url.searchParams.has(HOT_ONLY_PARAM);
+    const inPlace = url.searchParams.has(IN_PLACE_PARAM);
+    const hotOnly = inPlace || url.searchParams.has(HOT_ONLY_PARAM);
     const started = performance.now();
     const result = transformFile(file, source, {
       commonjs: false,
@@ -145,6 +149,14 @@ export class EsmHooks {
       hotOnly,
     });
     const transformMs = result.fromCache ? 0 : performance.now() - started;
+    const shape = shapeIn(result.code);
+    if (!hotOnly) this.shapes.set(file, shape);
+    else if (inPlace && shape !== this.shapes.get(file)) {
+      // The edit reached beyond hot bodies: the module must be evaluated again. Answering with
+      // one throwing line spares evaluating (and Node keeping alive) a hot-only version that
+      // the registry would refuse anyway.
+      return { format: "module", source: shapeChangedModule(file), shortCircuit: true };
+    }
     this.emit({
       type: "load",
       file,
@@ -157,16 +169,27 @@ export class EsmHooks {
   }
 }
 
+/** The shape the plugin put in compiled code's first registry call, or null (a file without one). */
+function shapeIn(code: string): string | null {
+  // The registry call comes right after the imports, so the first match is chaud's own.
+  return /chaudModule\)?\(\s*"(?:[^"\\]|\\.)*"\s*,\s*\{[^}]*?\bshape\s*:\s*"([\w-]+)"/.exec(code)?.[1] ?? null;
+}
+
+function shapeChangedModule(file: string): string {
+  const error = `[chaud] ${file} changed beyond its hot bodies: it must be evaluated again`;
+  return `throw Object.assign(new Error(${JSON.stringify(error)}), { code: ${JSON.stringify(SHAPE_CHANGED)} });\n`;
+}
+
 /**
  * A re-imported version's URL carries chaud's query (`?chaud=3`); the module should see the
  * URL it would have without chaud. `import.meta.url` is writable, and this is prepended on the
  * first line, so no line number moves.
  */
 function hideVersion(url: URL): string {
-  if (!url.searchParams.has(VERSION_PARAM) && !url.searchParams.has(HOT_ONLY_PARAM)) return "";
+  const params = [VERSION_PARAM, HOT_ONLY_PARAM, IN_PLACE_PARAM];
+  if (!params.some((param) => url.searchParams.has(param))) return "";
   const clean = new URL(url.href);
-  clean.searchParams.delete(VERSION_PARAM);
-  clean.searchParams.delete(HOT_ONLY_PARAM);
+  for (const param of params) clean.searchParams.delete(param);
   return `import.meta.url = ${JSON.stringify(clean.href)};`;
 }
 

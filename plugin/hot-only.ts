@@ -1,13 +1,17 @@
-// The entry module never re-runs its top-level code, yet its hot functions must
-// take new bodies. For that, the runtime evaluates the entry's new source compiled in
-// "hot-only" mode: everything that defines code stays (imports, function declarations, the
-// marked items), every other binding is read from the running version's scope instead of
-// being initialized again, and every other statement (the program's side effects: servers,
+// A module whose edit changed only the bodies of its hot items (its shape, shape.ts, is the
+// same), and the entry module, which never re-runs its top-level code, take their new hot
+// bodies from the new source compiled in "hot-only" mode: everything that defines code stays
+// (imports, function declarations, the marked items), every other top-level binding is the
+// running version's own, reached through its scope (so reads see its current value and
+// assignments change it), and every other statement (the program's side effects: servers,
 // timers, `init()`) is dropped.
 //
 //   import express from "express";          import express from "express";
-//   const app = express();            →     const app = _previous.app;
-//   /* @chaud.hot */ function h() {}        /* @chaud.hot */ function h() {}
+//   const app = express();                  (dropped)
+//   let hits = 0;                           (dropped)
+//   /* @chaud.hot */ function h() {         /* @chaud.hot */ function h() {
+//     hits++; app.locals.n = hits;      →     _previous.hits++; _previous.app.locals.n = _previous.hits;
+//   }                                       }
 //   app.get("/", h); app.listen(3000);      (dropped)
 
 import type { NodePath } from "@babel/traverse";
@@ -15,10 +19,17 @@ import * as t from "@babel/types";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import type { Target } from "./targets";
 
+/** A top-level binding a hot-only evaluation reaches in the running version. */
+export interface ScopeBinding {
+  name: string;
+  /** `let` and `var`: new bodies may assign it. */
+  writable: boolean;
+}
+
 /** Top-level bindings whose values a hot-only evaluation reads from the running version. */
-export function scopeBindings(program: NodePath<t.Program>, targets: Target[]): string[] {
+export function scopeBindings(program: NodePath<t.Program>, targets: Target[]): ScopeBinding[] {
   const marked = new Set(targets.filter((target) => target.kind !== "hot-method").map((target) => target.name));
-  const names: string[] = [];
+  const bindings: ScopeBinding[] = [];
   for (const [name, binding] of Object.entries(program.scope.bindings)) {
     if (marked.has(name)) continue;
     if (
@@ -28,18 +39,36 @@ export function scopeBindings(program: NodePath<t.Program>, targets: Target[]): 
       (binding.kind as string) === "local" ||
       binding.path.isClassDeclaration()
     ) {
-      if (!binding.path.isFunctionDeclaration()) names.push(name);
+      if (!binding.path.isFunctionDeclaration())
+        bindings.push({ name, writable: binding.kind === "let" || binding.kind === "var" });
     }
   }
-  return names;
+  return bindings;
 }
 
-/** `_chaud.scope({ get app() { return app; } })`: lets a later hot-only version read these bindings. */
-export function scopeRegistration(context: RewriteContext, names: string[]): t.Statement {
-  const getters = names.map((name) =>
-    t.objectMethod("get", t.identifier(name), [], t.blockStatement([t.returnStatement(t.identifier(name))])),
-  );
-  return t.expressionStatement(callHandle(context, "scope", [t.objectExpression(getters)]));
+/**
+ * `_chaud.scope({ get n() { return n; }, set n(v) { n = v; } })`: lets a later hot-only
+ * version read these bindings, and assign the writable ones.
+ */
+export function scopeRegistration(context: RewriteContext, bindings: ScopeBinding[]): t.Statement {
+  const accessors = bindings.flatMap(({ name, writable }) => {
+    const getter = t.objectMethod(
+      "get",
+      t.identifier(name),
+      [],
+      t.blockStatement([t.returnStatement(t.identifier(name))]),
+    );
+    if (!writable) return [getter];
+    const value = context.program.scope.generateUidIdentifier("value");
+    const setter = t.objectMethod(
+      "set",
+      t.identifier(name),
+      [value],
+      t.blockStatement([t.expressionStatement(t.assignmentExpression("=", t.identifier(name), t.cloneNode(value)))]),
+    );
+    return [getter, setter];
+  });
+  return t.expressionStatement(callHandle(context, "scope", [t.objectExpression(accessors)]));
 }
 
 /** Rewrites the program body for a hot-only evaluation. Runs before the marker rewrite. */
@@ -59,13 +88,14 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     targets.flatMap((target) => (target.kind === "hot-method" ? [target.path.parentPath.parentPath!.node] : [])),
   );
 
+  reachRunningBindings(program, unmarkedVariables(program, markedNodes), previous);
   for (const statement of program.get("body")) {
     const inner =
       statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration()
         ? (statement.get("declaration") as NodePath)
         : statement;
     if (inner.isVariableDeclaration()) {
-      readUnmarkedFromPrevious(inner, markedNodes, previous);
+      keepMarkedDeclarators(statement, inner, markedNodes);
       continue;
     }
     if (
@@ -128,7 +158,8 @@ function isCodeDefinition(statement: NodePath, inner: NodePath): boolean {
   return (
     statement.isImportDeclaration() ||
     statement.isExportAllDeclaration() ||
-    (statement.isExportNamedDeclaration() && !statement.node.declaration) ||
+    // `export { a } from "./a"`; a local `export { n }` goes, as `n` may no longer be declared here.
+    (statement.isExportNamedDeclaration() && !statement.node.declaration && statement.node.source !== null) ||
     statement.isTSImportEqualsDeclaration() ||
     inner.isFunctionDeclaration() ||
     inner.isTSDeclareFunction() ||
@@ -140,26 +171,86 @@ function isCodeDefinition(statement: NodePath, inner: NodePath): boolean {
   );
 }
 
-/** `const app = express(), { a } = b;` → `const app = _previous.app, a = _previous.a;` (marked declarators stay). */
-function readUnmarkedFromPrevious(
-  declaration: NodePath<t.VariableDeclaration>,
-  markedNodes: Set<t.Node>,
-  previous: t.Identifier,
-): void {
-  const declarators: t.VariableDeclarator[] = [];
-  for (const declarator of declaration.get("declarations")) {
-    const init = declarator.get("init");
-    const marked =
-      markedNodes.has(declarator.node) || (init.node !== null && init.node !== undefined && markedNodes.has(init.node));
-    if (marked) {
-      declarators.push(declarator.node);
-      continue;
-    }
-    for (const name of Object.keys(t.getBindingIdentifiers(declarator.node.id))) {
-      declarators.push(
-        t.variableDeclarator(t.identifier(name), t.memberExpression(t.cloneNode(previous), t.identifier(name))),
-      );
+function isMarkedDeclarator(declarator: NodePath<t.VariableDeclarator>, markedNodes: Set<t.Node>): boolean {
+  const init = declarator.node.init;
+  return markedNodes.has(declarator.node) || (init !== null && init !== undefined && markedNodes.has(init));
+}
+
+/** The names the module's unmarked top-level `const`, `let` and `var` declarations bind. */
+function unmarkedVariables(program: NodePath<t.Program>, markedNodes: Set<t.Node>): string[] {
+  const names: string[] = [];
+  for (const statement of program.get("body")) {
+    const inner = statement.isExportNamedDeclaration() ? statement.get("declaration") : statement;
+    if (!inner.isVariableDeclaration()) continue;
+    for (const declarator of inner.get("declarations")) {
+      if (!isMarkedDeclarator(declarator, markedNodes))
+        names.push(...Object.keys(t.getBindingIdentifiers(declarator.node.id)));
     }
   }
-  declaration.node.declarations = declarators;
+  return names;
+}
+
+/**
+ * Points every use of these top-level bindings at the running version's scope:
+ * `n` → `_previous.n`, `n = 1` → `_previous.n = 1`, `n++` → `_previous.n++`,
+ * `({ n } = o)` → `({ n: _previous.n } = o)`. Reads then see the running module's current
+ * value, and assignments change it.
+ */
+function reachRunningBindings(program: NodePath<t.Program>, names: string[], previous: t.Identifier): void {
+  for (const name of names) {
+    const binding = program.scope.getBinding(name);
+    if (!binding) continue;
+    const running = (): t.MemberExpression => t.memberExpression(t.cloneNode(previous), t.identifier(name));
+    const uses: NodePath[] = [...binding.referencePaths];
+    for (const violation of binding.constantViolations) {
+      // The declarations themselves go; an assignment's target is a use like any other.
+      if (violation.isVariableDeclarator()) continue;
+      const target = violation.isUpdateExpression()
+        ? violation.get("argument")
+        : violation.isAssignmentExpression() || violation.isForXStatement()
+          ? violation.get("left")
+          : null;
+      if (target) uses.push(...identifiersIn(target as NodePath, name, binding.identifier));
+    }
+    for (const use of uses) {
+      if (use.parentPath?.isExportSpecifier()) continue; // its statement is dropped
+      const parent = use.parentPath;
+      if (parent?.isObjectProperty() && parent.node.shorthand && use.key === "value") parent.node.shorthand = false;
+      if (use.isJSXIdentifier()) {
+        use.replaceWith(t.jsxMemberExpression(t.jsxIdentifier(previous.name), t.jsxIdentifier(name)));
+      } else {
+        use.replaceWith(running());
+      }
+    }
+  }
+}
+
+/** The identifiers in an assignment target that name the binding declared by `declared`. */
+function identifiersIn(target: NodePath, name: string, declared: t.Identifier): NodePath[] {
+  const matches = (path: NodePath): boolean =>
+    path.isIdentifier({ name }) && path.scope.getBinding(name)?.identifier === declared;
+  if (matches(target)) return [target];
+  const found: NodePath[] = [];
+  target.traverse({
+    Identifier(path) {
+      // `{ key: n }`: the key is not a use.
+      if (path.parentPath.isObjectProperty() && path.key === "key" && !path.parentPath.node.computed) return;
+      if (matches(path)) found.push(path);
+    },
+  });
+  return found;
+}
+
+/** Drops the unmarked declarators (their bindings are the running version's); marked ones stay. */
+function keepMarkedDeclarators(
+  statement: NodePath,
+  declaration: NodePath<t.VariableDeclaration>,
+  markedNodes: Set<t.Node>,
+): void {
+  const kept = declaration
+    .get("declarations")
+    .filter((declarator) => isMarkedDeclarator(declarator, markedNodes))
+    .map((declarator) => declarator.node);
+  if (kept.length === 0) statement.remove();
+  else declaration.node.declarations = kept;
 }

@@ -77,7 +77,9 @@ const declaredPlugin = declare((api: BabelPluginApi, rawOptions: Record<string, 
     name: "chaud",
     visitor: {
       Program(program, state) {
-        if (!state.file.code.includes("@chaud")) return;
+        // A hot-only compile always runs: with no hot items, it still must drop the module's
+        // side effects and check its shape.
+        if (!hotOnly && !state.file.code.includes("@chaud")) return;
         transformModule(program, state.file, { hotOnly });
       },
     },

@@ -1,8 +1,10 @@
 // The code every transformed module starts with: get this module's registry handle.
 //
 //   ESM:        import { chaudModule as _chaudModule } from "chaud/registry";
-//               const _chaud = _chaudModule("my-app/src/server.ts");
-//   CommonJS:   const _chaud = require("chaud/registry").chaudModule("my-app/src/server.ts");
+//               const _chaud = _chaudModule("my-app/src/server.ts", { shape: "…" });
+//   CommonJS:   const _chaud = require("chaud/registry").chaudModule("my-app/src/server.ts", { shape: "…" });
+//
+// The shape (shape.ts) lets the runtime tell an edit inside hot bodies from any other edit.
 //
 // The import brings the registry into being when no runtime was ever started, so compiled
 // code runs anywhere chaud is installed.
@@ -40,11 +42,15 @@ export function buildPrelude(
   program: NodePath<t.Program>,
   key: string,
   filename: string | null | undefined,
-  hotOnly: boolean,
+  { hotOnly, shape }: { hotOnly: boolean; shape: string },
 ): { handle: t.Identifier; statements: t.Statement[] } {
   const handle = program.scope.generateUidIdentifier("chaud");
-  const keyLiteral = t.stringLiteral(key);
-  const args: t.Expression[] = hotOnly ? [keyLiteral, t.stringLiteral("hot-only")] : [keyLiteral];
+  // chaudModule("key", { shape }) or chaudModule("key", { hotOnly: true, shape })
+  const options = t.objectExpression([
+    ...(hotOnly ? [t.objectProperty(t.identifier("hotOnly"), t.booleanLiteral(true))] : []),
+    t.objectProperty(t.identifier("shape"), t.stringLiteral(shape)),
+  ]);
+  const args: t.Expression[] = [t.stringLiteral(key), options];
   if (usesCommonJs(program, filename)) {
     const call = t.callExpression(
       t.memberExpression(

@@ -10,6 +10,7 @@ import { findMarkers } from "./find-markers";
 import { moduleKey } from "./module-key";
 import * as messages from "./messages";
 import { buildPrelude } from "./prelude";
+import { moduleShape } from "./shape";
 import { rewriteHotClass } from "./rewrite-class";
 import { callHandle, type RewriteContext } from "./rewrite-context";
 import { rewriteHotFunction, rewriteHotMethods } from "./rewrite-hot";
@@ -29,24 +30,22 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   };
   const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
   const markers = findMarkers(program, file.ast.comments ?? [], commentError);
-  if (markers.length === 0) return;
+  if (markers.length === 0 && !options.hotOnly) return;
 
   const targets = collectTargets(markers.flatMap((marker) => classify(marker.kind, marker.path)));
 
   const filename = file.opts.filename;
-  const { handle, statements } = buildPrelude(
-    program,
-    moduleKey(filename, file.opts.cwd ?? process.cwd()),
-    filename,
-    options.hotOnly,
-  );
+  const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename, {
+    hotOnly: options.hotOnly,
+    shape: moduleShape(file.code, targets),
+  });
   const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
   if (options.hotOnly) {
     keepHotOnly(program, targets, context);
     program.scope.crawl();
   } else {
-    const names = scopeBindings(program, targets);
-    if (names.length > 0) context.prelude.push(scopeRegistration(context, names));
+    const bindings = scopeBindings(program, targets);
+    if (bindings.length > 0) context.prelude.push(scopeRegistration(context, bindings));
   }
   const persistWrites = targets.filter((target) => target.kind === "persist").map(findPersistWrites);
 

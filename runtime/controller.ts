@@ -82,9 +82,12 @@ export class Controller {
   ) {
     const environment = settings();
     this.workspace = findWorkspace(entry);
+    // Without chaud/register nothing compiles hot-only code: other modules are evaluated
+    // again instead, but the entry's top-level code must not re-run.
     const compileHotOnly =
       options.compileHotOnly ??
-      (() => {
+      ((file: string) => {
+        if (file !== entry) return null;
         throw new Error(
           "the entry module's top-level code does not re-run; start the program with `chaud` or `-r chaud/register` to update its hot functions",
         );

@@ -37,9 +37,10 @@ process.stdin.on("data", (data) => {
 setTimeout(() => report("ready", { watched: status().watched }), 300);
 `;
 
-const LIB = (limit: number, suffix = "") => `
+const LIB = (limit: number, suffix = "", extra = "") => `
 export const LIMIT = ${limit};
 /* @chaud.hot */ export function shout(text) { return text.toUpperCase() + "${suffix}"; }
+${extra}
 `;
 const APP = (greeting: string, extra = "") => `
 import { shout, LIMIT } from "./lib.mjs";
@@ -112,7 +113,8 @@ describe("node --import chaud/register", () => {
   test("propagation stops at unchanged exports and re-links importers when a constant changes", async () => {
     esmProject();
     const c = await startImport();
-    project.write("src/lib.mjs", LIB(10, "!"));
+    // A top-level edit (not only a hot body, which would update lib in place) that leaves every export as it was.
+    project.write("src/lib.mjs", LIB(10, "!", "const touched = true;"));
     const first = await c.message("reload");
     expect(first.modules).toEqual(["src/lib.mjs"]);
     expect(first.probe).toBe("hello X! 10 m10 calls=2");

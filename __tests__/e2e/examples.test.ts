@@ -62,7 +62,7 @@ describe("npm run demo (examples/demo.js)", () => {
 
     const hello = output.indexOf("GET / -> hello from chaud, visit #1");
     const third = output.indexOf("GET / -> hello from chaud, visit #3");
-    const reloaded = output.search(/\[chaud\] reloaded src\/render\.ts in \d+ ms/);
+    const reloaded = output.search(/\[chaud\] updated src\/render\.ts in \d+ ms/);
     const bonjour = output.indexOf("GET / -> bonjour from chaud, visit #4");
     expect(hello).toBeGreaterThanOrEqual(0);
     expect(third).toBeGreaterThan(hello);
@@ -80,7 +80,7 @@ describe("npm run demo (examples/demo.js)", () => {
 });
 
 describe("examples/counter-cli", () => {
-  test("an edited tick runs from the persisted interval, the count carries on, and the old version is disposed", async () => {
+  test("an edited tick runs from the persisted interval, the count carries on; a top-level edit disposes the old version", async () => {
     const dir = copyExample("counter-cli");
     const cacheDir = join(dir, ".chaud-cache");
     child = new Child([CLI, "src/main.js"], { cwd: dir, env: { CHAUD_CACHE_DIR: cacheDir } });
@@ -92,7 +92,9 @@ describe("examples/counter-cli", () => {
     atomicWrite(ticker, source.replace("console.log(`tick #${ticks}`);", "console.log(`tock #${ticks}`);"));
 
     await child.waitFor("a tock", () => ticks(child!.stdout).some((t) => t.word === "tock"));
-    await child.waitFor("the reload line", () => /\[chaud\] reloaded src\/ticker\.js/.test(child!.stderr));
+    await child.waitFor("the update line", () =>
+      /\[chaud\] updated src\/ticker\.js in \d+ ms: 1 hot function updated, module state kept/.test(child!.stderr),
+    );
     const seen = ticks(child.stdout);
     // One count from the first tick to the last: 1, 2, 3... with "tick" turning into "tock".
     expect(seen.map((t) => t.count)).toEqual(seen.map((_, i) => i + 1));
@@ -101,16 +103,20 @@ describe("examples/counter-cli", () => {
     expect(seen.slice(0, firstTock).every((t) => t.word === "tick")).toBe(true);
     expect(seen.slice(firstTock).every((t) => t.word === "tock")).toBe(true);
 
-    // The old version's dispose ran once, before the new version's first tick.
+    // Only a hot body changed: nothing was evaluated again, so nothing was disposed.
     const disposed = "ticker.js: disposed the old version (removed its stdin listener)";
+    expect(child.stdout).not.toContain(disposed);
+
+    // An edit outside hot bodies evaluates the module again: the old version's dispose runs once.
+    atomicWrite(ticker, readFileSync(ticker, "utf8").replace("ticks so far", "ticks counted"));
+    await child.waitFor("the reload line", () => /\[chaud\] reloaded src\/ticker\.js/.test(child!.stderr));
     expect(child.stdout.split(disposed)).toHaveLength(2);
-    expect(child.stdout.indexOf(disposed)).toBeLessThan(child.stdout.indexOf("tock #"));
 
     // It removed the old version's stdin listener: Enter prints the count once, not twice.
     child.send("");
-    await child.waitFor("the count", () => /^\d+ ticks so far$/m.test(child!.stdout));
+    await child.waitFor("the count", () => /^\d+ ticks counted$/m.test(child!.stdout));
     await sleep(300);
-    expect(child.stdout.match(/^\d+ ticks so far$/gm)).toHaveLength(1);
+    expect(child.stdout.match(/^\d+ ticks (so far|counted)$/gm)).toHaveLength(1);
   });
 });
 
@@ -131,7 +137,7 @@ describe("examples/http-server", () => {
     const source = readFileSync(render, "utf8");
     expect(source).toContain("hello from chaud");
     atomicWrite(render, source.replace("hello from chaud", "salut from chaud"));
-    await child.waitFor("the reload", () => /\[chaud\] reloaded src\/render\.ts/.test(child!.stderr));
+    await child.waitFor("the reload", () => /\[chaud\] updated src\/render\.ts/.test(child!.stderr));
 
     // Same port, same process, same persisted counter: the server was never restarted.
     expect(await get(port)).toBe("salut from chaud, visit #3\n");

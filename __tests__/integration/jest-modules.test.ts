@@ -104,7 +104,7 @@ test("rollback empties the registry again, so no module of the failed attempt is
 test("a transaction that re-evaluates nothing leaves the registry alone", () => {
   const { calls, modules } = setup();
   const transaction = modules.begin();
-  transaction.reevaluateHotOnly(TEST_FILE);
+  transaction.reevaluateHotOnly(TEST_FILE, "entry");
   transaction.rollback();
   expect(calls).toEqual([]);
 });

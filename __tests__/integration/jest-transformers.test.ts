@@ -62,7 +62,7 @@ describe("the chaud/jest transformer", () => {
     const off = createTransformer({ enabled: false }).process(SOURCE, file, options()).code;
 
     expect(on).toContain(`require("chaud/registry")`);
-    expect(on).toContain(`chaudModule)("app/src/answer.ts")`);
+    expect(on).toContain(`chaudModule)("app/src/answer.ts", {`);
     expect(off).not.toContain("chaud/registry");
     // No Babel config in the project: chaud's default preset compiled TypeScript and modules.
     expect(off).toContain("exports.answer = answer");

@@ -46,6 +46,6 @@ test("compiled code carries the key of its file", () => {
   const out = compile("/* @chaud.hot */ export function f() {}", {
     filename: join(root, "workspace/packages/api/src/routes/users.ts"),
   });
-  expect(out).toContain('chaudModule)("@acme/api/src/routes/users.ts")');
+  expect(out).toContain('chaudModule)("@acme/api/src/routes/users.ts", {');
   expect(out).not.toContain(root);
 });

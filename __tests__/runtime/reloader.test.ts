@@ -10,12 +10,17 @@ interface FakeModule {
   deps: string[];
   /** Evaluates the current source: registers with the registry and returns exports. */
   evaluate: () => unknown;
+  /** A module the runtime may update in place: registers its new hot bodies (and may throw as the registry does). */
+  evaluateHotOnly?: () => void;
   exports?: unknown;
 }
 
 class FakeModules implements ModuleSystem {
   readonly log: string[] = [];
-  constructor(readonly modules: Record<string, FakeModule>) {
+  constructor(
+    readonly modules: Record<string, FakeModule>,
+    private readonly entry: string | null = "main",
+  ) {
     for (const module of Object.values(modules)) module.exports = module.evaluate();
   }
   loadedFiles = (): string[] => Object.keys(this.modules);
@@ -36,7 +41,11 @@ class FakeModules implements ModuleSystem {
         return { before, after: module.exports };
       },
       reevaluateHotOnly: (file) => {
+        const module = this.modules[file]!;
+        if (file !== this.entry && !module.evaluateHotOnly) return false;
         this.log.push(`hot-only ${file}`);
+        module.evaluateHotOnly?.();
+        return true;
       },
       commit: () => {
         this.log.push("commit");
@@ -64,7 +73,7 @@ const hotExports = (file: string, body: () => string) => () => ({
 });
 
 function setup(modules: Record<string, FakeModule>, entry: string | null = "main") {
-  const system = new FakeModules(modules);
+  const system = new FakeModules(modules, entry);
   const hashes = new FakeHashes();
   const reloader = new Reloader({ modules: system, registry: getRegistry(), hashes, entry });
   return { system, hashes, reloader };
@@ -228,4 +237,61 @@ test("a failed batch whose file changed meanwhile says it is superseded (a newer
   }).run(["a"], []);
   expect(again.kind).toBe("failed");
   expect(again).not.toHaveProperty("superseded");
+});
+
+// A module whose first version registered `run` with shape "s1"; its next source has `shape`.
+function inPlaceModule(file: string, shape: string, body: () => string, deps: string[] = []): FakeModule {
+  return {
+    deps,
+    evaluate: () => ({
+      run: getRegistry()
+        .module(file, { shape: "s1" })
+        .fn("run", () => "v1", "h1"),
+    }),
+    evaluateHotOnly: () => void getRegistry().module(file, { hotOnly: true, shape }).fn("run", body, "h2"),
+  };
+}
+
+test("an edit inside hot bodies updates the module in place: nothing evaluated, importers untouched", async () => {
+  let evaluations = 0;
+  const { system, reloader } = setup({
+    main: { deps: ["app"], evaluate: constant(0) },
+    app: { deps: ["store"], evaluate: () => ({ n: ++evaluations }) },
+    store: inPlaceModule("store", "s1", () => "v2"),
+  });
+  const run = (system.modules["store"]!.exports as { run: () => string }).run;
+  const outcome = await reloader.run(["store"], []);
+  expect(system.log).toEqual(["hot-only store", "commit"]);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.inPlace).toEqual(["store"]);
+  expect(outcome.reevaluated).toEqual([]);
+  expect(outcome.hotUpdated).toEqual(["store#run"]);
+  expect(run()).toBe("v2");
+  expect(evaluations).toBe(1);
+});
+
+test("an edit beyond the hot bodies (another shape) evaluates the module again", async () => {
+  const { system, reloader } = setup({
+    main: { deps: ["store"], evaluate: constant(0) },
+    store: inPlaceModule("store", "s2", () => "v2"),
+  });
+  const outcome = await reloader.run(["store"], []);
+  expect(system.log).toEqual(["hot-only store", "store", "commit"]);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.inPlace).toEqual([]);
+  expect(outcome.reevaluated).toEqual([{ file: "store", reason: { kind: "changed" } }]);
+});
+
+test("an entry whose top-level code changed updates its hot parts and says the rest is not applied", async () => {
+  const { reloader } = setup({ main: inPlaceModule("main", "s2", () => "v2") });
+  const outcome = await reloader.run(["main"], []);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.topLevelChanged).toEqual(["main"]);
+  expect(outcome.hotUpdated).toEqual(["main#run"]);
+});
+
+test("an entry edited inside its hot bodies only reports nothing left unapplied", async () => {
+  const { reloader } = setup({ main: inPlaceModule("main", "s1", () => "v2") });
+  const outcome = await reloader.run(["main"], []);
+  expect(outcome.kind === "reloaded" && outcome.topLevelChanged).toEqual([]);
 });

@@ -107,7 +107,10 @@ class JestTransaction implements ModuleTransaction {
   }
 
   /** The test file's top-level code (its tests) never runs twice: nothing to do. */
-  reevaluateHotOnly(): void {}
+  /** Jest's registry re-evaluates whole modules only. */
+  reevaluateHotOnly(): boolean {
+    return false;
+  }
 
   commit(): void {
     this.scan();

@@ -39,8 +39,8 @@ function combinedTransaction(
       if (esm.isImportedByEsm(file)) await esmTransaction.noteCommonJsReevaluated(file);
       return result;
     },
-    reevaluateHotOnly: (file) =>
-      esm.isLoaded(file) ? esmTransaction.reevaluateHotOnly(file) : commonjs.reevaluateHotOnly(file),
+    reevaluateHotOnly: (file, purpose) =>
+      esm.isLoaded(file) ? esmTransaction.reevaluateHotOnly(file, purpose) : commonjs.reevaluateHotOnly(file, purpose),
     async commit() {
       await commonjs.commit();
       await esmTransaction.commit();

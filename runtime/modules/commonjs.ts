@@ -87,13 +87,14 @@ class CommonJsTransaction implements ModuleTransaction {
     return { before: this.replaced.get(file)?.exports, after };
   }
 
-  reevaluateHotOnly(file: string): void {
+  reevaluateHotOnly(file: string): boolean {
     const code = this.options.compileHotOnly(file);
-    if (code === null) return;
+    if (code === null) return false;
     const module = new Module(file) as unknown as NodeModule;
     module.filename = file;
     module.paths = internals._nodeModulePaths(dirname(file));
     module._compile(code, file);
+    return true;
   }
 
   commit(): void {

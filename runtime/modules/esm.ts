@@ -9,7 +9,7 @@
 // approximate size, and `status()` reports it.
 
 import { pathToFileURL } from "node:url";
-import type { ModuleSystem, ModuleTransaction } from "./module-system";
+import type { HotOnlyPurpose, ModuleSystem, ModuleTransaction } from "./module-system";
 
 /** The main thread's side of the loader hooks. */
 export interface HookChannel {
@@ -33,6 +33,8 @@ export interface KeptAlive {
 
 export const VERSION_PARAM = "chaud";
 export const HOT_ONLY_PARAM = "chaud-hot-only";
+/** A hot-only version asked for an update in place: the hooks refuse it at once when the module's shape changed. */
+export const IN_PLACE_PARAM = "chaud-in-place";
 
 /** Dynamic import that survives compilation to CommonJS. */
 const importModule = new Function("url", "return import(url)") as (url: string) => Promise<Record<string, unknown>>;
@@ -146,8 +148,10 @@ export class EsmTransaction implements ModuleTransaction {
     await this.move(file, this.modules.allocateVersion());
   }
 
-  async reevaluateHotOnly(file: string): Promise<void> {
-    await importModule(this.modules.urlOf(file, this.modules.versions.get(file), HOT_ONLY_PARAM));
+  async reevaluateHotOnly(file: string, purpose: HotOnlyPurpose): Promise<boolean> {
+    const param = purpose === "in-place" ? IN_PLACE_PARAM : HOT_ONLY_PARAM;
+    await importModule(this.modules.urlOf(file, this.modules.versions.get(file), param));
+    return true;
   }
 
   commit(): void {

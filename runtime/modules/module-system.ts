@@ -19,12 +19,18 @@ export interface ModuleSystem {
 
 type MaybePromise<T> = T | Promise<T>;
 
+/** "entry": its hot parts update whatever else changed; "in-place": only if nothing but hot bodies changed. */
+export type HotOnlyPurpose = "entry" | "in-place";
+
 /** CommonJS answers synchronously; ESM (`import()`) asynchronously. */
 export interface ModuleTransaction {
   /** Evaluates the file's current source as a new module version. Throws what evaluation threw. */
   reevaluate(file: string): MaybePromise<{ before: unknown; after: unknown }>;
-  /** Evaluates only the hot parts of an entry module, whose top-level code must not re-run. */
-  reevaluateHotOnly(file: string): MaybePromise<void>;
+  /**
+   * Evaluates only the hot parts of the file's new source (the entry, whose top-level code must
+   * not re-run, or a module updated in place); false when the file has nothing to evaluate so.
+   */
+  reevaluateHotOnly(file: string, purpose: HotOnlyPurpose): MaybePromise<boolean>;
   /** Makes the new versions the loaded ones and lets the old ones be collected. */
   commit(): MaybePromise<void>;
   /** Puts every old version back, as if nothing was evaluated. */

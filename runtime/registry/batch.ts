@@ -9,6 +9,13 @@ export class Batch {
   private readonly staged: Staged[] = [];
   private readonly versions = new Map<string, ModuleVersion>();
   private open = true;
+  /**
+   * Set by the reloader while it tries to update a module in place: a hot-only evaluation
+   * whose module changed beyond its hot bodies then throws (SHAPE_CHANGED), before it registers anything.
+   */
+  updatingInPlace = false;
+  /** Modules whose hot-only evaluation found their shape changed (the entry's top-level code, say). */
+  readonly shapeChanged = new Set<string>();
 
   constructor(
     private readonly registry: RegistryState,

@@ -5,7 +5,7 @@ import { membersOf, nameClass, stubClass } from "./hot-class";
 import { createHotEntry, type StubNaming } from "./hot-stub";
 import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
-import type { AnyFunction, ClassEntry, ModuleVersion, RegistryState } from "./types";
+import { SHAPE_CHANGED, type AnyFunction, type ClassEntry, type ModuleVersion, type RegistryState } from "./types";
 import type { Batch } from "./batch";
 
 markRegistryFile();
@@ -23,9 +23,23 @@ export class ModuleHandle {
     readonly key: string,
     private readonly batch: Batch,
     private readonly hotOnly = false,
+    shape: string | null = null,
   ) {
-    this.version = { key, file: callerFile(), disposers: [], scope: null };
-    if (!hotOnly) batch.addVersion(this.version);
+    this.version = { key, file: callerFile(), disposers: [], scope: null, shape };
+    if (!hotOnly) {
+      batch.addVersion(this.version);
+      return;
+    }
+    // A hot-only evaluation switches the running version's hot items to new bodies; that is
+    // all an edit did only when the rest of the module is the same.
+    const running = registry.modules.get(key);
+    if (running !== undefined && shape !== null && running.shape === shape) return;
+    batch.shapeChanged.add(key);
+    if (batch.updatingInPlace) {
+      throw Object.assign(new Error(`[chaud] ${key} changed beyond its hot bodies: it must be evaluated again`), {
+        code: SHAPE_CHANGED,
+      });
+    }
   }
 
   /** The file this evaluation runs from (a file: URL for ES modules), when the stack tells. */
@@ -38,7 +52,7 @@ export class ModuleHandle {
     this.version.scope = getters;
   }
 
-  /** The running version's binding getters, for a hot-only evaluation. */
+  /** The running version's binding accessors, for a hot-only evaluation. */
   previous(): Record<string, unknown> {
     return (this.registry.modules.get(this.key)?.scope ?? {}) as Record<string, unknown>;
   }

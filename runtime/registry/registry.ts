@@ -10,7 +10,16 @@ import { updateClassInPlace } from "./hot-class";
 import { ModuleHandle } from "./module-handle";
 import type { PersistCell } from "./persist-cell";
 import { Batch } from "./batch";
-import type { ClassEntry, CommitReport, HotEntry, ModuleVersion, Notice, RegistryState, Staged } from "./types";
+import type {
+  ClassEntry,
+  CommitReport,
+  HotEntry,
+  ModuleOptions,
+  ModuleVersion,
+  Notice,
+  RegistryState,
+  Staged,
+} from "./types";
 
 // Split into files, but still one module to its importers (esm/registry.mjs names these).
 export { Batch } from "./batch";
@@ -36,9 +45,10 @@ export class Registry implements RegistryState {
   activeBatch: Batch | null = null;
 
   /** Called by compiled code at the top of each evaluation of a module. */
-  module(key: string, mode?: "hot-only"): ModuleHandle {
+  module(key: string, options?: ModuleOptions | "hot-only"): ModuleHandle {
     const batch = this.activeBatch ?? new Batch(this, true);
-    const handle = new ModuleHandle(this, key, batch, mode === "hot-only");
+    const { hotOnly = false, shape = null } = options === "hot-only" ? { hotOnly: true } : (options ?? {});
+    const handle = new ModuleHandle(this, key, batch, hotOnly, shape);
     for (const listener of this.moduleListeners) listener(key, handle.file);
     return handle;
   }
@@ -132,7 +142,10 @@ export function getRegistry(): Registry {
   return registry;
 }
 
-/** Entry point of compiled code: `const _chaud = chaudModule("pkg/src/file.ts")`. */
-export function chaudModule(key: string, mode?: "hot-only"): ModuleHandle {
-  return getRegistry().module(key, mode);
+/**
+ * Entry point of compiled code: `const _chaud = chaudModule("pkg/src/file.ts", { shape })`.
+ * (`"hot-only"` as the second argument is the form compiled code of earlier versions uses.)
+ */
+export function chaudModule(key: string, options?: ModuleOptions | "hot-only"): ModuleHandle {
+  return getRegistry().module(key, options);
 }

@@ -73,9 +73,22 @@ export interface ModuleVersion {
   /** The file (or file: URL, for ES modules) this version was evaluated from, when known. */
   readonly file: string | null;
   readonly disposers: AnyFunction[];
-  /** Getters for the module's unmarked top-level bindings, read by a hot-only evaluation. */
+  /** Accessors of the module's unmarked top-level bindings, for hot-only evaluations. */
   scope: object | null;
+  /** Its source with the hot bodies set aside (the plugin's hash); null from older compiled code. */
+  readonly shape: string | null;
 }
+
+/** What compiled code tells the registry about one evaluation of a module. */
+export interface ModuleOptions {
+  /** Only the module's hot parts run again: it is not a new version of the module. */
+  hotOnly?: boolean;
+  /** The plugin's hash of the module's source with its hot bodies set aside. */
+  shape?: string;
+}
+
+/** Thrown by a hot-only evaluation whose module's shape changed, when the batch asks for an update in place. */
+export const SHAPE_CHANGED = "CHAUD_SHAPE_CHANGED";
 
 /** A registration of a module evaluation, staged until its batch commits. */
 export type Staged =

@@ -19,6 +19,10 @@ export type ReloadOutcome =
       /** Why each removed file is gone: the read's error code (ENOENT, EISDIR, EACCES, …). */
       why?: Record<string, string>;
       reevaluated: Reevaluated[];
+      /** Files whose hot items took their new bodies without an evaluation: every module-level value kept. */
+      inPlace: string[];
+      /** Files whose hot parts updated while the rest of their edit was not applied (the entry's top-level code). */
+      topLevelChanged: string[];
       hotUpdated: string[];
       hotAdded: string[];
       classesUpdated: string[];

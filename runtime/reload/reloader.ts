@@ -13,7 +13,9 @@ import type { ContentHashes } from "./content-hashes";
 export type ContentCheckSource = Pick<ContentHashes, "check" | "markFailed"> &
   Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
 import { changedExports } from "./exports-diff";
-import type { ModuleSystem } from "../modules/module-system";
+import type { ModuleSystem, ModuleTransaction } from "../modules/module-system";
+import type { Batch } from "../registry/batch";
+import { SHAPE_CHANGED } from "../registry/types";
 import type { Registry } from "../registry/registry";
 import type { Reevaluated, ReloadOutcome } from "./outcome";
 
@@ -69,6 +71,8 @@ export class Reloader {
       files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]),
     );
     const done: Reevaluated[] = [];
+    const inPlace: string[] = [];
+    const topLevelChanged: string[] = [];
     const stoppedAtEntry: string[] = [];
     const batch = registry.beginBatch();
     const transaction = modules.begin();
@@ -78,11 +82,18 @@ export class Reloader {
         current = takeFirst(queue, order);
         const reason = queue.get(current)!;
         queue.delete(current);
-        done.push({ file: current, reason });
         if (current === entry) {
-          await transaction.reevaluateHotOnly(current);
+          done.push({ file: current, reason });
+          const changedBefore = batch.shapeChanged.size;
+          await transaction.reevaluateHotOnly(current, "entry");
+          if (batch.shapeChanged.size > changedBefore) topLevelChanged.push(current);
           continue;
         }
+        if (reason.kind === "changed" && (await updatesInPlace(batch, transaction, current))) {
+          inPlace.push(current);
+          continue;
+        }
+        done.push({ file: current, reason });
         // Importers hold the version being replaced: ask before it is.
         const importers = modules.importersOf(current);
         const { before, after } = await transaction.reevaluate(current);
@@ -122,6 +133,8 @@ export class Reloader {
       removed: gone,
       ...(why ? { why } : {}),
       reevaluated: done,
+      inPlace,
+      topLevelChanged,
       hotUpdated: report.hotUpdated,
       hotAdded: report.hotAdded,
       classesUpdated: report.classesUpdated,
@@ -129,6 +142,23 @@ export class Reloader {
       stoppedAtEntry,
       ms: now() - started,
     };
+  }
+}
+
+/**
+ * Tries to switch a changed module's hot items to their new bodies without evaluating it: its
+ * hot-only version runs, and throws before registering anything if the edit reached beyond the
+ * hot bodies. False: the module must be evaluated again.
+ */
+async function updatesInPlace(batch: Batch, transaction: ModuleTransaction, file: string): Promise<boolean> {
+  batch.updatingInPlace = true;
+  try {
+    return await transaction.reevaluateHotOnly(file, "in-place");
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === SHAPE_CHANGED) return false;
+    throw error;
+  } finally {
+    batch.updatingInPlace = false;
   }
 }
 

@@ -84,9 +84,19 @@ function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportL
     outcome.classesUpdated.length > 0 ? `${plural(outcome.classesUpdated.length, "hot class")} updated` : "",
     outcome.hotAdded.length > 0 ? `${outcome.hotAdded.length} added` : "",
   ].filter(Boolean);
-  const head = `reloaded ${changed.join(", ")}${importers > 0 ? ` (+${plural(importers, "importer")})` : ""} in ${Math.round(outcome.ms)} ms`;
+  const ms = `${Math.round(outcome.ms)} ms`;
+  const inPlace = outcome.inPlace.map(relative).join(", ");
+  const head =
+    changed.length === 0 && inPlace !== ""
+      ? // Nothing evaluated: only hot bodies changed, and every module-level value stays.
+        `updated ${inPlace} in ${ms}`
+      : `reloaded ${changed.join(", ")}${importers > 0 ? ` (+${plural(importers, "importer")})` : ""} in ${ms}` +
+        (inPlace !== "" ? ` (updated in place: ${inPlace})` : "");
+  const kept = inPlace !== "" ? ", module state kept" : "";
   const lines: ReportLine[] = [];
-  if (updated + outcome.hotAdded.length > 0) lines.push({ level: "info", text: `${head}, ${what.join(", ")}` });
+  if (updated + outcome.hotAdded.length > 0)
+    lines.push({ level: "info", text: `${head}${changed.length === 0 ? ":" : ","} ${what.join(", ")}${kept}` });
+  else if (changed.length === 0) lines.push({ level: "info", text: `${head}: no hot body changed${kept}` });
   else {
     lines.push({
       level: "info",
@@ -103,6 +113,15 @@ function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportL
           ? "entry module: hot functions only, top-level code not re-run"
           : `imports ${relative(item.reason.of)}, whose exports changed (${item.reason.exports.join(", ")})`;
     lines.push({ level: "debug", text: `  re-evaluated ${relative(item.file)}: ${why}` });
+  }
+  for (const file of outcome.inPlace) {
+    lines.push({ level: "debug", text: `  updated ${relative(file)} in place: only hot bodies changed` });
+  }
+  for (const file of outcome.topLevelChanged) {
+    lines.push({
+      level: "info",
+      text: `the top-level code of the entry module ${relative(file)} changed; it does not re-run (its hot functions did update). Restart to apply it.`,
+    });
   }
   for (const file of outcome.stoppedAtEntry) {
     lines.push({

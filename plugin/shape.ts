@@ -1,0 +1,60 @@
+// A module's shape: its source with the bodies of its hot items set aside. Two versions with
+// the same shape differ only inside hot functions and methods, so the runtime can switch those
+// to their new bodies and keep every module-level value, instead of evaluating the module
+// again. Anything else that changed (a top-level statement, an initializer, an import, a
+// constructor) changes the shape.
+
+import { createHash } from "node:crypto";
+import type * as t from "@babel/types";
+import type { Target } from "./targets";
+
+/** A hash of `source` with each hot item's code replaced by a token naming the item. */
+export function moduleShape(source: string, targets: Target[]): string {
+  const ranges = targets
+    .flatMap(setAside)
+    .filter((range) => range.end > range.start)
+    .sort((a, b) => a.start - b.start);
+  let text = "";
+  let at = 0;
+  for (const range of ranges) {
+    if (range.start < at) continue; // inside a range already set aside
+    text += source.slice(at, range.start) + `\u0000${range.name}\u0000`;
+    at = range.end;
+  }
+  text += source.slice(at);
+  // White space is not shape: re-indenting a module is not a change of its top-level code.
+  return createHash("sha1").update(text.replace(/\s+/g, " ").trim()).digest("base64url").slice(0, 16);
+}
+
+interface Range {
+  start: number;
+  end: number;
+  name: string;
+}
+
+function rangeOf(node: t.Node, name: string): Range[] {
+  return node.start === null || node.start === undefined || node.end === null || node.end === undefined
+    ? []
+    : [{ start: node.start, end: node.end, name }];
+}
+
+/** What a target lets change without changing the module's shape. */
+function setAside(target: Target): Range[] {
+  switch (target.kind) {
+    case "hot-declaration":
+    case "hot-expression":
+    case "hot-method":
+      return rangeOf(target.path.node, target.name);
+    case "hot-class":
+      // Methods, getters, setters and static methods; the constructor and fields are shape.
+      return target.path.node.body.body.flatMap((member) =>
+        (member.type === "ClassMethod" && member.kind !== "constructor") || member.type === "ClassPrivateMethod"
+          ? rangeOf(member, target.name)
+          : [],
+      );
+    case "persist":
+    case "persist-export":
+    case "dispose":
+      return [];
+  }
+}
