@@ -25,12 +25,15 @@ function transform(file: CorpusFile, plugins: PluginItem[], extra: TransformOpti
   return { code: result!.code!, map: JSON.stringify(result!.map) };
 }
 
-// Every test here decides CHAUD_HOT itself; the developer's shell must not leak in.
-const savedHot = process.env["CHAUD_HOT"];
-beforeEach(() => delete process.env["CHAUD_HOT"]);
+// Every test here decides CHAUD_HOT and CHAUD_MODE itself; the developer's shell must not leak in.
+const VARIABLES = ["CHAUD_HOT", "CHAUD_MODE"];
+const saved = VARIABLES.map((name) => [name, process.env[name]] as const);
+beforeEach(() => VARIABLES.forEach((name) => delete process.env[name]));
 afterAll(() => {
-  if (savedHot === undefined) delete process.env["CHAUD_HOT"];
-  else process.env["CHAUD_HOT"] = savedHot;
+  for (const [name, value] of saved) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 test("the corpus has at least 30 files, with and without markers, in every flavour", () => {
@@ -47,6 +50,20 @@ describe("with the plugin off", () => {
     (_name, file) => {
       const plain = transform(file, []);
       const disabled = transform(file, [[chaudPlugin, { enabled: false }]]);
+      const byDefault = transform(file, [chaudPlugin]);
+      expect(disabled.code).toBe(plain.code);
+      expect(disabled.map).toBe(plain.map);
+      expect(byDefault.code).toBe(plain.code);
+      expect(byDefault.map).toBe(plain.map);
+    },
+  );
+
+  test.each(named(corpus))(
+    '%s compiles byte-identically with enabled: false and mode: "all", and with CHAUD_MODE=all alone',
+    (_name, file) => {
+      const plain = transform(file, []);
+      const disabled = transform(file, [[chaudPlugin, { enabled: false, mode: "all" }]]);
+      process.env["CHAUD_MODE"] = "all";
       const byDefault = transform(file, [chaudPlugin]);
       expect(disabled.code).toBe(plain.code);
       expect(disabled.map).toBe(plain.map);
@@ -80,6 +97,29 @@ describe("with the plugin off", () => {
     // The cache was used (one plugin instance per value of the flag), and keyed on the flag.
     expect(factoryCalls).toBe(2);
   });
+});
+
+test("Babel's cached plugin follows CHAUD_MODE: unset, then all, then unset again gives marked, all, marked output", () => {
+  const file = unmarked.find((f) => f.name === "esm-utils.mjs")!;
+  const plain = transform(file, []).code;
+  let factoryCalls = 0;
+  const countingPlugin: typeof chaudPlugin = (api, options) => {
+    factoryCalls++;
+    return chaudPlugin(api, options);
+  };
+  const options = optionsFor(file, [[countingPlugin, { enabled: true }]]);
+  const run = (): string => transformSync(file.code, options)!.code!;
+
+  const first = run();
+  process.env["CHAUD_MODE"] = "all";
+  const second = run();
+  delete process.env["CHAUD_MODE"];
+  const third = run();
+
+  expect(first).toBe(plain);
+  expect(second).toContain('"chaud/registry"');
+  expect(third).toBe(plain);
+  expect(factoryCalls).toBe(2);
 });
 
 describe("with the plugin on", () => {
