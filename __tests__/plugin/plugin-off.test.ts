@@ -3,12 +3,10 @@
 // together with the plugin's other promises about files it has nothing to do in.
 
 import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
-import { isBuiltin } from "node:module";
-import { dirname } from "node:path";
 import chaudPlugin from "../../plugin/index";
-import * as registryModule from "../../runtime/registry/registry";
 import { resetRegistry } from "../helpers/compile";
-import { importedModules, optionsFor, readCorpus, type CorpusFile } from "../helpers/corpus";
+import { optionsFor, readCorpus, type CorpusFile } from "../helpers/corpus";
+import { evaluateCorpusFile, evaluationBlocker, surface } from "../helpers/corpus-evaluate";
 
 const corpus = readCorpus();
 const marked = corpus.filter((file) => file.marked);
@@ -140,50 +138,7 @@ describe("with the plugin on", () => {
   });
 });
 
-// Evaluation needs what the file imports: Node built-ins only (no React, no express), no JSX,
-// and no `import.meta` (the CommonJS shape we evaluate in has none).
-function evaluationBlocker(file: CorpusFile): string | null {
-  if (file.jsx) return "JSX";
-  if (file.code.includes("import.meta")) return "import.meta";
-  const missing = importedModules(file.code).filter((name) => !isBuiltin(name));
-  return missing.length > 0 ? `imports ${missing.join(", ")}` : null;
-}
-
 const evaluable = marked.filter((file) => evaluationBlocker(file) === null);
-
-const AsyncFunction = (async () => {}).constructor as new (
-  ...params: string[]
-) => (...args: unknown[]) => Promise<void>;
-
-/** Compiles to CommonJS and runs it; an async wrapper lets top-level `await` through. */
-async function evaluate(file: CorpusFile, enabled: boolean): Promise<Record<string, unknown>> {
-  const { code } = transform(file, [[chaudPlugin, { enabled }], "@babel/plugin-transform-modules-commonjs"], {
-    sourceMaps: false,
-  });
-  const module = { exports: {} as Record<string, unknown> };
-  const requireShim = (name: string): unknown => {
-    if (name === "chaud/registry") return registryModule;
-    if (isBuiltin(name)) return require(name);
-    throw new Error(`${file.name} requires "${name}", which this test does not provide`);
-  };
-  const run = new AsyncFunction("require", "module", "exports", "__filename", "__dirname", code);
-  await run(requireShim, module, module.exports, file.path, dirname(file.path));
-  return module.exports;
-}
-
-/** What a user can see of a module's exports without calling them. */
-function surface(exports: Record<string, unknown>): string[] {
-  return Object.keys(exports)
-    .sort()
-    .map((key) => {
-      const value = exports[key];
-      if (typeof value !== "function") return `${key}: ${typeof value}`;
-      // Babel's CommonJS transform names `export default function () {}` "_default"; native
-      // ESM, and chaud's stub, name it "default". Both count as the default export's name.
-      const name = key === "default" && value.name === "_default" ? "default" : value.name;
-      return `${key}: function ${name}/${value.length}`;
-    });
-}
 
 describe("evaluating the marked corpus with the plugin on", () => {
   beforeEach(resetRegistry);
@@ -195,8 +150,8 @@ describe("evaluating the marked corpus with the plugin on", () => {
   test.each(named(evaluable))(
     "%s evaluates and exports the same names, kinds, names and lengths as without the plugin",
     async (_name, file) => {
-      const plain = await evaluate(file, false);
-      const hot = await evaluate(file, true);
+      const plain = await evaluateCorpusFile(file, { enabled: false });
+      const hot = await evaluateCorpusFile(file, { enabled: true });
       expect(surface(hot)).toEqual(surface(plain));
     },
   );
