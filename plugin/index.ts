@@ -3,7 +3,8 @@
 // Off unless enabled (the option, else `CHAUD_HOT=1` in the environment): off, it adds no
 // visitor at all, so output is byte-identical to Babel's without it and markers can stay in
 // production code. On in mode "marked" (the default), a file whose source never mentions
-// `@chaud` is not traversed; in mode "all" (the option, else `CHAUD_MODE=all`) every file is.
+// `@chaud` is not traversed (unless compiled hot-only); in mode "all" (the option, else
+// `CHAUD_MODE=all`) every file is.
 
 import type { PluginObj, PluginPass } from "@babel/core";
 import { declare } from "@babel/helper-plugin-utils";
@@ -97,7 +98,8 @@ const declaredPlugin = declare((api: BabelPluginApi, rawOptions: Record<string, 
     name: "chaud",
     visitor: {
       Program(program, state) {
-        if (mode === "marked" && !state.file.code.includes("@chaud")) return;
+        // A hot-only version must drop the side effects even of a file without markers.
+        if (mode === "marked" && !hotOnly && !state.file.code.includes("@chaud")) return;
         transformModule(program, state.file, { hotOnly, mode });
       },
     },

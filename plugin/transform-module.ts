@@ -34,12 +34,12 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   };
   const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
   const markers = findMarkers(program, file.ast.comments ?? [], commentError);
-  if (markers.length === 0 && options.mode === "marked") return;
+  if (markers.length === 0 && options.mode === "marked" && !options.hotOnly) return;
 
   const explicit = markers.flatMap((marker) => classify(marker.kind, marker.path));
   const targets = collectTargets(options.mode === "all" ? withImplicit(program, explicit) : explicit);
-  // Mode "all", nothing to make hot: the module stays as it is (a hot-only version still
-  // needs its side effects dropped).
+  // Nothing to make hot: the module stays as it is (a hot-only version still needs its side
+  // effects dropped).
   if (targets.length === 0 && markers.length === 0 && !options.hotOnly) return;
 
   const filename = file.opts.filename;
