@@ -63,9 +63,10 @@ function register(): void {
     transform: (file, source) => transform(file, source),
   });
 
+  // In mode "all" every entry has hot parts, markers or not.
   const compileHotOnly = (file: string): string | null => {
     const source = readFileSync(file, "utf8");
-    return source.includes("@chaud") ? transform(file, source, true) : null;
+    return environment.mode === "all" || source.includes("@chaud") ? transform(file, source, true) : null;
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.

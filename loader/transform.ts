@@ -16,11 +16,14 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { isCommonJsFile } from "../runtime/modules/format";
+import { settings, type Mode } from "../runtime/settings";
 import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
 
 export interface TransformFileOptions {
   /** chaud's plugin option `enabled`; default true. */
   enabled?: boolean;
+  /** chaud's plugin option `mode`; default `CHAUD_MODE`'s (settings.ts), else "marked". */
+  mode?: Mode;
   /** Compile `import`/`export` to CommonJS; default: whether Node treats the file as CommonJS. */
   commonjs?: boolean;
   /** Babel's cwd and root (where `babel.config.*` is looked up); default `process.cwd()`. */
@@ -67,20 +70,23 @@ function chaudPluginFunction(): Babel.PluginTarget {
 export function transformFile(filename: string, source: string, options: TransformFileOptions = {}): TransformResult {
   const enabled = options.enabled ?? true;
   const hotOnly = options.hotOnly ?? false;
+  const mode = options.mode ?? settings().mode;
   const commonjs = options.commonjs ?? isCommonJsFile(filename);
   const cwd = options.cwd ?? process.cwd();
-  if (!hotOnly && needsNoBabel(filename, source, commonjs, cwd)) return { code: source, fromCache: false };
+  if (!hotOnly && mode === "marked" && needsNoBabel(filename, source, commonjs, cwd))
+    return { code: source, fromCache: false };
 
   // Inside a Babel run (see babelDepth) the user's config is not used, so that is part of the key.
   const userConfig = babelDepth === 0 && !BABEL_CONFIG_FILE.test(basename(filename));
   const cache = options.cache;
   const key =
-    cache && transformCacheKey({ filename, source, root: cwd, options: { enabled, commonjs, userConfig, hotOnly } });
+    cache &&
+    transformCacheKey({ filename, source, root: cwd, options: { enabled, mode, commonjs, userConfig, hotOnly } });
   const cached = key === undefined ? undefined : cache?.get(key);
   if (cached !== undefined) return { code: cached, fromCache: true };
 
   const started = performance.now();
-  const code = runBabel(filename, source, { enabled, commonjs, cwd, userConfig, hotOnly });
+  const code = runBabel(filename, source, { enabled, mode, commonjs, cwd, userConfig, hotOnly });
   if (cache && key !== undefined) {
     cache.recordTransform(performance.now() - started);
     cache.set(key, code);
@@ -91,7 +97,8 @@ export function transformFile(filename: string, source: string, options: Transfo
 /**
  * A plain CommonJS script that mentions no marker and no `import`/`export`, with no Babel
  * config around it, would come out of Babel meaning exactly what it meant going in: hand it
- * back untouched (and spare a cold start loading Babel for it).
+ * back untouched (and spare a cold start loading Babel for it). Not in mode "all", where the
+ * plugin makes such a script's functions hot.
  */
 function needsNoBabel(filename: string, source: string, commonjs: boolean, cwd: string): boolean {
   return (
@@ -105,6 +112,7 @@ function needsNoBabel(filename: string, source: string, commonjs: boolean, cwd: 
 
 interface BabelSettings {
   enabled: boolean;
+  mode: Mode;
   commonjs: boolean;
   cwd: string;
   /** Whether a config of the user's may apply (false for Babel's own config files). */
@@ -170,9 +178,13 @@ const item = (key: string, make: () => Babel.PluginItem): Babel.PluginItem => {
 };
 
 function chaudPlugin(settings: BabelSettings): Babel.PluginItem {
-  return item(`chaud:${settings.enabled}:${settings.hotOnly}`, () => [
+  return item(`chaud:${settings.enabled}:${settings.mode}:${settings.hotOnly}`, () => [
     pluginReference(),
-    settings.hotOnly ? { enabled: settings.enabled, hotOnly: true } : { enabled: settings.enabled },
+    {
+      enabled: settings.enabled,
+      mode: settings.mode,
+      ...(settings.hotOnly ? { hotOnly: true } : {}),
+    },
   ]);
 }
 

@@ -127,7 +127,7 @@ function commonJsExport(expression: NodePath): Target | null {
   return name === null ? null : { kind: "hot-expression", name, path: right as NodePath<t.Expression> };
 }
 
-function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
+export function hotDeclarator(declarator: NodePath<t.VariableDeclarator>, markerPath: NodePath): Target {
   const name = bindingName(declarator);
   const init = declarator.get("init");
   if (!name) throw markerPath.buildCodeFrameError(messages.hotDestructuring());

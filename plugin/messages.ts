@@ -21,10 +21,13 @@ export const babelWithoutVersionCheck = (range: string, version: string): string
   `chaud/babel needs @babel/core ${range}; it was loaded by Babel ${version}, which has no plugin version check (Babel 6 or older). Install @babel/core 7.22 or later.`;
 
 export const unknownOption = (key: string, suggestion: string | null): string =>
-  `unknown option "${key}". The plugin takes { enabled?: boolean }.${suggestion ? ` Did you mean "${suggestion}"?` : ""}`;
+  `unknown option "${key}". The plugin takes { enabled?: boolean, mode?: "marked" | "all" }.${suggestion ? ` Did you mean "${suggestion}"?` : ""}`;
 
 export const optionNotBoolean = (name: string, value: unknown): string =>
   `option "${name}" must be true or false, got ${JSON.stringify(value)}.`;
+
+export const optionNotMode = (value: unknown, modes: readonly string[]): string =>
+  `option "mode" must be ${modes.map((mode) => JSON.stringify(mode)).join(" or ")}, got ${JSON.stringify(value)}.`;
 
 // Markers themselves.
 

@@ -8,17 +8,19 @@ import { createHash } from "node:crypto";
 import type * as t from "@babel/types";
 import type { Target } from "./targets";
 
-/** A hash of `source` with each hot item's code replaced by a token naming the item. */
-export function moduleShape(source: string, targets: Target[]): string {
-  const ranges = targets
-    .flatMap(setAside)
+/**
+ * A hash of `source` with each hot item's code replaced by a token naming the item. Comments
+ * are not shape either (markers included: which items are hot is in the tokens).
+ */
+export function moduleShape(source: string, targets: Target[], comments: readonly t.Comment[]): string {
+  const ranges = [...targets.flatMap(setAside), ...comments.flatMap((comment) => rangeOf(comment, ""))]
     .filter((range) => range.end > range.start)
     .sort((a, b) => a.start - b.start);
   let text = "";
   let at = 0;
   for (const range of ranges) {
     if (range.start < at) continue; // inside a range already set aside
-    text += source.slice(at, range.start) + `\u0000${range.name}\u0000`;
+    text += source.slice(at, range.start) + (range.name === "" ? " " : `\u0000${range.name}\u0000`);
     at = range.end;
   }
   text += source.slice(at);
@@ -32,7 +34,7 @@ interface Range {
   name: string;
 }
 
-function rangeOf(node: t.Node, name: string): Range[] {
+function rangeOf(node: t.Node | t.Comment, name: string): Range[] {
   return node.start === null || node.start === undefined || node.end === null || node.end === undefined
     ? []
     : [{ start: node.start, end: node.end, name }];
@@ -44,6 +46,7 @@ function setAside(target: Target): Range[] {
     case "hot-declaration":
     case "hot-expression":
     case "hot-method":
+    case "hot-inline":
       return rangeOf(target.path.node, target.name);
     case "hot-class":
       // Methods, getters, setters and static methods; the constructor and fields are shape.

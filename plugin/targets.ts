@@ -42,5 +42,25 @@ export interface PersistExportTarget {
   path: NodePath<t.AssignmentExpression>;
 }
 
+/**
+ * Mode "all": a function inside a top-level statement that otherwise stays as it is, wrapped
+ * in place; in hot-only mode the statement is reduced to the registrations of its functions.
+ * `app.get("/", (req, res) => {})`: the argument. `module.exports = { f() {} }`: the member.
+ */
+export interface HotInlineTarget {
+  kind: "hot-inline";
+  name: string;
+  path: NodePath<t.Expression | t.ObjectMethod | t.ObjectProperty>;
+  statement: NodePath<t.Statement>;
+  /** The name JavaScript gives the function where it stands: the property's key, "" for an argument. */
+  inferredName: string;
+}
+
 export type Target =
-  HotFunctionTarget | HotClassTarget | HotMethodTarget | PersistTarget | PersistExportTarget | DisposeTarget;
+  | HotFunctionTarget
+  | HotClassTarget
+  | HotMethodTarget
+  | HotInlineTarget
+  | PersistTarget
+  | PersistExportTarget
+  | DisposeTarget;

@@ -16,11 +16,16 @@ import { callHandle, type RewriteContext } from "./rewrite-context";
 import { rewriteHotFunction, rewriteHotMethods } from "./rewrite-hot";
 import { findPersistWrites, rewritePersist, rewritePersistExport } from "./rewrite-persist";
 import { keepHotOnly, scopeBindings, scopeRegistration } from "./hot-only";
-import type { HotMethodTarget, Target } from "./targets";
+import { implicitTargets } from "./implicit-targets";
+import { rewriteInline } from "./rewrite-inline";
+import type { Mode } from "../runtime/settings";
+import type { HotInlineTarget, HotMethodTarget, Target } from "./targets";
 
 export interface TransformOptions {
   /** Compile for a hot-only re-evaluation of an entry module (see hot-only.ts). */
   hotOnly: boolean;
+  /** "all": every item a marker could take is hot without one (implicit-targets.ts). */
+  mode: Mode;
 }
 
 export function transformModule(program: NodePath<t.Program>, file: BabelFile, options: TransformOptions): void {
@@ -30,14 +35,18 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
   };
   const commentError = (comment: t.Comment, message: string): Error => framer.buildCodeFrameError(comment, message);
   const markers = findMarkers(program, file.ast.comments ?? [], commentError);
-  if (markers.length === 0 && !options.hotOnly) return;
+  if (markers.length === 0 && options.mode === "marked" && !options.hotOnly) return;
 
-  const targets = collectTargets(markers.flatMap((marker) => classify(marker.kind, marker.path)));
+  const explicit = markers.flatMap((marker) => classify(marker.kind, marker.path));
+  const targets = collectTargets(options.mode === "all" ? withImplicit(program, explicit) : explicit);
+  // Nothing to make hot: the module stays as it is (a hot-only version still needs its side
+  // effects dropped).
+  if (targets.length === 0 && markers.length === 0 && !options.hotOnly) return;
 
   const filename = file.opts.filename;
   const { handle, statements } = buildPrelude(program, moduleKey(filename, file.opts.cwd ?? process.cwd()), filename, {
     hotOnly: options.hotOnly,
-    shape: moduleShape(file.code, targets),
+    shape: moduleShape(file.code, targets, file.ast.comments ?? []),
   });
   const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
   if (options.hotOnly) {
@@ -61,8 +70,19 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
       context.prelude.push(disposeCall(context, target.path.node.id!));
     else if (target.kind === "persist-export") rewritePersistExport(target, context);
   }
+  rewriteInline(
+    targets.filter((target): target is HotInlineTarget => target.kind === "hot-inline"),
+    context,
+    options.hotOnly,
+  );
   insertAfterImports(program, [...statements, ...context.prelude]);
   program.scope.crawl();
+}
+
+/** Explicit and implicit targets in source order, so the prelude lists them as the module does. */
+function withImplicit(program: NodePath<t.Program>, explicit: Target[]): Target[] {
+  const start = (target: Target): number => target.path.node.start ?? 0;
+  return [...explicit, ...implicitTargets(program, explicit)].sort((a, b) => start(a) - start(b));
 }
 
 /** The prelude goes after the module's leading imports, which run first in any case. */

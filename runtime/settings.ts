@@ -8,6 +8,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "silent"] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/** What the plugin makes hot: items carrying `@chaud.hot`, or every item that could carry it and more. */
+export const MODES = ["marked", "all"] as const;
+export type Mode = (typeof MODES)[number];
+
 /**
  * Polling interval for CHAUD_POLL=1, `poll: true`, and once the system's inotify limit is
  * reached; watchpack's own default, 5 s, would make a save wait seconds.
@@ -30,6 +34,8 @@ export const DEFAULT_RETAINED_NOTICE = 500;
 export interface Settings {
   /** CHAUD_HOT: turns the plugin on where its `enabled` option is absent, and allows chaud under NODE_ENV=production. */
   hot: boolean;
+  /** CHAUD_MODE: what the plugin makes hot where its `mode` option is absent. */
+  mode: Mode;
   /** CHAUD_LOG: the logger's level; unset keeps the level the program chose, else info. */
   log: LogLevelName | undefined;
   /** CHAUD_SILENCE_LOG_LEVEL_WARNING: no line about a logger level that hides warnings. */
@@ -74,6 +80,11 @@ export const VARIABLES: readonly Variable[] = [
   { name: "CHAUD_AGGREGATE_TIMEOUT", values: "<ms>", description: "quiet time that ends a burst of saves (default 5)" },
   { name: "CHAUD_HOT", values: "1|0", description: "turn the Babel plugin on where its enabled option is absent" },
   {
+    name: "CHAUD_MODE",
+    values: "marked|all",
+    description: "all: hot reload without markers, where the plugin's mode option is absent (default marked)",
+  },
+  {
     name: "CHAUD_SILENCE_LOG_LEVEL_WARNING",
     values: "1|0",
     description: "no line about a log level that hides warnings",
@@ -105,6 +116,7 @@ export function readSettings(env: Environment = process.env): { settings: Settin
   const nodeEnv = env["NODE_ENV"];
   const settings: Settings = {
     hot: flag("CHAUD_HOT"),
+    mode: read("CHAUD_MODE", parseMode, `a mode (${MODES.join(" or ")})`) ?? "marked",
     log: read("CHAUD_LOG", parseLevel, `a level (${LOG_LEVELS.join(", ")})`),
     silenceLogLevelWarning: flag("CHAUD_SILENCE_LOG_LEVEL_WARNING"),
     poll: read("CHAUD_POLL", parsePoll, "1, true, 0, false or an interval in ms above 1") || undefined,
@@ -131,6 +143,11 @@ export function hotFromEnvironment(env: Environment = process.env): boolean {
   return settings(env).hot;
 }
 
+/** `CHAUD_MODE`: the plugin's mode where its `mode` option is absent. */
+export function modeFromEnvironment(env: Environment = process.env): Mode {
+  return settings(env).mode;
+}
+
 /** Turns CHAUD_HOT on for this process and the programs it starts (chaud/register does, for the plugin). */
 export function setHotInEnvironment(): void {
   process.env["CHAUD_HOT"] = "1";
@@ -139,6 +156,11 @@ export function setHotInEnvironment(): void {
 function parseBoolean(text: string): boolean | undefined {
   const word = text.toLowerCase();
   return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
+function parseMode(text: string): Mode | undefined {
+  const mode = text.toLowerCase();
+  return (MODES as readonly string[]).includes(mode) ? (mode as Mode) : undefined;
 }
 
 function parseLevel(text: string): LogLevelName | undefined {

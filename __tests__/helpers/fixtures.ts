@@ -47,11 +47,13 @@ export interface FixtureOptions {
   pluginOptions?: Record<string, unknown>;
   /** Run @babel/plugin-transform-modules-commonjs after chaud. Default false. */
   commonjs?: boolean;
+  /** Parser plugins the input needs beyond the preset's (`["decorators"]`). */
+  parserPlugins?: string[];
   /** Babel's `sourceType`. Default Babel's own ("module"). */
   sourceType?: "module" | "script" | "unambiguous";
   /** Path of the compiled file relative to /virtual/app, or `<package>/…` for a path inside this repo. */
   filename?: string;
-  /** Environment variables set while compiling (`CHAUD_HOT` is unset unless given here). */
+  /** Environment variables set while compiling (`CHAUD_HOT` and `CHAUD_MODE` are unset unless given here). */
   env?: Record<string, string>;
   /** Assert the output is byte-identical to Babel's output without the chaud plugin. */
   unchanged?: boolean;
@@ -66,6 +68,7 @@ const KNOWN_OPTIONS = new Set([
   "pluginOptions",
   "commonjs",
   "sourceType",
+  "parserPlugins",
   "filename",
   "env",
   "unchanged",
@@ -180,6 +183,7 @@ export function compileFixture(fixture: Fixture, compileOptions: CompileFixtureO
   }
   const { transformSync, presetTypescript, transformCommonJs, jsxPluginsFor } = babel();
   plugins.unshift(...jsxPluginsFor(fixture.filename));
+  if (options.parserPlugins) plugins.unshift(parserPlugins(options.parserPlugins));
   if (options.commonjs) plugins.push(transformCommonJs);
   const babelOptions: TransformOptions = {
     babelrc: false,
@@ -195,6 +199,15 @@ export function compileFixture(fixture: Fixture, compileOptions: CompileFixtureO
   return withEnvironment(options.env ?? {}, () => transformSync(source, babelOptions)!.code!);
 }
 
+/** A plugin that only turns on parser plugins, as a syntax plugin would. */
+function parserPlugins(names: string[]): PluginItem {
+  return () => ({
+    manipulateOptions(_options: unknown, parserOptions: { plugins: string[] }) {
+      parserOptions.plugins.push(...names);
+    },
+  });
+}
+
 function withPresetOptions(preset: PluginItem, extra: Record<string, unknown>): PluginItem {
   const [target, options] = Array.isArray(preset) ? preset : [preset, {}];
   return [target, { ...(options as object), ...extra }];
@@ -202,7 +215,7 @@ function withPresetOptions(preset: PluginItem, extra: Record<string, unknown>): 
 
 /** Runs `fn` with exactly the given chaud variables set, whatever the caller's shell had. */
 function withEnvironment<T>(env: Record<string, string>, fn: () => T): T {
-  const names = new Set(["CHAUD_HOT", ...Object.keys(env)]);
+  const names = new Set(["CHAUD_HOT", "CHAUD_MODE", ...Object.keys(env)]);
   const saved = new Map([...names].map((name) => [name, process.env[name]]));
   for (const name of names) {
     if (name in env) process.env[name] = env[name];

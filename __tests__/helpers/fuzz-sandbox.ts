@@ -15,18 +15,22 @@ import chaudPlugin from "../../plugin/index";
 import * as registryModule from "../../runtime/registry/registry";
 import { resolveRelative, type FuzzPackage, type Load, type SampleCase } from "./fuzz-corpus";
 
-// One array each, reused for every compile: Babel caches plugin instances per array item.
-const CHAUD_ONLY: PluginItem[] = [[chaudPlugin, { enabled: true }]];
-const CHAUD_THEN_COMMONJS: PluginItem[] = [
-  [chaudPlugin, { enabled: true }],
-  require.resolve("@babel/plugin-transform-modules-commonjs"),
-];
-const HOT_ONLY: PluginItem[] = [[chaudPlugin, { enabled: true, hotOnly: true }]];
-const HOT_ONLY_THEN_COMMONJS: PluginItem[] = [
-  [chaudPlugin, { enabled: true, hotOnly: true }],
-  require.resolve("@babel/plugin-transform-modules-commonjs"),
-];
-const COMMONJS_ONLY: PluginItem[] = [require.resolve("@babel/plugin-transform-modules-commonjs")];
+/** The plugin's mode: "marked" (markers only) or "all" (every eligible item hot without one). */
+export type FuzzMode = "marked" | "all";
+
+const COMMONJS = require.resolve("@babel/plugin-transform-modules-commonjs");
+/** The plugins for a compile, one array per combination, reused: Babel caches plugin instances per array item. */
+const pluginLists = new Map<string, PluginItem[]>();
+function chaudPlugins(mode: FuzzMode, hotOnly: boolean, commonjs: boolean): PluginItem[] {
+  const key = `${mode}:${hotOnly}:${commonjs}`;
+  let plugins = pluginLists.get(key);
+  if (!plugins) {
+    const options = { enabled: true, ...(mode === "all" ? { mode } : {}), ...(hotOnly ? { hotOnly } : {}) };
+    pluginLists.set(key, (plugins = [[chaudPlugin, options], ...(commonjs ? [COMMONJS] : [])]));
+  }
+  return plugins;
+}
+const COMMONJS_ONLY: PluginItem[] = [COMMONJS];
 
 function babelOptions(pkg: FuzzPackage, filename: string, plugins: PluginItem[]): TransformOptions {
   return {
@@ -43,13 +47,18 @@ function babelOptions(pkg: FuzzPackage, filename: string, plugins: PluginItem[])
 }
 
 /** The file compiled with chaud on (and, for ES modules, to CommonJS after it). Throws what Babel throws. */
-export function compileWithChaud(pkg: FuzzPackage, filename: string, source: string): string {
-  return transformSync(source, babelOptions(pkg, filename, pkg.esm ? CHAUD_THEN_COMMONJS : CHAUD_ONLY))!.code!;
+export function compileWithChaud(
+  pkg: FuzzPackage,
+  filename: string,
+  source: string,
+  mode: FuzzMode = "marked",
+): string {
+  return transformSync(source, babelOptions(pkg, filename, chaudPlugins(mode, false, pkg.esm)))!.code!;
 }
 
 /** The file compiled as chaud's runtime compiles an edited entry module: its hot parts only (plugin/hot-only.ts). */
-export function compileHotOnly(pkg: FuzzPackage, filename: string, source: string): string {
-  return transformSync(source, babelOptions(pkg, filename, pkg.esm ? HOT_ONLY_THEN_COMMONJS : HOT_ONLY))!.code!;
+export function compileHotOnly(pkg: FuzzPackage, filename: string, source: string, mode: FuzzMode = "marked"): string {
+  return transformSync(source, babelOptions(pkg, filename, chaudPlugins(mode, true, pkg.esm)))!.code!;
 }
 
 /** What runs without chaud: the file itself (CommonJS) or Babel's CommonJS version of it (ES modules). */

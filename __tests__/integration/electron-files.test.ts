@@ -65,6 +65,22 @@ app.whenReady().then(() => {});
     expect(topLevelSignature("main.js", added)).not.toBe(topLevelSignature("main.js", main("hello ", "v1")));
   });
 
+  test('in mode "all", is the same when only items hot without a marker changed', () => {
+    const entry = (greeting: string, channel: string): string => `const { app, ipcMain } = require("electron");
+function greet(name) {
+  return ${JSON.stringify(greeting)} + name;
+}
+ipcMain.handle(${JSON.stringify(channel)}, (event, name) => ${JSON.stringify(greeting)} + name);
+app.whenReady().then(() => {});
+`;
+    const all = (source: string): string | null => topLevelSignature("main.js", source, "all");
+    expect(all(entry("bonjour ", "greet"))).toBe(all(entry("hello ", "greet")));
+    // Another channel is another call: the running one does not change.
+    expect(all(entry("hello ", "wave"))).not.toBe(all(entry("hello ", "greet")));
+    const marked = (source: string): string | null => topLevelSignature("main.js", source, "marked");
+    expect(marked(entry("bonjour ", "greet"))).not.toBe(marked(entry("hello ", "greet")));
+  });
+
   test("ignores whitespace, parses TypeScript, and is null for a file that does not parse", () => {
     expect(topLevelSignature("main.js", "const a  =\n 1;")).toBe(topLevelSignature("main.js", "const a = 1;"));
     expect(

@@ -55,6 +55,32 @@ describe("the chaud/jest transformer", () => {
     expect(key("chaud@1.0.0+aaaa", true)).not.toBe(base);
   });
 
+  test("its cache key and output follow the mode: the option, else CHAUD_MODE", () => {
+    const { createTransformer } = transformerWithBuild("chaud@test");
+    const file = join(dir, "src/answer.ts");
+    const unmarked = SOURCE.replace("/* @chaud.hot */\n", "");
+    const key = (transformerOptions: Record<string, unknown>): string =>
+      createTransformer(transformerOptions).getCacheKey!(unmarked, file, options());
+    const marked = key({ enabled: true, mode: "marked" });
+    expect(key({ enabled: true, mode: "all" })).not.toBe(marked);
+    expect(createTransformer({ enabled: true, mode: "all" }).process(unmarked, file, options()).code).toContain(
+      '_chaud.fn("answer", answer,',
+    );
+    expect(createTransformer({ enabled: true, mode: "marked" }).process(unmarked, file, options()).code).not.toContain(
+      "chaud/registry",
+    );
+    const previous = process.env["CHAUD_MODE"];
+    try {
+      process.env["CHAUD_MODE"] = "all";
+      expect(key({ enabled: true })).toBe(key({ enabled: true, mode: "all" }));
+      delete process.env["CHAUD_MODE"];
+      expect(key({ enabled: true })).toBe(marked);
+    } finally {
+      if (previous === undefined) delete process.env["CHAUD_MODE"];
+      else process.env["CHAUD_MODE"] = previous;
+    }
+  });
+
   test("compiles markers when enabled, and leaves them inert when not", () => {
     const { createTransformer } = transformerWithBuild("chaud@test");
     const file = join(dir, "src/answer.ts");
@@ -81,7 +107,10 @@ describe("the chaud/jest transformer", () => {
 });
 
 describe("chaudTsJest()", () => {
-  const pluginEntry = (enabled: boolean): unknown[] => [expect.stringMatching(/dist\/plugin\/index\.js$/), { enabled }];
+  const pluginEntry = (enabled: boolean, mode = "marked"): unknown[] => [
+    expect.stringMatching(/dist\/plugin\/index\.js$/),
+    { enabled, mode },
+  ];
 
   test("returns ts-jest with chaud's plugin in babelConfig, keyed on chaud's build, and comments kept", () => {
     const [transformer, config] = chaudTsJest({ isolatedModules: false }, { enabled: true, rootDir: dir });
@@ -113,6 +142,21 @@ describe("chaudTsJest()", () => {
     } finally {
       if (previous === undefined) delete process.env["CHAUD_HOT"];
       else process.env["CHAUD_HOT"] = previous;
+    }
+  });
+
+  test("passes the mode option to the plugin, else CHAUD_MODE's", () => {
+    const plugins = (chaud: Parameters<typeof chaudTsJest>[1]): unknown[] =>
+      (chaudTsJest({}, { rootDir: dir, enabled: true, ...chaud })[1].babelConfig as { plugins: unknown[] }).plugins;
+    expect(plugins({ mode: "all" })).toEqual([pluginEntry(true, "all")]);
+    const previous = process.env["CHAUD_MODE"];
+    try {
+      process.env["CHAUD_MODE"] = "all";
+      expect(plugins({})).toEqual([pluginEntry(true, "all")]);
+      expect(plugins({ mode: "marked" })).toEqual([pluginEntry(true, "marked")]);
+    } finally {
+      if (previous === undefined) delete process.env["CHAUD_MODE"];
+      else process.env["CHAUD_MODE"] = previous;
     }
   });
 

@@ -14,6 +14,7 @@
 // A fixture that shows a plugin bug keeps its correct expectation and fails until the bug is
 // fixed: there is no skip list.
 
+import type { ParserOptions } from "@babel/core";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { getRegistry } from "../../runtime/registry/registry";
@@ -159,7 +160,12 @@ function parseOutput(fixture: Fixture, code: string): void {
     browserslistConfigFile: false,
     cwd: VIRTUAL_ROOT,
     sourceType: script ? "script" : "module",
-    parserOpts: { plugins: fixture.inputFile.endsWith(".tsx") ? ["jsx"] : [] },
+    parserOpts: {
+      plugins: [
+        ...(fixture.inputFile.endsWith(".tsx") ? ["jsx"] : []),
+        ...(fixture.options.parserPlugins ?? []),
+      ] as NonNullable<ParserOptions["plugins"]>,
+    },
   });
 }
 

@@ -3,12 +3,10 @@
 // together with the plugin's other promises about files it has nothing to do in.
 
 import { transformSync, type PluginItem, type TransformOptions } from "@babel/core";
-import { isBuiltin } from "node:module";
-import { dirname } from "node:path";
 import chaudPlugin from "../../plugin/index";
-import * as registryModule from "../../runtime/registry/registry";
 import { resetRegistry } from "../helpers/compile";
-import { importedModules, optionsFor, readCorpus, type CorpusFile } from "../helpers/corpus";
+import { optionsFor, readCorpus, type CorpusFile } from "../helpers/corpus";
+import { evaluateCorpusFile, evaluationBlocker, surface } from "../helpers/corpus-evaluate";
 
 const corpus = readCorpus();
 const marked = corpus.filter((file) => file.marked);
@@ -25,12 +23,15 @@ function transform(file: CorpusFile, plugins: PluginItem[], extra: TransformOpti
   return { code: result!.code!, map: JSON.stringify(result!.map) };
 }
 
-// Every test here decides CHAUD_HOT itself; the developer's shell must not leak in.
-const savedHot = process.env["CHAUD_HOT"];
-beforeEach(() => delete process.env["CHAUD_HOT"]);
+// Every test here decides CHAUD_HOT and CHAUD_MODE itself; the developer's shell must not leak in.
+const VARIABLES = ["CHAUD_HOT", "CHAUD_MODE"];
+const saved = VARIABLES.map((name) => [name, process.env[name]] as const);
+beforeEach(() => VARIABLES.forEach((name) => delete process.env[name]));
 afterAll(() => {
-  if (savedHot === undefined) delete process.env["CHAUD_HOT"];
-  else process.env["CHAUD_HOT"] = savedHot;
+  for (const [name, value] of saved) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 test("the corpus has at least 30 files, with and without markers, in every flavour", () => {
@@ -47,6 +48,20 @@ describe("with the plugin off", () => {
     (_name, file) => {
       const plain = transform(file, []);
       const disabled = transform(file, [[chaudPlugin, { enabled: false }]]);
+      const byDefault = transform(file, [chaudPlugin]);
+      expect(disabled.code).toBe(plain.code);
+      expect(disabled.map).toBe(plain.map);
+      expect(byDefault.code).toBe(plain.code);
+      expect(byDefault.map).toBe(plain.map);
+    },
+  );
+
+  test.each(named(corpus))(
+    '%s compiles byte-identically with enabled: false and mode: "all", and with CHAUD_MODE=all alone',
+    (_name, file) => {
+      const plain = transform(file, []);
+      const disabled = transform(file, [[chaudPlugin, { enabled: false, mode: "all" }]]);
+      process.env["CHAUD_MODE"] = "all";
       const byDefault = transform(file, [chaudPlugin]);
       expect(disabled.code).toBe(plain.code);
       expect(disabled.map).toBe(plain.map);
@@ -82,6 +97,29 @@ describe("with the plugin off", () => {
   });
 });
 
+test("Babel's cached plugin follows CHAUD_MODE: unset, then all, then unset again gives marked, all, marked output", () => {
+  const file = unmarked.find((f) => f.name === "esm-utils.mjs")!;
+  const plain = transform(file, []).code;
+  let factoryCalls = 0;
+  const countingPlugin: typeof chaudPlugin = (api, options) => {
+    factoryCalls++;
+    return chaudPlugin(api, options);
+  };
+  const options = optionsFor(file, [[countingPlugin, { enabled: true }]]);
+  const run = (): string => transformSync(file.code, options)!.code!;
+
+  const first = run();
+  process.env["CHAUD_MODE"] = "all";
+  const second = run();
+  delete process.env["CHAUD_MODE"];
+  const third = run();
+
+  expect(first).toBe(plain);
+  expect(second).toContain('"chaud/registry"');
+  expect(third).toBe(plain);
+  expect(factoryCalls).toBe(2);
+});
+
 describe("with the plugin on", () => {
   test.each(named(unmarked))(
     "%s, which never mentions @chaud, compiles byte-identically to Babel without the plugin",
@@ -100,50 +138,7 @@ describe("with the plugin on", () => {
   });
 });
 
-// Evaluation needs what the file imports: Node built-ins only (no React, no express), no JSX,
-// and no `import.meta` (the CommonJS shape we evaluate in has none).
-function evaluationBlocker(file: CorpusFile): string | null {
-  if (file.jsx) return "JSX";
-  if (file.code.includes("import.meta")) return "import.meta";
-  const missing = importedModules(file.code).filter((name) => !isBuiltin(name));
-  return missing.length > 0 ? `imports ${missing.join(", ")}` : null;
-}
-
 const evaluable = marked.filter((file) => evaluationBlocker(file) === null);
-
-const AsyncFunction = (async () => {}).constructor as new (
-  ...params: string[]
-) => (...args: unknown[]) => Promise<void>;
-
-/** Compiles to CommonJS and runs it; an async wrapper lets top-level `await` through. */
-async function evaluate(file: CorpusFile, enabled: boolean): Promise<Record<string, unknown>> {
-  const { code } = transform(file, [[chaudPlugin, { enabled }], "@babel/plugin-transform-modules-commonjs"], {
-    sourceMaps: false,
-  });
-  const module = { exports: {} as Record<string, unknown> };
-  const requireShim = (name: string): unknown => {
-    if (name === "chaud/registry") return registryModule;
-    if (isBuiltin(name)) return require(name);
-    throw new Error(`${file.name} requires "${name}", which this test does not provide`);
-  };
-  const run = new AsyncFunction("require", "module", "exports", "__filename", "__dirname", code);
-  await run(requireShim, module, module.exports, file.path, dirname(file.path));
-  return module.exports;
-}
-
-/** What a user can see of a module's exports without calling them. */
-function surface(exports: Record<string, unknown>): string[] {
-  return Object.keys(exports)
-    .sort()
-    .map((key) => {
-      const value = exports[key];
-      if (typeof value !== "function") return `${key}: ${typeof value}`;
-      // Babel's CommonJS transform names `export default function () {}` "_default"; native
-      // ESM, and chaud's stub, name it "default". Both count as the default export's name.
-      const name = key === "default" && value.name === "_default" ? "default" : value.name;
-      return `${key}: function ${name}/${value.length}`;
-    });
-}
 
 describe("evaluating the marked corpus with the plugin on", () => {
   beforeEach(resetRegistry);
@@ -155,8 +150,8 @@ describe("evaluating the marked corpus with the plugin on", () => {
   test.each(named(evaluable))(
     "%s evaluates and exports the same names, kinds, names and lengths as without the plugin",
     async (_name, file) => {
-      const plain = await evaluate(file, false);
-      const hot = await evaluate(file, true);
+      const plain = await evaluateCorpusFile(file, { enabled: false });
+      const hot = await evaluateCorpusFile(file, { enabled: true });
       expect(surface(hot)).toEqual(surface(plain));
     },
   );

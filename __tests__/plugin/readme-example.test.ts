@@ -42,3 +42,16 @@ test("README's 'How it works' output is what the plugin emits for its first exam
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('the names in the README\'s mode "all" example are the keys the plugin gives', () => {
+  const input = block("js", '## Mode "all"');
+  const named = [...input.matchAll(/\/\/ hot: (\S+)$/gm)].map((match) => match[1]!);
+  expect(named).toHaveLength(3);
+  const output = transformSync(input, {
+    babelrc: false,
+    configFile: false,
+    filename: "/virtual/app/src/server.js",
+    plugins: [[chaudPlugin, { enabled: true, mode: "all" }]],
+  })!.code!;
+  for (const name of named) expect(output).toContain(`_chaud.fn(${JSON.stringify(name)}, `);
+});

@@ -1,6 +1,6 @@
 // The settings module: one rule per kind of value, defaults, and a report for a bad value.
 
-import { readSettings, settings, hotFromEnvironment, VARIABLES } from "../../runtime/settings";
+import { readSettings, settings, hotFromEnvironment, modeFromEnvironment, VARIABLES } from "../../runtime/settings";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,10 +23,19 @@ test("a bad value is reported with the variable and what it takes, and the defau
     CHAUD_POLL: "often",
     CHAUD_AGGREGATE_TIMEOUT: "-3",
     CHAUD_RETAINED_NOTICE: "0",
+    CHAUD_MODE: "everything",
   });
-  expect(read).toMatchObject({ hot: false, log: undefined, poll: undefined, aggregateTimeout: 5, retainedNotice: 500 });
+  expect(read).toMatchObject({
+    hot: false,
+    mode: "marked",
+    log: undefined,
+    poll: undefined,
+    aggregateTimeout: 5,
+    retainedNotice: 500,
+  });
   expect(problems).toEqual([
     'CHAUD_HOT="maybe" is not 1, true, 0 or false; chaud uses the default.',
+    'CHAUD_MODE="everything" is not a mode (marked or all); chaud uses the default.',
     'CHAUD_LOG="loud" is not a level (trace, debug, info, warn, error, silent); chaud uses the default.',
     'CHAUD_POLL="often" is not 1, true, 0, false or an interval in ms above 1; chaud uses the default.',
     'CHAUD_AGGREGATE_TIMEOUT="-3" is not a number of ms (0 or more); chaud uses the default.',
@@ -38,6 +47,7 @@ test("defaults when nothing is set", () => {
   expect(readSettings({})).toEqual({
     settings: {
       hot: false,
+      mode: "marked",
       log: undefined,
       silenceLogLevelWarning: false,
       poll: undefined,
@@ -57,6 +67,15 @@ test("CHAUD_POLL: on polls every 100 ms, off does not poll, a number is the inte
   expect(settings({ CHAUD_POLL: "true" }).poll).toBe(100);
   expect(settings({ CHAUD_POLL: "0" }).poll).toBeUndefined();
   expect(settings({ CHAUD_POLL: "250" }).poll).toBe(250);
+});
+
+test("CHAUD_MODE: marked or all, in any case; unset or empty is marked", () => {
+  expect(settings({ CHAUD_MODE: "all" }).mode).toBe("all");
+  expect(settings({ CHAUD_MODE: " ALL " }).mode).toBe("all");
+  expect(settings({ CHAUD_MODE: "marked" }).mode).toBe("marked");
+  expect(settings({ CHAUD_MODE: "" }).mode).toBe("marked");
+  expect(modeFromEnvironment({})).toBe("marked");
+  expect(modeFromEnvironment({ CHAUD_MODE: "all" })).toBe("all");
 });
 
 test("levels, numbers, the cache folder, NODE_ENV and Babel's env name", () => {

@@ -125,6 +125,23 @@ describe("without a Babel config", () => {
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 0, transformed: 0 });
   });
 
+  test('mode: "all" makes unmarked functions hot, in a plain CommonJS script too; CHAUD_MODE decides without the option', () => {
+    const source = "module.exports = function add(a, b) { return a + b; };\n";
+    const all = transform("src/add.js", source, { mode: "all" });
+    expect(all).toMatch(/_chaud\.fn\("module\.exports", function add\(a, b\)/);
+    expect((runCommonJs(all) as unknown as (a: number, b: number) => number)(2, 3)).toBe(5);
+    expect(transform("src/add.js", source, { mode: "marked" })).toBe(source);
+    const saved = process.env["CHAUD_MODE"];
+    try {
+      process.env["CHAUD_MODE"] = "all";
+      expect(transform("src/add.js", source)).toBe(all);
+      expect(transform("src/add.js", source, { mode: "marked" })).toBe(source);
+    } finally {
+      if (saved === undefined) delete process.env["CHAUD_MODE"];
+      else process.env["CHAUD_MODE"] = saved;
+    }
+  });
+
   test("a syntax error is thrown with the file and a code frame", () => {
     expect(() => transform("src/broken.ts", "export const x = ;\n")).toThrow(
       /broken\.ts: Unexpected token \(1:17\)[\s\S]*> 1 \| export const x = ;/,
@@ -208,6 +225,19 @@ describe("through the cache", () => {
     function shout(): string {
       return `module.exports = { plugins: [() => ({ visitor: { StringLiteral(p) { if (p.node.value === "hi ") p.node.value = "HI "; } } })] };\n`;
     }
+  });
+
+  test("the mode is part of the key: marked and all outputs are kept apart", () => {
+    const cache = createTransformCache({ dir: join(root, "cache") });
+    const source = "export function greet(name: string): string {\n  return 'hello ' + name;\n}\n";
+    const file = tmp.write("src/greet.ts", source);
+    const marked = transformFile(file, source, { cwd: root, cache, mode: "marked" });
+    const all = transformFile(file, source, { cwd: root, cache, mode: "all" });
+    expect(all.fromCache).toBe(false);
+    expect(all.code).toMatch(/_chaud\.fn\("greet", greet,/);
+    expect(marked.code).not.toContain("chaud/registry");
+    expect(transformFile(file, source, { cwd: root, cache, mode: "marked" })).toEqual({ ...marked, fromCache: true });
+    expect(transformFile(file, source, { cwd: root, cache, mode: "all" })).toEqual({ ...all, fromCache: true });
   });
 
   test("a tampered entry is rejected and the file transformed again", () => {

@@ -1,11 +1,12 @@
 // `transform: { "\\.[cm]?[jt]sx?$": "chaud/jest" }`: babel-jest with chaud's plugin added
 // after the user's plugins, so markers compile as they do under chaud/register.
 //
-// - The plugin's `enabled` is fixed when Jest creates the transformer: the transformer
-//   option `enabled`, else `CHAUD_HOT=1`, as for the plugin itself. It travels in Babel's
-//   options, which babel-jest's cache key covers; babel-jest's key covers no other
-//   environment variable than NODE_ENV and BABEL_ENV, and not the plugin's code, so the key
-//   also gets chaud's version and a hash of its build (jest-cache-key.ts).
+// - The plugin's `enabled` and `mode` are fixed when Jest creates the transformer: the
+//   transformer options `enabled` and `mode`, else `CHAUD_HOT=1` and `CHAUD_MODE`, as for the
+//   plugin itself. They travel in Babel's options, which babel-jest's cache key covers;
+//   babel-jest's key covers no other environment variable than NODE_ENV and BABEL_ENV, and
+//   not the plugin's code, so the key also gets both values, chaud's version and a hash of
+//   its build (jest-cache-key.ts).
 // - A file that no Babel config applies to gets chaud's default preset (TypeScript, and
 //   CommonJS unless Jest loads the file as ESM), as chaud/register does for Node.
 // - chaud's own built files (dist/, esm/) pass through untouched: a linked checkout sits
@@ -15,15 +16,17 @@
 
 import { createHash } from "node:crypto";
 import { dirname, join, sep } from "node:path";
-import { hotFromEnvironment } from "../../runtime/settings";
+import { hotFromEnvironment, modeFromEnvironment, type Mode } from "../../runtime/settings";
 import { moduleKey } from "../../plugin/module-key";
 import { hasBabelConfig } from "../../loader/transform-cache";
 import { builtFile, chaudBuildKey, CHAUD_ROOT } from "./cache-key";
 
-/** Options of the chaud/jest transformer: `enabled`, and any babel-jest (Babel) option. */
+/** Options of the chaud/jest transformer: `enabled`, `mode`, and any babel-jest (Babel) option. */
 export interface ChaudJestOptions {
   /** Rewrite markers. Absent: on when the environment has `CHAUD_HOT=1`. */
   enabled?: boolean;
+  /** The plugin's `mode` ("marked" or "all"). Absent: `CHAUD_MODE`, else "marked". */
+  mode?: Mode;
   [babelOption: string]: unknown;
 }
 
@@ -53,9 +56,10 @@ const OWN_FOLDERS = [join(CHAUD_ROOT, "dist") + sep, join(CHAUD_ROOT, "esm") + s
 const isOwnFile = (filename: string): boolean => OWN_FOLDERS.some((folder) => filename.startsWith(folder));
 
 export function createTransformer(options: ChaudJestOptions = {}): JestTransformer {
-  const { enabled: enabledOption, ...babelOptions } = options;
+  const { enabled: enabledOption, mode: modeOption, ...babelOptions } = options;
   const enabled = enabledOption ?? hotFromEnvironment();
-  const plugin: [string, { enabled: boolean }] = [builtFile("plugin/index.js"), { enabled }];
+  const mode = modeOption ?? modeFromEnvironment();
+  const plugin: [string, { enabled: boolean; mode: Mode }] = [builtFile("plugin/index.js"), { enabled, mode }];
   const userDecides = ["configFile", "presets", "plugins"].some((name) => babelOptions[name] !== undefined);
   const transformers = new Map<Variant, JestTransformer>();
   // Config files do not come and go during a run: one look per folder.
@@ -100,7 +104,7 @@ export function createTransformer(options: ChaudJestOptions = {}): JestTransform
   ): string =>
     createHash("sha1")
       .update(
-        `${babelKey}\0${chaudBuildKey()}\0enabled=${enabled}\0${variant}\0${moduleKey(filename, transformOptions.config.cwd)}`,
+        `${babelKey}\0${chaudBuildKey()}\0enabled=${enabled}\0mode=${mode}\0${variant}\0${moduleKey(filename, transformOptions.config.cwd)}`,
       )
       .digest("hex");
   const ownKey = (source: string, filename: string): string =>

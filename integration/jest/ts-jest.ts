@@ -1,10 +1,10 @@
 // `transform: { "^.+\\.tsx?$": chaudTsJest() }`: a ts-jest transformer config whose
 // `babelConfig` runs chaud's plugin on what TypeScript emits.
 //
-// - `enabled` is fixed here, in the config (option, else `CHAUD_HOT=1`), and so is a
-//   `caller` field naming chaud's version and build: ts-jest's cache key covers its
-//   `babelConfig`, but not a Babel config file's content nor the environment, so a flag in
-//   babel.config.js alone would serve stale output.
+// - `enabled` and `mode` are fixed here, in the config (options, else `CHAUD_HOT=1` and
+//   `CHAUD_MODE`), and so is a `caller` field naming chaud's version and build: ts-jest's
+//   cache key covers its `babelConfig`, but not a Babel config file's content nor the
+//   environment, so a flag in babel.config.js alone would serve stale output.
 // - TypeScript's `removeComments: true` deletes the markers before Babel sees them:
 //   `removeComments: false` is set whenever the tsconfig is given as an object (or not at
 //   all), and ts-jest 29 forces it too; a tsconfig file that removes comments gets a warning,
@@ -14,7 +14,7 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { hotFromEnvironment } from "../../runtime/settings";
+import { hotFromEnvironment, modeFromEnvironment, type Mode } from "../../runtime/settings";
 import { configureLogger, warn } from "../../runtime/logger";
 import { builtFile, chaudBuildKey } from "./cache-key";
 
@@ -28,6 +28,8 @@ export interface TsJestOptions {
 export interface ChaudTsJestOptions {
   /** Rewrite markers. Absent: on when the environment has `CHAUD_HOT=1`. */
   enabled?: boolean;
+  /** The plugin's `mode` ("marked" or "all"). Absent: `CHAUD_MODE`, else "marked". */
+  mode?: Mode;
   /** Where `<rootDir>` and relative paths point, and where the tsconfig is looked up; default `process.cwd()`. */
   rootDir?: string;
 }
@@ -38,6 +40,7 @@ export function chaudTsJest(
   chaud: ChaudTsJestOptions = {},
 ): [string, TsJestOptions] {
   const enabled = chaud.enabled ?? hotFromEnvironment();
+  const mode = chaud.mode ?? modeFromEnvironment();
   const rootDir = resolve(chaud.rootDir ?? process.cwd());
   const babel = babelOptions(tsJestOptions.babelConfig, rootDir);
   warnIfCommentsRemoved(tsJestOptions.tsconfig, rootDir);
@@ -50,7 +53,7 @@ export function chaudTsJest(
         ...babel,
         plugins: [
           ...(Array.isArray(babel["plugins"]) ? (babel["plugins"] as unknown[]) : []),
-          [builtFile("plugin/index.js"), { enabled }],
+          [builtFile("plugin/index.js"), { enabled, mode }],
         ],
         caller: { ...(babel["caller"] as Record<string, unknown> | undefined), chaud: chaudBuildKey() },
       },

@@ -1,0 +1,107 @@
+// Mode "all": the items that are hot without a marker. Every item a @chaud.hot marker could
+// take gets the target that marker would give (classify-hot.ts builds it, so the output is
+// the same), and to those come the functions inside top-level statements (inline-targets.ts).
+// Only top-level statements are looked at. What a marker would refuse, what an explicit
+// marker already claims, and two items that would share one name are left as they are,
+// without an error: the module simply has fewer hot items.
+
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { CallKeys } from "./call-keys";
+import { classifyHot, hotDeclarator } from "./classify-hot";
+import { callbackTargets, memberTargets } from "./inline-targets";
+import { commonJsExportName, isFunctionValue, unwrapExpression } from "./marked-node";
+import type { Target } from "./targets";
+
+export function implicitTargets(program: NodePath<t.Program>, explicit: readonly Target[]): Target[] {
+  const keys = new CallKeys();
+  const found = program.get("body").flatMap((statement) => statementTargets(statement, keys));
+  const claimed = new Set(explicit.flatMap(claimedNodes));
+  const names = new Map<string, number>();
+  for (const target of [...explicit, ...found]) names.set(target.name, (names.get(target.name) ?? 0) + 1);
+  return found.filter(
+    (target) => names.get(target.name) === 1 && !claimedNodes(target).some((node) => claimed.has(node)),
+  );
+}
+
+function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Target[] {
+  const exported = statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration();
+  const declaration = exported ? (statement.get("declaration") as NodePath) : statement;
+  if (!declaration.node) return [];
+
+  // function f() {}, export function f() {}, export default function () {}; class Foo {} and
+  // its exported forms. A decorated class is left as it is: decorators may wrap or replace it.
+  if (declaration.isFunctionDeclaration() || (declaration.isClassDeclaration() && !isDecorated(declaration.node)))
+    return asMarked(declaration);
+
+  // const f = () => {}, let g = function () {}, const C = class {} (each declarator on its own)
+  if (declaration.isVariableDeclaration() && !declaration.node.declare) {
+    return declaration.get("declarations").flatMap((declarator) => {
+      const init = declarator.get("init");
+      if (!t.isIdentifier(declarator.node.id) || !init.node) return [];
+      const value = unwrapExpression(init as NodePath);
+      if (!isFunctionValue(value) && !(value.isClassExpression() && !isDecorated(value.node))) return [];
+      return [hotDeclarator(declarator, declarator)];
+    });
+  }
+
+  // export default () => {}, export default class {} (parsed as a declaration, above)
+  if (statement.isExportDefaultDeclaration()) {
+    if (isFunctionValue(declaration)) return asMarked(statement);
+    // export default { handle(req, res) {…} }
+    if (declaration.isObjectExpression()) return memberTargets(declaration, statement, "default");
+    return [];
+  }
+
+  if (!statement.isExpressionStatement()) return [];
+  const expression = statement.get("expression");
+  if (expression.isAssignmentExpression({ operator: "=" })) {
+    const right = expression.get("right");
+    const name = commonJsExportName(expression);
+    // exports.f = function () {}, module.exports.f = () => {}, module.exports = function () {}
+    if (name !== null && isFunctionValue(right)) return asMarked(statement);
+    // module.exports = { list(req, res) {…}, show: (req, res) => {…} }
+    if (name === "module.exports" && right.isObjectExpression()) return memberTargets(right, statement, "exports");
+    return [];
+  }
+  // app.get("/", (req, res) => {…}), setInterval(() => {…}, 1000)
+  return callbackTargets(statement, keys);
+}
+
+/** What a @chaud.hot marker in front of `path` gives, or nothing where that marker would be refused. */
+function asMarked(path: NodePath): Target[] {
+  try {
+    return classifyHot(path);
+  } catch (error) {
+    // Refusals are Babel's code-frame errors (SyntaxError); anything else is a bug to report.
+    if (error instanceof SyntaxError) return [];
+    throw error;
+  }
+}
+
+function isDecorated(node: t.Class): boolean {
+  const has = (decorators: t.Decorator[] | null | undefined): boolean => (decorators?.length ?? 0) > 0;
+  return (
+    has(node.decorators) ||
+    node.body.body.some(
+      (member) =>
+        ("decorators" in member && has(member.decorators)) ||
+        (t.isClassMethod(member) && member.params.some((param) => "decorators" in param && has(param.decorators))),
+    )
+  );
+}
+
+/**
+ * The nodes that stand for a target's item: the node rewritten, and the declarator or
+ * assignment around it. An implicit target whose item an explicit marker already took
+ * (`@chaud.persist const handler = () => {}`, `@chaud.dispose function cleanup() {}`) is dropped.
+ */
+function claimedNodes(target: Target): t.Node[] {
+  const nodes: t.Node[] = [target.path.node];
+  const parent = target.path.parentPath;
+  if (target.kind !== "hot-method" && (parent?.isVariableDeclarator() || parent?.isAssignmentExpression()))
+    nodes.push(parent.node);
+  if (target.kind === "persist" && target.path.node.init) nodes.push(target.path.node.init);
+  if (target.kind === "persist-export") nodes.push(target.path.node.right);
+  return nodes;
+}

@@ -1,0 +1,99 @@
+// Mode "all": the functions that live inside a top-level statement without a name of their
+// own, which no marker can take: the functions passed in a top-level call chain, and the
+// methods and function-valued properties of the object a module exports.
+
+import type { NodePath } from "@babel/traverse";
+import * as t from "@babel/types";
+import { CallKeys, callText } from "./call-keys";
+import { isFunctionValue } from "./marked-node";
+import type { HotInlineTarget } from "./targets";
+
+/**
+ * `app.get("/", (req, res) => {})`, `router.route("/a").get(fn).post(fn)`, `setInterval(() => {}, 1000)`:
+ * every function or arrow passed to a call of the statement's chain, named by call-keys.ts.
+ * An identifier passed (`app.get("/", handler)`) is not one: `handler` is hot on its own.
+ */
+export function callbackTargets(statement: NodePath<t.ExpressionStatement>, keys: CallKeys): HotInlineTarget[] {
+  const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
+  for (let current: NodePath = statement.get("expression"); ;) {
+    if (current.isCallExpression() || current.isOptionalCallExpression()) {
+      calls.push(current);
+      current = current.get("callee") as NodePath;
+    } else if (current.isMemberExpression() || current.isOptionalMemberExpression()) {
+      current = current.get("object") as NodePath;
+    } else break;
+  }
+  const targets: HotInlineTarget[] = [];
+  // Innermost first, as they read: `router.route("/a")` before `.get(fn)`.
+  for (const call of calls.reverse()) {
+    const functions = (call.get("arguments") as NodePath[]).filter((argument) => isFunctionValue(argument));
+    if (functions.length === 0 || leftToJest(call)) continue;
+    const text = callText(call);
+    if (text === null) continue;
+    const key = keys.next(text);
+    const all = call.node.arguments;
+    for (const argument of functions) {
+      const position = functions.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
+      targets.push({
+        kind: "hot-inline",
+        name: `${key}${position}`,
+        path: argument as NodePath<t.Expression>,
+        statement,
+        inferredName: "",
+      });
+    }
+  }
+  return targets;
+}
+
+/**
+ * `jest.mock("./db", () => ({…}))`: babel-plugin-jest-hoist moves the call above the imports
+ * and requires its factory to be an inline function, so Jest's own calls stay as they are.
+ */
+function leftToJest(call: NodePath<t.CallExpression | t.OptionalCallExpression>): boolean {
+  let root: t.Node = call.node.callee;
+  while (t.isMemberExpression(root) || t.isCallExpression(root))
+    root = t.isCallExpression(root) ? root.callee : root.object;
+  return t.isIdentifier(root, { name: "jest" });
+}
+
+/**
+ * `module.exports = { list(req, res) {…}, show: (req, res) => {…}, limit: 10 }` ("exports")
+ * and `export default {…}` ("default"): each method and function-valued property, named
+ * `<prefix>.<key>`. Getters, setters, computed keys and methods that use `super` stay as they are.
+ */
+export function memberTargets(
+  object: NodePath<t.ObjectExpression>,
+  statement: NodePath<t.Statement>,
+  prefix: "exports" | "default",
+): HotInlineTarget[] {
+  const targets: HotInlineTarget[] = [];
+  for (const member of object.get("properties")) {
+    if (!member.isObjectMethod() && !member.isObjectProperty()) continue;
+    const key = keyName(member.node);
+    if (key === null) continue;
+    if (member.isObjectMethod() && (member.node.kind !== "method" || usesSuper(member))) continue;
+    if (member.isObjectProperty() && !isFunctionValue(member.get("value") as NodePath)) continue;
+    const path = member.isObjectMethod() ? member : (member.get("value") as NodePath<t.Expression>);
+    targets.push({ kind: "hot-inline", name: `${prefix}.${key}`, path, statement, inferredName: key });
+  }
+  return targets;
+}
+
+function keyName(member: t.ObjectMethod | t.ObjectProperty): string | null {
+  if (member.computed) return null;
+  if (t.isIdentifier(member.key)) return member.key.name;
+  return t.isStringLiteral(member.key) ? member.key.value : null;
+}
+
+/** `super` means the object's prototype; a method moved into another object would see another one. */
+function usesSuper(method: NodePath<t.ObjectMethod>): boolean {
+  let found = false;
+  method.traverse({
+    Super(path) {
+      found = true;
+      path.stop();
+    },
+  });
+  return found;
+}
