@@ -89,13 +89,14 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
   );
 
   reachRunningBindings(program, unmarkedVariables(program, markedNodes), previous);
+  const dropped = new Set<t.Node>();
   for (const statement of program.get("body")) {
     const inner =
       statement.isExportNamedDeclaration() || statement.isExportDefaultDeclaration()
         ? (statement.get("declaration") as NodePath)
         : statement;
     if (inner.isVariableDeclaration()) {
-      keepMarkedDeclarators(statement, inner, markedNodes);
+      if (!keepMarkedDeclarators(inner, markedNodes)) dropped.add(statement.node);
       continue;
     }
     if (
@@ -119,8 +120,23 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
       );
       continue;
     }
-    statement.remove();
+    dropped.add(statement.node);
   }
+  dropStatements(program, dropped);
+}
+
+/**
+ * Removes statements in one pass: a generated module can have hundreds of thousands of them,
+ * and removing each through its path shifts the rest every time.
+ */
+function dropStatements(program: NodePath<t.Program>, dropped: Set<t.Node>): void {
+  if (dropped.size === 0) return;
+  const body = program.node.body;
+  let kept = 0;
+  for (const node of body) if (!dropped.has(node)) body[kept++] = node;
+  body.length = kept;
+  // Paths Babel cached for the remaining statements learn their new positions.
+  program.get("body");
 }
 
 /**
@@ -241,16 +257,15 @@ function identifiersIn(target: NodePath, name: string, declared: t.Identifier): 
   return found;
 }
 
-/** Drops the unmarked declarators (their bindings are the running version's); marked ones stay. */
-function keepMarkedDeclarators(
-  statement: NodePath,
-  declaration: NodePath<t.VariableDeclaration>,
-  markedNodes: Set<t.Node>,
-): void {
+/**
+ * Drops the unmarked declarators (their bindings are the running version's); marked ones stay.
+ * False when none is left, so the statement goes.
+ */
+function keepMarkedDeclarators(declaration: NodePath<t.VariableDeclaration>, markedNodes: Set<t.Node>): boolean {
   const kept = declaration
     .get("declarations")
     .filter((declarator) => isMarkedDeclarator(declarator, markedNodes))
     .map((declarator) => declarator.node);
-  if (kept.length === 0) statement.remove();
-  else declaration.node.declarations = kept;
+  if (kept.length > 0) declaration.node.declarations = kept;
+  return kept.length > 0;
 }

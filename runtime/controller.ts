@@ -39,7 +39,14 @@ export interface InitOptions {
 
 export interface ReloadEvent {
   files: string[];
+  /** Modules evaluated again. */
   modules: string[];
+  /** Modules whose hot items took new bodies without an evaluation (module state kept). */
+  inPlace: string[];
+  /** Files whose top-level code changed but does not re-run (the entry): applied only by a restart. */
+  topLevelChanged: string[];
+  /** Changed files whose new code nothing running will call, with the first line the edit touched. */
+  unreached: Array<{ file: string; line: number | null }>;
   hotUpdated: number;
   ms: number;
   epoch: number;
@@ -170,6 +177,9 @@ export class Controller {
       const event: ReloadEvent = {
         files: outcome.files.map((file) => this.workspace.relative(file)),
         modules: outcome.reevaluated.map((item) => this.workspace.relative(item.file)),
+        inPlace: outcome.inPlace.map((file) => this.workspace.relative(file)),
+        topLevelChanged: outcome.topLevelChanged.map((file) => this.workspace.relative(file)),
+        unreached: outcome.unreached.map((item) => ({ ...item, file: this.workspace.relative(item.file) })),
         hotUpdated: outcome.hotUpdated.length + outcome.classesUpdated.length,
         ms: outcome.ms,
         epoch: this.committed,

@@ -79,3 +79,19 @@ test("matches says whether a file still holds what the last check read", () => {
   rmSync(file);
   expect(hashes.matches(file)).toBe(false);
 });
+
+test("a change knows the first line it touched, across a save caught between truncate and write", () => {
+  const file = tmp.path("lines.js");
+  writeFileSync(file, "a\nb\nc\nd\n");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  expect(hashes.changedLine(file)).toBeUndefined();
+  writeFileSync(file, "a\nb\nC\nd\n");
+  expect(hashes.check(file)).toBe("changed");
+  expect(hashes.changedLine(file)).toBe(3);
+  writeFileSync(file, "");
+  expect(hashes.check(file)).toBe("empty");
+  writeFileSync(file, "a\nB\nC\nd\n");
+  expect(hashes.check(file)).toBe("changed");
+  expect(hashes.changedLine(file)).toBe(2);
+});

@@ -295,3 +295,22 @@ test("an entry edited inside its hot bodies only reports nothing left unapplied"
   const outcome = await reloader.run(["main"], []);
   expect(outcome.kind === "reloaded" && outcome.topLevelChanged).toEqual([]);
 });
+
+test("a re-evaluation in which no hot item took new code names the changed files and lines nothing running calls", async () => {
+  const { reloader, hashes } = setup({
+    main: { deps: ["jobs"], evaluate: constant(0) },
+    jobs: { deps: [], evaluate: constant("jobs") },
+  });
+  Object.assign(hashes, { changedLine: (file: string) => (file === "jobs" ? 7 : undefined) });
+  const outcome = await reloader.run(["jobs"], []);
+  expect(outcome.kind === "reloaded" && outcome.unreached).toEqual([{ file: "jobs", line: 7 }]);
+});
+
+test("a re-evaluation that switched a hot item reaches running code: nothing unreached", async () => {
+  const { reloader } = setup({
+    main: { deps: ["a"], evaluate: constant(0) },
+    a: { deps: [], evaluate: hotExports("a", () => "a") },
+  });
+  const outcome = await reloader.run(["a"], []);
+  expect(outcome.kind === "reloaded" && outcome.unreached).toEqual([]);
+});

@@ -21,15 +21,22 @@ const EMPTY = "<empty>";
  */
 const FAILED = "<failed>";
 
+/** Files up to this size keep their text, to say where an edit is; larger ones only their hash. */
+const TEXT_LIMIT = 1 << 20;
+
 export class ContentHashes {
   private readonly hashes = new Map<string, string>();
+  /** The text each file last had, where small enough, and the first line its latest change touched. */
+  private readonly texts = new Map<string, string>();
+  private readonly changedLines = new Map<string, number>();
   /** Why each file was last unreadable: the error code (ENOENT, EISDIR, EACCES, …). */
   private readonly unreadable = new Map<string, string>();
 
-  private hashFile(file: string): string | null {
+  private hashFile(file: string, keepText = false): string | null {
     try {
       const content = readFileSync(file);
       this.unreadable.delete(file);
+      if (keepText) this.keepText(file, content);
       return content.length === 0 ? EMPTY : createHash("sha1").update(content).digest("base64");
     } catch (error) {
       this.unreadable.set(file, (error as NodeJS.ErrnoException).code ?? String(error));
@@ -45,13 +52,13 @@ export class ContentHashes {
   /** Records a file's current content, if it was not known yet. */
   remember(file: string): void {
     if (this.hashes.has(file)) return;
-    const hash = this.hashFile(file);
+    const hash = this.hashFile(file, true);
     if (hash !== null) this.hashes.set(file, hash);
   }
 
   /** Compares a file with what was recorded, and records the new content. */
   check(file: string): ContentCheck {
-    const hash = this.hashFile(file);
+    const hash = this.hashFile(file, true);
     if (hash === null) return "unreadable";
     if (hash === EMPTY) return "empty";
     const previous = this.hashes.get(file);
@@ -65,8 +72,33 @@ export class ContentHashes {
     return hash !== null && hash === this.hashes.get(file);
   }
 
+  /** The first line (1-based) that the file's latest change touched, when its text was kept. */
+  changedLine(file: string): number | undefined {
+    return this.changedLines.get(file);
+  }
+
+  private keepText(file: string, content: Buffer): void {
+    const previous = this.texts.get(file);
+    if (content.length > TEXT_LIMIT || content.length === 0) {
+      if (content.length > TEXT_LIMIT) this.texts.delete(file);
+      this.changedLines.delete(file);
+      return;
+    }
+    const text = content.toString("utf8");
+    if (previous !== undefined && previous !== text) this.changedLines.set(file, firstDifferentLine(previous, text));
+    this.texts.set(file, text);
+  }
+
   /** Marks a file's content as not loaded, so its next save (same bytes or not) is retried. */
   markFailed(file: string): void {
     this.hashes.set(file, FAILED);
   }
+}
+
+function firstDifferentLine(before: string, after: string): number {
+  let at = 0;
+  while (at < before.length && at < after.length && before[at] === after[at]) at++;
+  let line = 1;
+  for (let i = 0; i < at; i++) if (after.charCodeAt(i) === 10) line++;
+  return line;
 }

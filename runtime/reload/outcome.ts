@@ -23,6 +23,12 @@ export type ReloadOutcome =
       inPlace: string[];
       /** Files whose hot parts updated while the rest of their edit was not applied (the entry's top-level code). */
       topLevelChanged: string[];
+      /**
+       * Changed files whose new code nothing running will call: they were evaluated again, but no
+       * hot item took new code (an unmarked callback the program kept runs the old one). `line`
+       * is the first line the edit touched, when known.
+       */
+      unreached: Array<{ file: string; line: number | null }>;
       hotUpdated: string[];
       hotAdded: string[];
       classesUpdated: string[];

@@ -11,7 +11,7 @@ import type { ContentHashes } from "./content-hashes";
 
 /** What the reloader needs of content hashes (ContentHashes, or a fake in tests). */
 export type ContentCheckSource = Pick<ContentHashes, "check" | "markFailed"> &
-  Partial<Pick<ContentHashes, "whyUnreadable" | "matches">>;
+  Partial<Pick<ContentHashes, "whyUnreadable" | "matches" | "changedLine">>;
 import { changedExports } from "./exports-diff";
 import type { ModuleSystem, ModuleTransaction } from "../modules/module-system";
 import type { Batch } from "../registry/batch";
@@ -127,6 +127,16 @@ export class Reloader {
     }
     const report = batch.commit();
     await settle(() => transaction.commit());
+    // No hot item took new code (updated, added, or the same body now closing over the new
+    // module): whatever the edit changed runs only where the program calls it anew.
+    const nothingSwitched =
+      inPlace.length === 0 &&
+      report.hotUpdated.length + report.hotAdded.length + report.classesUpdated.length + report.hotUnchanged === 0;
+    const unreached = nothingSwitched
+      ? done
+          .filter((item) => item.reason.kind === "changed")
+          .map((item) => ({ file: item.file, line: this.options.hashes.changedLine?.(item.file) ?? null }))
+      : [];
     return {
       kind: "reloaded",
       files,
@@ -135,6 +145,7 @@ export class Reloader {
       reevaluated: done,
       inPlace,
       topLevelChanged,
+      unreached,
       hotUpdated: report.hotUpdated,
       hotAdded: report.hotAdded,
       classesUpdated: report.classesUpdated,

@@ -98,11 +98,12 @@ function describeReloaded(outcome: ReloadedOutcome, relative: Relative): ReportL
     lines.push({ level: "info", text: `${head}${changed.length === 0 ? ":" : ","} ${what.join(", ")}${kept}` });
   else if (changed.length === 0) lines.push({ level: "info", text: `${head}: no hot body changed${kept}` });
   else {
+    const where = outcome.unreached.map((item) => `${relative(item.file)}${item.line !== null ? `:${item.line}` : ""}`);
     lines.push({
       level: "info",
       text:
-        `${head}, but no hot function or class changed: code already running keeps the previous version ` +
-        `unless it is marked /* @chaud.hot */ (or reached through one).`,
+        `${head}, but no hot function or class changed: ${where.length > 0 ? `the changed code (${where.join(", ")}) runs only where the program calls it anew; ` : ""}` +
+        `code already running keeps the previous version unless it is hot (marked /* @chaud.hot */, reached through one, or mode "all").`,
     });
   }
   for (const item of outcome.reevaluated) {
