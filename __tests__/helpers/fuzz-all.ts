@@ -8,7 +8,7 @@ import { getRegistry } from "../../runtime/registry/registry";
 import { moduleKey } from "../../plugin/module-key";
 import { resetRegistry } from "./compile";
 import type { FuzzPackage } from "./fuzz-corpus";
-import { compileHotOnly, overrideOf, runSamples, SandboxGraph } from "./fuzz-sandbox";
+import { compileHotOnly, differences, overrideOf, runSamples, SandboxGraph } from "./fuzz-sandbox";
 
 /** What the registry must hold once the file has run: names of hot items and persisted cells. */
 export interface ExpectedEntries {
@@ -72,16 +72,4 @@ function missingEntries(pkg: FuzzPackage, filename: string, expected: ExpectedEn
       .filter((name) => !registry.cells.has(`${key}#${name}`))
       .map((name) => `persisted "${key}#${name}"`),
   ];
-}
-
-export function differences(expected: Record<string, string>, actual: Record<string, string>): string | null {
-  const clip = (text: string): string => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
-  const lines: string[] = [];
-  for (const label of Object.keys(expected)) {
-    if (expected[label] !== actual[label])
-      lines.push(
-        `  ${label}:\n    expected ${clip(expected[label] ?? "")}\n    actual   ${clip(actual[label] ?? "(missing)")}`,
-      );
-  }
-  return lines.length > 0 ? lines.join("\n") : null;
 }

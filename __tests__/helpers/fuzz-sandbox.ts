@@ -255,3 +255,16 @@ export function describe(value: unknown, seen: Set<object> = new Set(), depth = 
     seen.delete(object);
   }
 }
+
+/** What differs between two sets of labelled results, one line each (long values clipped), or null. */
+export function differences(expected: Record<string, string>, actual: Record<string, string>): string | null {
+  const clip = (text: string): string => (text.length > 600 ? `${text.slice(0, 600)}…` : text);
+  const lines: string[] = [];
+  for (const label of Object.keys(expected)) {
+    if (expected[label] !== actual[label])
+      lines.push(
+        `  ${label}:\n    expected ${clip(expected[label] ?? "")}\n    actual   ${clip(actual[label] ?? "(missing)")}`,
+      );
+  }
+  return lines.length > 0 ? lines.join("\n") : null;
+}

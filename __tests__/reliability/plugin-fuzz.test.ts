@@ -25,7 +25,14 @@ import { readFileSync } from "node:fs";
 import { collectSites, type Site } from "../helpers/fuzz-sites";
 import { fuzzPackages, displayName, type FuzzPackage } from "../helpers/fuzz-corpus";
 import { placeMarkers, placementSeed, Random, type Placement } from "../helpers/fuzz-placement";
-import { compileHotOnly, compileWithChaud, overrideOf, runSamples, SandboxGraph } from "../helpers/fuzz-sandbox";
+import {
+  compileHotOnly,
+  compileWithChaud,
+  differences,
+  overrideOf,
+  runSamples,
+  SandboxGraph,
+} from "../helpers/fuzz-sandbox";
 import { resetRegistry } from "../helpers/compile";
 import { getRegistry } from "../../runtime/registry/registry";
 import { moduleKey } from "../../plugin/module-key";
@@ -291,17 +298,6 @@ function nearMarker(source: string, line: number): boolean {
   const lines = source.split("\n");
   for (let index = Math.max(0, line - 4); index < line; index++) if (lines[index]?.includes("@chaud")) return true;
   return false;
-}
-
-function differences(expected: Record<string, string>, actual: Record<string, string>): string | null {
-  const lines: string[] = [];
-  for (const label of Object.keys(expected)) {
-    if (expected[label] !== actual[label])
-      lines.push(
-        `  ${label}:\n    expected ${clip(expected[label] ?? "")}\n    actual   ${clip(actual[label] ?? "(missing)")}`,
-      );
-  }
-  return lines.length > 0 ? lines.join("\n") : null;
 }
 
 const clip = (text: string, max = 600): string => (text.length > max ? `${text.slice(0, max)}…` : text);
