@@ -14,7 +14,7 @@ export function isEsmEntry(entry: string, isCommonJsFile: (file: string) => bool
 
 /** An ESM module system fed by the registry (for the rest of the process). */
 export function plainEsmModules(registry: Registry): EsmModules {
-  const modules = new EsmModules({ setVersion: async () => {} });
+  const modules = new EsmModules({ setVersion: async () => {} }, false);
   const note = (file: string | null): void => {
     if (!file?.startsWith("file:")) return;
     const path = fileURLToPath(file.replace(/[?#].*$/, ""));

@@ -51,7 +51,15 @@ export class EsmModules implements ModuleSystem {
   /** Files the loader hooks compiled (cache misses), for the cold-start line. */
   readonly compiled = { files: 0, ms: 0 };
 
-  constructor(readonly channel: HookChannel) {}
+  /**
+   * `compilesHotOnly`: chaud's loader hooks compile a hot-only version on request. Without them
+   * (ES modules precompiled with the plugin), a re-import evaluates the whole module, so an
+   * update in place is not possible and a changed module is imported again instead.
+   */
+  constructor(
+    readonly channel: HookChannel,
+    readonly compilesHotOnly = true,
+  ) {}
 
   /** A hook event: a module was loaded. */
   noteLoad(file: string, info: EsmModuleInfo): void {
@@ -149,6 +157,7 @@ export class EsmTransaction implements ModuleTransaction {
   }
 
   async reevaluateHotOnly(file: string, purpose: HotOnlyPurpose): Promise<boolean> {
+    if (purpose === "in-place" && !this.modules.compilesHotOnly) return false;
     const param = purpose === "in-place" ? IN_PLACE_PARAM : HOT_ONLY_PARAM;
     await importModule(this.modules.urlOf(file, this.modules.versions.get(file), param));
     return true;
