@@ -49,6 +49,7 @@ const EDITS = QUICK ? 6 : 24; // per kind and process
 const WARMUP_ROUNDS = 2; // one edit of each kind per round, not counted
 const SETTLE_MS = 200;
 const EDIT_TIMEOUT_MS = 20000;
+const TRACE_ROUNDS = QUICK ? 4 : 12;
 const KINDS = ["body", "top"];
 const LABELS = { body: "body edit (in place)", top: "top-level edit (re-evaluated)" };
 
@@ -80,12 +81,12 @@ function newSubject(lang, modules, app) {
   };
 }
 
-async function start(subject, cacheDir) {
+async function start(subject, cacheDir, env = {}) {
   const rel = path.relative(subject.app.dir, subject.app.entry);
   const t0 = performance.now();
   subject.proc = new ToolProcess(TOOLS[TOOL].command(rel), {
     cwd: subject.app.dir,
-    env: { CHAUD_CACHE_DIR: cacheDir, ...TOOLS[TOOL].env },
+    env: { CHAUD_CACHE_DIR: cacheDir, ...TOOLS[TOOL].env, ...env },
   });
   const first = await subject.proc.waitFor(probeOf(subject.version), {
     timeoutMs: 180000,
@@ -213,11 +214,46 @@ async function runLanguage(lang, workDir) {
         subject.pairs.push(pair);
       }
     }
+    const results = subjects.map(summary);
+    await Promise.all(subjects.map((s) => s.proc.stop()));
+    // The trace wraps CommonJS internals (Module#_compile, the require hook): CommonJS apps only.
+    const trace = ["cjs", "ts"].includes(lang) ? await traced(subjects.at(-1), cacheDir) : null;
+    return { results, trace };
   } finally {
     await Promise.all(subjects.filter((s) => s.proc).map((s) => s.proc.stop()));
     for (const subject of subjects) subject.app.remove();
   }
-  return subjects.map(summary);
+}
+
+/**
+ * Where each kind's batch goes: the largest app again, alone, with BENCH_TRACE=1 (see
+ * app-generator.js), TRACE_ROUNDS rounds of one edit of each kind. Per kind, medians of Babel
+ * (transform: the hot-only compile and, for a re-evaluation, the full one in the require hook),
+ * of Module#_compile (evaluate: V8's compile and the top-level run, or the hot-only version's
+ * registrations) and of how many compiled versions of the module ran.
+ */
+async function traced(subject, cacheDir) {
+  console.error(`[in-place] ${subject.lang}: traced run on ${subject.modules} modules…`);
+  await start(subject, cacheDir, { BENCH_TRACE: "1" });
+  await sleep(1000);
+  const samples = { body: [], top: [] };
+  for (let round = 0; round < WARMUP_ROUNDS + TRACE_ROUNDS; round++) {
+    for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
+      const result = await edit(subject, kind);
+      await sleep(SETTLE_MS);
+      if (result && round >= WARMUP_ROUNDS) samples[kind].push({ ms: result.ms, ...result.msg });
+    }
+  }
+  await subject.proc.stop();
+  const medians = (list) => ({
+    edits: list.length,
+    totalMs: median(list.map((m) => m.ms)),
+    batchMs: median(list.map((m) => m.reloadMs)),
+    transformMs: median(list.map((m) => m.transformMs)),
+    evaluateMs: median(list.map((m) => m.evalMs)),
+    compiles: median(list.map((m) => m.compiles)),
+  });
+  return { lang: subject.lang, modules: subject.modules, body: medians(samples.body), top: medians(samples.top) };
 }
 
 async function main() {
@@ -225,7 +261,12 @@ async function main() {
   const started = Date.now();
   try {
     const results = [];
-    for (const lang of LANGS) results.push(...(await runLanguage(lang, workDir)));
+    const traces = [];
+    for (const lang of LANGS) {
+      const out = await runLanguage(lang, workDir);
+      results.push(...out.results);
+      if (out.trace) traces.push(out.trace);
+    }
     return {
       quick: QUICK,
       mode: MODE,
@@ -234,6 +275,7 @@ async function main() {
       settleMs: SETTLE_MS,
       goal: GOAL,
       results,
+      traces,
       loadAverage: os.loadavg(),
       seconds: (Date.now() - started) / 1000,
     };
@@ -283,6 +325,28 @@ function render(result) {
         "goal",
       ],
       rows,
+    ),
+    "",
+    "where the batch goes (traced run, largest app alone, medians, ms; evaluations: compiled versions of the module run):",
+    table(
+      ["lang", "N", "edit", "edits", "total", "chaud batch", "transform", "evaluate", "rest of batch", "evaluations"],
+      result.traces.flatMap((t) =>
+        KINDS.map((kind) => {
+          const k = t[kind];
+          return [
+            LANG_NAMES[t.lang] ?? t.lang,
+            t.modules,
+            LABELS[kind],
+            k.edits,
+            f1(k.totalMs),
+            f1(k.batchMs),
+            f1(k.transformMs),
+            f1(k.evaluateMs),
+            f1(k.batchMs - k.transformMs - k.evaluateMs),
+            k.compiles,
+          ];
+        }),
+      ),
     ),
   ].join("\n");
 }
