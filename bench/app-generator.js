@@ -193,18 +193,28 @@ module.exports = { NAME, Level, compute, describe, ${className}, total${leaf ? "
 `;
 }
 
-/** The leaf the benchmarks edit. Only `version` changes between edits: `probe`'s body. */
-function leafSource(lang, version) {
+/**
+ * The leaf the benchmarks edit. Only `version` changes between edits: `probe`'s body.
+ *
+ * With a `stamp` (in-place.js), part of the version is a top-level constant: probe() returns
+ * `${version - stamp} + STAMP`, so an edit can reach the new version through probe's body alone
+ * (version + 1, same stamp: an update in place) or through top-level code alone (version + 1
+ * and stamp + 1: the body's text stays the same and the module is evaluated again).
+ */
+function leafSource(lang, version, stamp) {
+  const t = isTs(lang);
+  const stamped = stamp !== undefined;
+  const stampLine = stamped ? `const STAMP${t ? ": number" : ""} = ${stamp};\n\n` : "";
+  const value = stamped ? `${version - stamp} + STAMP` : `${version}`;
   if (isEsm(lang)) {
-    const t = lang === "mts";
     const meta = t ? "(import.meta as any)" : "import.meta";
     return `${t ? "export interface ProbeResult {\n  version: number;\n  calls: number;\n}\n\n" : ""}/* @chaud.persist */
 let calls${t ? ": number" : ""} = 0;
 
-/* @chaud.hot */
+${stampLine}/* @chaud.hot */
 export function probe()${t ? ": ProbeResult" : ""} {
   calls++;
-  return { version: ${version}, calls };
+  return { version: ${value}, calls };
 }
 
 // dynohot: this module accepts its own updates (self-accepting), and tells the entry once the
@@ -224,10 +234,10 @@ if (${meta}.hot?.boundary) ${meta}.hot.dispose(() => g.__benchHotUpdate?.("hot-h
 /* @chaud.persist */
 let calls: number = 0;
 
-/* @chaud.hot */
+${stampLine}/* @chaud.hot */
 export function probe(): ProbeResult {
   calls++;
-  return { version: ${version}, calls };
+  return { version: ${value}, calls };
 }
 `;
   }
@@ -236,10 +246,10 @@ export function probe(): ProbeResult {
 /* @chaud.persist */
 let calls = 0;
 
-/* @chaud.hot */
+${stampLine}/* @chaud.hot */
 function probe() {
   calls++;
-  return { version: ${version}, calls };
+  return { version: ${value}, calls };
 }
 
 module.exports = { probe };
@@ -299,7 +309,8 @@ function report(phase${t ? ": Phase" : ""}, event${t ? "?: any" : ""})${t ? ": v
     port: (server.address()${t ? " as any" : ""}).port,
     check: (root.total + heavy.checksum) % 1000003,
   };
-  if (event) line.reloadMs = event.ms;
+  // What the batch did: files updated in place, and the modules it evaluated (in-place.js checks both).
+  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: event.outcome.inPlace.length, evaluated: event.modules });
   if (trace) Object.assign(line, trace.take());
   process.stdout.write(JSON.stringify(line) + "\\n");
 }
@@ -335,14 +346,20 @@ function startTrace()${t ? ": any" : ""} {
   const readFileSync = fs.readFileSync;
   (fs${t ? " as any" : ""}).readFileSync = function (${t ? "this: any, " : ""}file${t ? ": any" : ""}, ...rest${t ? ": any[]" : ""}) {
     if (state.watchAt !== 0 && state.batchAt === 0 && file === leafFile) state.batchAt = now();
+    if (file === leafFile) leafReadAt = performance.now();
     return (readFileSync${t ? " as any" : ""}).call(this, file, ...rest);
   };
   // Evaluation: Module#_compile (V8 compile + top-level run); transform: the rest of the hook.
+  // An update in place compiles the hot-only version outside the require hook (it reads the
+  // file, runs Babel, then calls _compile itself): its transform is from that read to _compile.
   const proto = Module.prototype;
   const compile = proto._compile;
   let inCompile = 0;
+  let inHandler = false;
+  let leafReadAt = 0;
   proto._compile = function (${t ? "this: any, " : ""}...args${t ? ": any[]" : ""}) {
     const started = performance.now();
+    if (!inHandler && args[1] === leafFile && leafReadAt > 0) state.transformMs += started - leafReadAt;
     try {
       return compile.apply(this, args);
     } finally {
@@ -358,9 +375,13 @@ function startTrace()${t ? ": any" : ""} {
     extensions[key] = function (${t ? "this: any, " : ""}module${t ? ": any" : ""}, filename${t ? ": string" : ""}) {
       const started = performance.now();
       inCompile = 0;
-      const out = handler.call(this, module, filename);
-      state.transformMs += performance.now() - started - inCompile;
-      return out;
+      inHandler = true;
+      try {
+        return handler.call(this, module, filename);
+      } finally {
+        inHandler = false;
+        state.transformMs += performance.now() - started - inCompile;
+      }
     };
   }
   return {
@@ -420,8 +441,9 @@ function report(phase${t ? ": string" : ""}, event${t ? "?: any" : ""})${t ? ": 
     port: (server.address()${t ? " as any" : ""}).port,
     check: (root.total + heavy.checksum) % 1000003,
   };
-  if (event) line.reloadMs = event.ms;
-  if (chaud) line.retained = chaud.status().retained;
+  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: event.outcome.inPlace.length, evaluated: event.modules });
+  // No status() here: it lists the watched files (about 10 ms at 1000 modules on the benchmark
+  // machine), which would be timed as part of every reload.
   process.stdout.write(JSON.stringify(line) + "\\n");
 }
 
@@ -524,7 +546,7 @@ function write(dir, relative, content) {
  * Writes an app into a new temporary folder (under `parent`, default the OS temp dir).
  * Returns where things are and `writeLeaf(version)`, the in-place edit the benchmarks time.
  */
-function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = label }) {
+function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = label, stamped = false }) {
   if (!EXT[lang]) throw new Error(`lang must be one of ${Object.keys(EXT).join(", ")}, not ${lang}`);
   const dir = fs.mkdtempSync(path.join(parent, `chaud-bench-${lang}-${modules}${label ? `-${label}` : ""}-`));
   appUsingChaud(dir, `bench-app-${lang}-${modules}`, {
@@ -558,16 +580,16 @@ function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = l
   }
   for (let i = 0; i < modules; i++) write(dir, modulePath(i, lang), moduleSource(i, modules, lang));
   const entry = write(dir, `src/main.${ext(lang)}`, isEsm(lang) ? esmEntrySource(lang, tool) : entrySource(lang));
-  const leaf = write(dir, `src/probe.${ext(lang)}`, leafSource(lang, 0));
+  const leaf = write(dir, `src/probe.${ext(lang)}`, leafSource(lang, 0, stamped ? 0 : undefined));
   return {
     dir,
     lang,
     modules,
     entry,
     leaf,
-    /** The edit: rewrites the leaf in place with `probe()` returning `version`. */
-    writeLeaf(version) {
-      fs.writeFileSync(leaf, leafSource(lang, version));
+    /** The edit: rewrites the leaf in place with `probe()` returning `version` (see leafSource for `stamp`). */
+    writeLeaf(version, stamp = stamped ? 0 : undefined) {
+      fs.writeFileSync(leaf, leafSource(lang, version, stamp));
     },
     remove() {
       fs.rmSync(dir, { recursive: true, force: true });

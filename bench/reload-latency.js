@@ -1,7 +1,13 @@
 "use strict";
 // Edit -> new code running: how long after a save the program runs the new code, under chaud
 // (hot reload in the running process) and under tools that restart the process on a change
-// (node --watch, nodemon, tsx watch).
+// (node --watch, nodemon, tsx watch). chaud runs twice per app: in mode "marked" (the default,
+// the row the goals are checked on) and in mode "all" (CHAUD_MODE=all in its environment: every
+// top-level function, class and inline callback hot), interleaved like every other tool.
+//
+// The edit changes only the body of the leaf's hot probe(): chaud updates it in place (the hot-only
+// version registers the new body; nothing of the module's top level runs). in-place.js compares
+// that with an edit of the same module's top-level code.
 //
 // ES modules (esm: .mjs, mts: TypeScript .mts, "type": "module"): chaud (its CLI starts the entry
 // with --import chaud/register) beside dynohot, hot-hook and vite-node --watch; see tool-process.js
@@ -19,7 +25,7 @@
 // restarting tools, from the new process's startup. After each edit the benchmark waits for the
 // tool to settle (200 ms for chaud, 300 ms for a restart) before the next edit anywhere.
 //
-// chaud edits every round (24 edits), and so do dynohot and hot-hook (in-process HMR); the
+// chaud edits every round (24 edits, in each mode), and so do dynohot and hot-hook (in-process HMR); the
 // restarting tools and vite-node --watch every third round (8 edits), which keeps the whole file
 // at about eight minutes. Warm-up: one edit per process (two for chaud),
 // not counted. Persistence check: the leaf's `/* @chaud.persist */` call counter must keep
@@ -42,11 +48,12 @@ const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
 const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
+// "chaud" runs in mode "marked" (the default), "chaud-all" in mode "all" (CHAUD_MODE=all).
 const ALL_LANGS = {
-  cjs: ["chaud", "node-watch", "nodemon"],
-  ts: ["chaud", "node-watch-tsx", "nodemon-tsx", "tsx-watch"],
-  esm: ["chaud", "dynohot", "hot-hook", "vite-node"],
-  mts: ["chaud", "dynohot", "hot-hook", "vite-node"],
+  cjs: ["chaud", "chaud-all", "node-watch", "nodemon"],
+  ts: ["chaud", "chaud-all", "node-watch-tsx", "nodemon-tsx", "tsx-watch"],
+  esm: ["chaud", "chaud-all", "dynohot", "hot-hook", "vite-node"],
+  mts: ["chaud", "chaud-all", "dynohot", "hot-hook", "vite-node"],
 };
 const ESM_LANGS = ["esm", "mts"];
 // `--only=ts` or `--only=cjs`: one language (for trying things out).
@@ -76,7 +83,11 @@ const probeOf = (version) => (m) => m.type === "probe" && m.version === version;
 
 async function start(subject, cacheDir) {
   const rel = path.relative(subject.app.dir, subject.app.entry);
-  const env = { CHAUD_CACHE_DIR: cacheDir, ...(subject.trace ? { BENCH_TRACE: "1" } : {}) };
+  const env = {
+    CHAUD_CACHE_DIR: cacheDir,
+    ...TOOLS[subject.tool].env,
+    ...(subject.trace ? { BENCH_TRACE: "1" } : {}),
+  };
   const t0 = performance.now();
   subject.proc = new ToolProcess(TOOLS[subject.tool].command(rel), { cwd: subject.app.dir, env });
   const first = await subject.proc.waitFor(probeOf(subject.version), {
@@ -119,6 +130,9 @@ async function measured(subject) {
   if (!result) return;
   subject.samples.push(result.ms);
   if (typeof result.msg.reloadMs === "number") subject.reloadMs.push(result.msg.reloadMs);
+  // Under chaud: was the edit (probe's body only) updated in place, nothing evaluated?
+  if (typeof result.msg.inPlace === "number" && result.msg.inPlace > 0 && result.msg.evaluated.length === 0)
+    subject.inPlaceEdits++;
   if (subject.trace) subject.traces.push({ ...result.msg, wall: result.wall, ms: result.ms });
   await sleep(TOOLS[subject.tool].restarts ? SETTLE_MS.restart : SETTLE_MS.hot);
 }
@@ -159,6 +173,7 @@ function summary(subject) {
     startupMs: subject.startupMs,
     firstEditMs: subject.firstEditMs,
     reloadMsMedian: subject.reloadMs.length ? median(subject.reloadMs) : null,
+    inPlaceEdits: TOOLS[subject.tool].chaud ? subject.inPlaceEdits : null,
     persisted: persistence(subject),
     // More probe lines than edits: the tool restarted twice for one save, or similar.
     extraLines: subject.proc.lines.filter((l) => l.msg.type === "probe").length - 1 - subject.version + subject.misses,
@@ -227,6 +242,7 @@ function newSubject(lang, modules, tool, app) {
     calls: [],
     pids: new Set(),
     misses: 0,
+    inPlaceEdits: 0,
     traces: [],
     startupMs: null,
     firstEditMs: null,
@@ -244,7 +260,7 @@ async function runLanguage(lang, workDir) {
   try {
     // chaud starts warm, as it does for a program that has run before: one start per chaud app
     // first fills the transform cache (that start is what startup.js calls "cold").
-    for (const subject of subjects.filter((s) => s.tool === "chaud")) {
+    for (const subject of subjects.filter((s) => TOOLS[s.tool].chaud)) {
       console.error(`[reload-latency] filling chaud's cache for ${lang} ${subject.modules}…`);
       await start(subject, cacheDir);
       await subject.proc.stop();
@@ -256,7 +272,7 @@ async function runLanguage(lang, workDir) {
     }
     await sleep(1500); // watchers finish their initial scans (chokidar, watchpack)
     for (const subject of subjects) {
-      const warmups = subject.tool === "chaud" ? 2 : 1;
+      const warmups = TOOLS[subject.tool].chaud ? 2 : 1;
       for (let i = 0; i < warmups; i++) {
         const result = await edit(subject);
         if (i === 0) subject.firstEditMs = result?.ms ?? null;
@@ -306,7 +322,8 @@ function goals(results) {
         value: `${chaud.medianMs.toFixed(1)} ms`,
         pass: chaud.medianMs <= GOALS.maxMedianMs,
       });
-      for (const other of results.filter((r) => r.lang === lang && r.modules === largest && r.tool !== "chaud")) {
+      const others = results.filter((r) => r.lang === lang && r.modules === largest && !TOOLS[r.tool].chaud);
+      for (const other of others) {
         const ok = other.edits > 0 && chaud.medianMs < other.medianMs;
         checks.push({
           lang,
@@ -389,7 +406,8 @@ function render(result) {
     f1(r.p90Ms),
     `${f1(r.minMs)}-${f1(r.maxMs)}`,
     r.tool === "chaud" ? "1x" : !(r.edits > 0) ? "-" : `${r.vsChaud.toFixed(r.vsChaud < 10 ? 2 : 0)}x`,
-    r.tool === "chaud" ? f1(r.reloadMsMedian) : "-",
+    TOOLS[r.tool].chaud ? f1(r.reloadMsMedian) : "-",
+    TOOLS[r.tool].chaud ? `${r.inPlaceEdits}/${r.edits}` : "-",
     f1(r.firstEditMs),
     f1(r.startupMs),
     r.persisted,
@@ -407,6 +425,7 @@ function render(result) {
         "range",
         "vs chaud",
         "chaud batch",
+        "in place",
         "1st edit",
         "startup",
         "persisted counter",

@@ -10,7 +10,7 @@
 // forcing full GCs between rounds flushed V8's caches and slowed Babel about 4x, so the GC runs
 // as it would in a real process.
 //
-// reload-latency, memory and startup run real programs under chaud and under other tools
+// reload-latency, in-place, memory and startup run real programs under chaud and under other tools
 // (node --watch, nodemon, tsx, dynohot, hot-hook, vite-node: bench/package.json, installed into bench/node_modules on first
 // run) and measure wall time as a user sees it; their parent process mostly waits.
 //
@@ -28,6 +28,7 @@ const BENCHMARKS = [
   { name: "hot-call", nodeFlags: [] },
   { name: "transform", nodeFlags: ["--single-threaded"] },
   { name: "reload-latency", nodeFlags: [], passQuick: true },
+  { name: "in-place", nodeFlags: [], passQuick: true },
   { name: "memory", nodeFlags: [], passQuick: true },
   { name: "esm-memory", nodeFlags: [], passQuick: true },
   { name: "startup", nodeFlags: [], passQuick: true },
@@ -105,6 +106,7 @@ function summaryRows(results) {
     ]);
   }
   rows.push(...reloadLatencyRows(results["reload-latency"]));
+  rows.push(...inPlaceRows(results["in-place"]));
   rows.push(...memoryRows(results.memory));
   rows.push(...esmMemoryRows(results["esm-memory"]));
   rows.push(...startupRows(results.startup));
@@ -126,6 +128,19 @@ function reloadLatencyRows(result) {
   for (const r of result.results) {
     if (r.tool === "chaud") continue;
     const chaud = result.results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
+    if (r.tool === "chaud-all") {
+      // The same edit under chaud in mode "all" (every function hot): figures for that mode, no goal.
+      rows.push([
+        "reload-latency",
+        `${r.lang} ${r.modules} modules: chaud mode "all" vs mode "marked"`,
+        ms1(chaud.medianMs),
+        ms1(r.medianMs),
+        `${(r.medianMs / chaud.medianMs).toFixed(2)}x`,
+        "-",
+        "(reported)",
+      ]);
+      continue;
+    }
     const isNodeWatch = r.tool.startsWith("node-watch");
     const esmGoal = (r.lang === "esm" || r.lang === "mts") && r.modules === largest;
     if (esmGoal) {
@@ -174,6 +189,21 @@ function reloadLatencyRows(result) {
     ]);
   }
   return rows;
+}
+
+/** Per language and size: a body edit (updated in place) against a top-level edit (re-evaluated). */
+function inPlaceRows(result) {
+  if (!result) return [];
+  const { GOAL } = require("./in-place");
+  return result.results.map((r) => [
+    "in-place",
+    `${r.lang} ${r.modules} modules${result.mode === "marked" ? "" : `, mode ${result.mode}`}: body edit (in place) vs top-level edit (re-evaluated)${r.checked ? "" : ", NOT as expected (see its table)"}`,
+    ms1(r.top.medianMs),
+    ms1(r.body.medianMs),
+    `${r.ratio.toFixed(2)}x`,
+    `< ${GOAL.maxRatio.toFixed(1)}x`,
+    passFail(r.pass),
+  ]);
 }
 
 function memoryRows(result) {
@@ -285,7 +315,7 @@ function main() {
   console.log("summary:");
   console.log(table(["benchmark", "case", "baseline", "chaud", "ratio", "goal", "result"], summaryRows(results)));
   console.log(
-    "\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform) / the other tool (reload-latency) / before the reloads (memory) / plain node on precompiled JS (startup).",
+    "\nbaseline: same code without the plugin (hot-call) / plain Babel without the plugin (transform) / the other tool, or chaud in mode marked (reload-latency) / a top-level edit of the same module (in-place) / before the reloads (memory) / plain node on precompiled JS (startup).",
   );
   fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
   const file = QUICK ? "quick.json" : names.length > 0 ? `${names.join("+")}.json` : "latest.json";

@@ -15,7 +15,17 @@ const fileUrl = (relative) => require("node:url").pathToFileURL(path.join(__dirn
 const TOOLS = {
   chaud: {
     label: "chaud",
+    chaud: true,
     restarts: false,
+    command: (rel) => [process.execPath, [chaudCli(), rel]],
+  },
+  "chaud-all": {
+    // The same CLI in mode "all" (CHAUD_MODE=all in its environment): every top-level function,
+    // class and inline callback of the app is hot, markers or not.
+    label: "chaud, mode all",
+    chaud: true,
+    restarts: false,
+    env: { CHAUD_MODE: "all" },
     command: (rel) => [process.execPath, [chaudCli(), rel]],
   },
   "node-watch": {
