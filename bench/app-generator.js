@@ -309,8 +309,9 @@ function report(phase${t ? ": Phase" : ""}, event${t ? "?: any" : ""})${t ? ": v
     port: (server.address()${t ? " as any" : ""}).port,
     check: (root.total + heavy.checksum) % 1000003,
   };
-  // What the batch did: files updated in place, and the modules it evaluated (in-place.js checks both).
-  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: event.outcome.inPlace.length, evaluated: event.modules });
+  // What the batch did: files updated in place (none before chaud had updates in place), and the
+  // modules it evaluated (in-place.js checks both).
+  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: (event.outcome.inPlace ?? []).length, evaluated: event.modules });
   if (trace) Object.assign(line, trace.take());
   process.stdout.write(JSON.stringify(line) + "\\n");
 }
@@ -441,7 +442,7 @@ function report(phase${t ? ": string" : ""}, event${t ? "?: any" : ""})${t ? ": 
     port: (server.address()${t ? " as any" : ""}).port,
     check: (root.total + heavy.checksum) % 1000003,
   };
-  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: event.outcome.inPlace.length, evaluated: event.modules });
+  if (event) Object.assign(line, { reloadMs: event.ms, inPlace: (event.outcome.inPlace ?? []).length, evaluated: event.modules });
   // No status() here: it lists the watched files (about 10 ms at 1000 modules on the benchmark
   // machine), which would be timed as part of every reload.
   process.stdout.write(JSON.stringify(line) + "\\n");
