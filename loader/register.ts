@@ -9,7 +9,8 @@ import { createCommonJsModules } from "../runtime/modules/commonjs";
 import { combineModuleSystems } from "../runtime/modules/combined";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "./require-hook";
-import { transformFile } from "./transform";
+import { transformFile, warmUp } from "./transform";
+import { safely } from "../runtime/safely";
 import { createTransformCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
 import { installEsmLoader } from "./esm-loader";
@@ -19,6 +20,12 @@ import { setHotInEnvironment, settings } from "../runtime/settings";
 import { linkToSupervisor } from "../integration/cli/supervisor-link";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
+
+/** How long after start the chaud command's program loads Babel, once its own loading is done. */
+const WARM_UP_DELAY_MS = 300;
+
+/** Files Babel compiles (JSON and other modules load as they are). */
+const SCRIPT = /\.[cm]?[jt]sx?$/;
 
 /**
  * Whether this module came in through `--import` (the way to ask for ESM support). A CommonJS
@@ -64,8 +71,9 @@ function register(): void {
     transform: (file, source) => transform(file, source),
   });
 
-  // In mode "all" every entry has hot parts, markers or not.
+  // In mode "all" every script has hot parts, markers or not; a JSON module has none.
   const compileHotOnly = (file: string): string | null => {
+    if (!SCRIPT.test(file)) return null;
     const source = readFileSync(file, "utf8");
     return environment.mode === "all" || source.includes("@chaud") ? transform(file, source, true) : null;
   };
@@ -80,7 +88,20 @@ function register(): void {
     const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
-  const supervisor = linkToSupervisor();
+  const supervisor = linkToSupervisor((files) => {
+    for (const file of files) {
+      if (!SCRIPT.test(file)) continue;
+      transformFile(file, readFileSync(file, "utf8"), { cache, cwd: workspace.root, commonjs: isCommonJsFile(file) });
+    }
+  });
+  if (supervisor) {
+    // Under the chaud command, the first save is decided by compiling (a hot-only version, or
+    // the files a restart needs): load Babel while the program idles after its start, not then.
+    setTimeout(
+      () => safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root)),
+      WARM_UP_DELAY_MS,
+    ).unref();
+  }
   init({
     entry,
     compileHotOnly,

@@ -83,6 +83,9 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
     const top = target.path.find((p) => p.parentPath?.isProgram() ?? false);
     if (top) markedStatements.add(top.node);
   }
+  const inlineStatements = new Set<t.Node>(
+    targets.flatMap((target) => (target.kind === "hot-inline" ? [target.statement.node] : [])),
+  );
   // Unmarked classes with a single hot method: only the method's new body is wanted.
   const classesOfHotMethods = new Set<t.Node>(
     targets.flatMap((target) => (target.kind === "hot-method" ? [target.path.parentPath.parentPath!.node] : [])),
@@ -96,6 +99,8 @@ export function keepHotOnly(program: NodePath<t.Program>, targets: Target[], con
         ? (statement.get("declaration") as NodePath)
         : statement;
     if (inner.isVariableDeclaration()) {
+      // `const server = http.createServer((req, res) => {…})`: the inline rewrite reduces it to its registrations.
+      if (inlineStatements.has(statement.node)) continue;
       if (!keepMarkedDeclarators(inner, markedNodes)) dropped.add(statement.node);
       continue;
     }

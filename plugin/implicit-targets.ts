@@ -36,6 +36,12 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
 
   // const f = () => {}, let g = function () {}, const C = class {} (each declarator on its own)
   if (declaration.isVariableDeclaration() && !declaration.node.declare) {
+    // const server = http.createServer((req, res) => {}): in hot-only code the statement
+    // becomes its registrations, so it may hold no other item.
+    const [only, ...others] = declaration.get("declarations");
+    const value = only?.node.init && others.length === 0 ? unwrapExpression(only.get("init") as NodePath) : null;
+    if (value && (value.isCallExpression() || value.isOptionalCallExpression() || value.isMemberExpression()))
+      return callbackTargets(value, statement, keys);
     return declaration.get("declarations").flatMap((declarator) => {
       const init = declarator.get("init");
       if (!t.isIdentifier(declarator.node.id) || !init.node) return [];
@@ -65,7 +71,7 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     return [];
   }
   // app.get("/", (req, res) => {…}), setInterval(() => {…}, 1000)
-  return callbackTargets(statement, keys);
+  return callbackTargets(expression, statement, keys);
 }
 
 /** What a @chaud.hot marker in front of `path` gives, or nothing where that marker would be refused. */
@@ -103,5 +109,17 @@ function claimedNodes(target: Target): t.Node[] {
     nodes.push(parent.node);
   if (target.kind === "persist" && target.path.node.init) nodes.push(target.path.node.init);
   if (target.kind === "persist-export") nodes.push(target.path.node.right);
+  // A callback in a declaration's value: a marker on the declaration takes that value.
+  const declaration = target.kind === "hot-inline" ? innerDeclaration(target.statement.node) : null;
+  if (declaration?.declarations.length === 1) {
+    const [declarator] = declaration.declarations;
+    nodes.push(declarator!);
+    if (declarator!.init) nodes.push(declarator!.init);
+  }
   return nodes;
+}
+
+function innerDeclaration(statement: t.Statement): t.VariableDeclaration | null {
+  const inner = t.isExportNamedDeclaration(statement) ? statement.declaration : statement;
+  return t.isVariableDeclaration(inner) ? inner : null;
 }

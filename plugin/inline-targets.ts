@@ -10,12 +10,18 @@ import type { HotInlineTarget } from "./targets";
 
 /**
  * `app.get("/", (req, res) => {})`, `router.route("/a").get(fn).post(fn)`, `setInterval(() => {}, 1000)`:
- * every function or arrow passed to a call of the statement's chain, named by call-keys.ts.
+ * every function or arrow passed to a call of the statement's chain (an expression statement, or
+ * the value of a declaration's only variable: `const server = http.createServer((req, res) => {})`),
+ * named by call-keys.ts.
  * An identifier passed (`app.get("/", handler)`) is not one: `handler` is hot on its own.
  */
-export function callbackTargets(statement: NodePath<t.ExpressionStatement>, keys: CallKeys): HotInlineTarget[] {
+export function callbackTargets(
+  expression: NodePath,
+  statement: NodePath<t.Statement>,
+  keys: CallKeys,
+): HotInlineTarget[] {
   const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
-  for (let current: NodePath = statement.get("expression"); ;) {
+  for (let current: NodePath = expression; ;) {
     if (current.isCallExpression() || current.isOptionalCallExpression()) {
       calls.push(current);
       current = current.get("callee") as NodePath;

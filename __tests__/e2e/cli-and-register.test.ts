@@ -82,16 +82,30 @@ describe("the chaud command", () => {
     expect(child.count("ready")).toBe(1);
   });
 
-  test("reloads a required JSON file and the module that reads it", async () => {
+  test("a JSON file the entry imports: a change restarts the program, which reads the new value", async () => {
     tsProject();
     child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    const first = await child.message("pid");
+    await child.message("ready");
+    project.write("src/config.json", JSON.stringify({ mode: "changed" }));
+    // The entry never re-runs in place, and it holds the value it read: only a restart applies it.
+    const ready = await child.message("ready", 1);
+    expect(ready.config).toEqual({ mode: "changed" });
+    expect((await child.message("pid", 1)).pid).not.toBe(first.pid);
+    expect(child.stderr).toMatch(/restarting: src\/config\.json: its exports changed, and the entry module imports it/);
+    await child.waitFor("the restarted line", () => /restarted in \d+ ms/.test(child!.stderr));
+  });
+
+  test("with --restart=off, a JSON file the entry imports reloads, and the entry keeps the value it read", async () => {
+    tsProject();
+    child = new Child([CLI, "--restart=off", "src/main.ts"], { cwd: project.dir, env: env() });
     await child.message("ready");
     project.write("src/config.json", JSON.stringify({ mode: "changed" }));
     await child.waitFor("the JSON reload", () => /reloaded src\/config\.json/.test(child!.stderr));
-    // The entry imported the JSON: it keeps the value it read (it never re-runs), and says so.
     await child.waitFor("the entry notice", () =>
       /the entry module imports src\/config\.json, whose exports changed/.test(child!.stderr),
     );
+    expect(child.stderr).not.toContain("restarting");
   });
 
   test("reloads a module in an import cycle", async () => {
@@ -103,15 +117,30 @@ describe("the chaud command", () => {
     expect(reload.probe).toBe("hello a2+b(string) calls=2");
   });
 
-  test("passes arguments and the exit code through", async () => {
+  test("passes arguments and, with --restart=off, the exit code through", async () => {
     project = createTempProject("args-app");
     project.write(
       "main.ts",
       `const args: string[] = process.argv.slice(2); console.log(JSON.stringify({ type: "args", args })); process.exitCode = Number(args[1]);`,
     );
-    child = new Child([CLI, "main.ts", "first", "42", "--flag"], { cwd: project.dir, env: env() });
+    child = new Child([CLI, "--restart=off", "main.ts", "first", "42", "--flag"], { cwd: project.dir, env: env() });
     expect((await child.message("args")).args).toEqual(["first", "42", "--flag"]);
     expect(await child.exited).toBe(42);
+  });
+
+  test("a program that ends by itself: one line with its exit code, then chaud waits; Ctrl-C ends chaud", async () => {
+    project = createTempProject("ends-app");
+    project.write("main.ts", `console.log(JSON.stringify({ type: "ran" })); process.exitCode = 42;`);
+    child = new Child([CLI, "main.ts"], { cwd: project.dir, env: env() });
+    await child.message("ran");
+    await child.waitFor("the exit line", () =>
+      /program exited with code 42; waiting for a change to restart it \(or type rs\)/.test(child!.stderr),
+    );
+    await sleep(200);
+    expect(child.done).toBe(false);
+    child.signal("SIGINT");
+    await child.exited;
+    expect(child.signalCode).toBe("SIGINT");
   });
 
   test("passes node options to node", async () => {
@@ -120,7 +149,7 @@ describe("the chaud command", () => {
     child = new Child([CLI, "--no-warnings", "--stack-size=2000", "main.js"], { cwd: project.dir, env: env() });
     const { execArgv } = await child.message("options");
     expect(execArgv).toEqual(expect.arrayContaining(["--no-warnings", "--stack-size=2000"]));
-    expect(await child.exited).toBe(0);
+    await child.waitFor("the exit line", () => /program exited with code 0/.test(child!.stderr));
   });
 
   test("forwards SIGTERM to the program and exits with its code", async () => {
@@ -146,7 +175,7 @@ describe("the chaud command", () => {
   test("prints its help and version", async () => {
     child = new Child([CLI, "--help"], { cwd: REPO_ROOT });
     expect(await child.exited).toBe(0);
-    expect(child.stdout).toContain("Usage: chaud [node options] <entry> [args...]");
+    expect(child.stdout).toContain("Usage: chaud [chaud options] [node options] <entry> [args...]");
     child = new Child([CLI, "--version"], { cwd: REPO_ROOT });
     expect(await child.exited).toBe(0);
     expect(child.stdout.trim()).toBe(require(join(REPO_ROOT, "package.json")).version);

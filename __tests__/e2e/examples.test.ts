@@ -107,10 +107,15 @@ describe("examples/counter-cli", () => {
     const disposed = "ticker.js: disposed the old version (removed its stdin listener)";
     expect(child.stdout).not.toContain(disposed);
 
-    // An edit outside hot bodies evaluates the module again: the old version's dispose runs once.
-    atomicWrite(ticker, readFileSync(ticker, "utf8").replace("ticks so far", "ticks counted"));
+    // An edit outside function bodies evaluates the module again: the old version's dispose runs once.
+    atomicWrite(
+      ticker,
+      readFileSync(ticker, "utf8").replace("ticks so far", "ticks counted") + `console.log("ticker.js evaluated");\n`,
+    );
     await child.waitFor("the reload line", () => /\[chaud\] reloaded src\/ticker\.js/.test(child!.stderr));
     expect(child.stdout.split(disposed)).toHaveLength(2);
+    expect(child.stdout).toContain("ticker.js evaluated");
+    expect(child.stderr).not.toContain("restarting");
 
     // It removed the old version's stdin listener: Enter prints the count once, not twice.
     child.send("");

@@ -42,7 +42,11 @@ async function start(mode: "marked" | "all"): Promise<Child> {
   project = createTempProject(`unreached-${mode}`);
   project.write("src/main.js", MAIN);
   project.write("src/jobs.js", JOBS("one"));
-  child = new Child([CLI, "src/main.js"], { cwd: project.dir, env: { ...env, CHAUD_MODE: mode, CHAUD_LOG: "info" } });
+  // Restarts off: these check what chaud reports (the command would restart for an unreached edit).
+  child = new Child([CLI, "--restart=off", "src/main.js"], {
+    cwd: project.dir,
+    env: { ...env, CHAUD_MODE: mode, CHAUD_LOG: "info" },
+  });
   await child.message("ready");
   return child;
 }

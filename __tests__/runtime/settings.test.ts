@@ -48,6 +48,11 @@ test("defaults when nothing is set", () => {
     settings: {
       hot: false,
       mode: "marked",
+      restart: undefined,
+      watch: undefined,
+      ignore: undefined,
+      killTimeout: undefined,
+      supervised: null,
       log: undefined,
       silenceLogLevelWarning: false,
       poll: undefined,
@@ -76,6 +81,19 @@ test("CHAUD_MODE: marked or all, in any case; unset or empty is marked", () => {
   expect(settings({ CHAUD_MODE: "" }).mode).toBe("marked");
   expect(modeFromEnvironment({})).toBe("marked");
   expect(modeFromEnvironment({ CHAUD_MODE: "all" })).toBe("all");
+});
+
+test("the chaud command's variables: restart, lists of globs (commas inside braces kept), kill timeout", () => {
+  expect(settings({ CHAUD_RESTART: "OFF" }).restart).toBe("off");
+  expect(settings({ CHAUD_WATCH: "config/*.yaml, views/**" }).watch).toEqual(["config/*.yaml", "views/**"]);
+  expect(settings({ CHAUD_IGNORE: "src/{a,b}/*.ts,[ab],c.ts,," }).ignore).toEqual(["src/{a,b}/*.ts", "[ab]", "c.ts"]);
+  expect(settings({ CHAUD_KILL_TIMEOUT: "250" }).killTimeout).toBe(250);
+  expect(readSettings({ CHAUD_RESTART: "sometimes", CHAUD_KILL_TIMEOUT: "soon" }).problems).toEqual([
+    'CHAUD_RESTART="sometimes" is not auto or off; chaud uses the default.',
+    'CHAUD_KILL_TIMEOUT="soon" is not a number of ms (0 or more); chaud uses the default.',
+  ]);
+  expect(settings({ CHAUD_SUPERVISOR: "1" }).supervised).toBe("start");
+  expect(settings({ CHAUD_SUPERVISOR: "restart" }).supervised).toBe("restart");
 });
 
 test("levels, numbers, the cache folder, NODE_ENV and Babel's env name", () => {

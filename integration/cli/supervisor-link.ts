@@ -9,7 +9,7 @@ import { SUPERVISOR_VARIABLE, type ProgramMessage } from "./protocol";
 /** How often the program checks that the command is still there. */
 const PARENT_CHECK_MS = 500;
 
-export function linkToSupervisor(): Supervisor | undefined {
+export function linkToSupervisor(prepareRestart?: (files: string[]) => void): Supervisor | undefined {
   const supervised = settings().supervised;
   // Processes this program starts (a fork inherits chaud/register) have no channel to the command.
   delete process.env[SUPERVISOR_VARIABLE];
@@ -17,14 +17,19 @@ export function linkToSupervisor(): Supervisor | undefined {
   const send = (message: ProgramMessage): void => {
     if (process.connected) process.send!(message);
   };
-  // A command killed outright (SIGKILL) cannot end the program: it ends itself, leaving no orphan.
+  // A command killed outright (SIGKILL) cannot end the program: it ends itself, leaving no
+  // orphan (SIGTERM first, as a restart would; SIGKILL if that did not end it).
   const parent = process.ppid;
+  let orphaned = false;
   setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+    if (process.ppid === parent) return;
+    process.kill(process.pid, orphaned ? "SIGKILL" : "SIGTERM");
+    orphaned = true;
   }, PARENT_CHECK_MS).unref();
   return {
     restarted: supervised === "restart",
     restart: (why) => send({ chaud: "restart", why }),
+    ...(prepareRestart ? { prepareRestart } : {}),
     started: () => send({ chaud: "started" }),
   };
 }

@@ -4,7 +4,6 @@
 // match covers everything inside it.
 
 import { resolve } from "node:path";
-import picomatch from "picomatch";
 
 export type PathMatcher = (file: string) => boolean;
 
@@ -16,6 +15,8 @@ export function pathMatcher(globs: readonly string[], cwd: string): PathMatcher 
     const absolute = trimmed.includes("/") ? resolve(cwd, trimmed).split("\\").join("/") : `**/${trimmed}`;
     return [absolute, `${absolute}/**`];
   });
+  // Loaded only when there are globs: most programs run without any.
+  const picomatch = require("picomatch") as typeof import("picomatch");
   const isMatch = picomatch(patterns, { dot: true });
   return (file) => isMatch(file.split("\\").join("/"));
 }

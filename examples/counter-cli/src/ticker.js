@@ -1,6 +1,6 @@
 // Edit `tick` (say, "tick" -> "tock") and save while the counter runs: the next tick prints
 // the new text and the count carries on. Nothing is evaluated again for that edit; an edit
-// outside hot bodies (onEnter's text, say) evaluates this module again, as the rest shows.
+// outside function bodies (a new top-level line, say) evaluates this module again, as the rest shows.
 
 /* @chaud.persist */
 let ticks = 0; // keeps its value when this module is re-evaluated
