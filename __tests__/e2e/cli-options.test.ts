@@ -9,6 +9,7 @@ import {
   chaudLines,
   CLI,
   endCli,
+  entrySource,
   get,
   libSource,
   program,
@@ -173,7 +174,7 @@ describe("each option from its flag, its variable and package.json, in that orde
     {
       source: "CHAUD_WATCH over package.json",
       chaud: { watch: ["config/*.yaml"] },
-      vars: { CHAUD_WATCH: "other.txt,notes.txt" },
+      vars: { CHAUD_WATCH: "src/other.txt,notes.txt" },
       args: [],
       quiet: "config/app.yaml",
       loud: "notes.txt",
@@ -241,6 +242,78 @@ describe("each option from its flag, its variable and package.json, in that orde
     } else {
       await until(child!, "the store edit", async () => (await get(first.port, "/state")).body.items[0] === "a!");
     }
+  });
+});
+
+describe("run from a workspace's root, the entry's package.json is the one read, and its globs are its package's", () => {
+  /** A workspace whose packages/api has the app and `chaud` in its package.json; chaud started from the root. */
+  async function startInWorkspace(chaud: unknown): Promise<{ pid: number; port: number }> {
+    project = createTempProject("workspace-root", { private: true, workspaces: ["packages/*"] });
+    project.write("packages/api/package.json", JSON.stringify({ name: "api", chaud }));
+    project.write("packages/api/config/app.yaml", "one\n");
+    project.write("packages/api/src/lib.js", libSource(APP, V1));
+    project.write("packages/api/src/store.js", storeSource(APP, V1));
+    project.write("packages/api/src/config.js", 'exports.GREETING = "g1";\n');
+    project.write("packages/api/src/server.js", entrySource(APP, V1));
+    child = new Child([CLI, "packages/api/src/server.js"], { cwd: project.dir, env: env() });
+    return started();
+  }
+
+  test("watch", async () => {
+    const first = await startInWorkspace({ watch: ["config/*.yaml"] });
+    project!.write("packages/api/config/app.yaml", "two\n");
+    const second = await program(child!, 1, 8000);
+    expect(second.pid).not.toBe(first.pid);
+    expect(restartLines(child!)).toHaveLength(1);
+    expect(restartLines(child!)[0]).toContain("config/app.yaml");
+  });
+
+  test("ignore", async () => {
+    const first = await startInWorkspace({ ignore: ["src/store.js"] });
+    await get(first.port, "/add?name=a");
+    project!.write("packages/api/src/store.js", storeSource(APP, { ...V1, marked: true }));
+    await sleep(700);
+    project!.write("packages/api/src/lib.js", libSource(APP, { ...V1, word: "w2" }));
+    await until(child!, "the lib edit", async () => (await get(first.port, "/state")).body.word === "w2");
+    expect((await get(first.port, "/state")).body).toMatchObject({ pid: first.pid, items: ["a"] });
+  });
+});
+
+describe("switches", () => {
+  test("--quiet: no info lines from chaud across a restart, while a failed reload still warns", async () => {
+    const files = appProject();
+    start(files, ["--quiet"]);
+    const first = await program(child!, 0);
+    await sleep(500); // no start line to wait for: it is info
+    project!.write(files.lib, "function word() {\n");
+    await child!.waitFor("the failed reload", () => chaudLines(child!, /reload failed in src\/lib\.js/).length > 0);
+    project!.write(files.lib, libSource(APP, { ...V1, word: "w2" }));
+    await until(child!, "the fixed lib", async () => (await get(first.port, "/state")).body.word === "w2");
+    child!.send("rs");
+    const second = await program(child!, 1);
+    expect(second.pid).not.toBe(first.pid);
+    await sleep(500);
+    expect(chaudLines(child!, /./)).toEqual([expect.stringMatching(/^\[chaud\] reload failed in src\/lib\.js/)]);
+  });
+
+  test("--clear-screen clears the terminal before a restart, and only with the flag", async () => {
+    const files = appProject();
+    start(files, []);
+    await started();
+    child!.send("rs");
+    await program(child!, 1);
+    expect(child!.stdout).not.toContain("\x1b");
+    await endCli(child);
+
+    start(files, ["--clear-screen"]);
+    await started();
+    expect(child!.stdout).not.toContain("\x1b");
+    child!.send("rs");
+    // The clearing sequence and the new program's first line share a line of stdout: not a JSON line.
+    await child!.waitFor("the second program", () => child!.stdout.split('{"type":"listening"').length === 3);
+    const clear = child!.stdout.indexOf("\x1b");
+    expect(clear).toBeGreaterThan(-1);
+    expect(clear).toBeLessThan(child!.stdout.lastIndexOf('{"type":"listening"'));
   });
 });
 

@@ -19,6 +19,7 @@ import {
   freePort,
   get,
   libSource,
+  packageFields,
   program,
   RESTARTED,
   restartLines,
@@ -50,14 +51,16 @@ const HTTP_TS: Flavor = { server: "http", language: "ts" };
 /** The first restart line of a session says this; later ones do not. */
 const STATE_NOTE = " (a restart is a new process: in-memory state, persisted values included, starts over)";
 
-/** A project with the app of `flavor`, and chaud started on its entry with `args` before it. */
+/** A project with the app of `flavor` (and what `setup` adds), and chaud started on its entry with `args` before it. */
 async function startApp(
   flavor: Flavor,
   args: string[] = [],
   extraEnv: NodeJS.ProcessEnv = {},
+  setup: (project: TempProject) => void = () => {},
 ): Promise<{ files: ReturnType<typeof appFiles>; first: { pid: number; port: number } }> {
-  project = createTempProject(`restart-${flavor.server}-${flavor.language}`);
+  project = createTempProject(`restart-${flavor.server}-${flavor.language}`, packageFields(flavor));
   const files = writeApp(project, flavor);
+  setup(project);
   child = new Child([CLI, ...args, files.entry], { cwd: project.dir, env: env(extraEnv) });
   const first = await program(child, 0);
   await watching(child);
@@ -168,24 +171,22 @@ describe.each(FLAVORS.map((flavor) => ({ ...flavor, name: flavorName(flavor) }))
 });
 
 describe("restarts", () => {
-  test("a file named by --env-file changes: restart, the new value served", async () => {
-    const [major, minor] = process.versions.node.split(".").map(Number);
-    if (major! < 20 || (major === 20 && minor! < 6)) return; // --env-file came with Node 20.6
-    project = createTempProject("env-file-app");
-    const files = writeApp(project, HTTP_JS);
-    project.write(".env", "APP_GREETING=one\n");
-    child = new Child([CLI, "--env-file=.env", files.entry], { cwd: project.dir, env: env() });
-    const first = await program(child, 0);
-    await watching(child);
-    expect((await get(first.port, "/state")).body).toMatchObject({ env: "one" });
+  test.each([[["--env-file=.env"]], [["--env-file", ".env"]]])(
+    "a file named by %j changes: restart, the new value served",
+    async (args) => {
+      const [major, minor] = process.versions.node.split(".").map(Number);
+      if (major! < 20 || (major === 20 && minor! < 6)) return; // --env-file came with Node 20.6
+      const { first } = await startApp(HTTP_JS, args, {}, (p) => p.write(".env", "APP_GREETING=one\n"));
+      expect((await get(first.port, "/state")).body).toMatchObject({ env: "one" });
 
-    project.write(".env", "APP_GREETING=two\n");
-    const second = await program(child, 1);
-    expect(second.pid).not.toBe(first.pid);
-    expect((await get(second.port, "/state")).body).toMatchObject({ pid: second.pid, env: "two" });
-    expect(restartLines(child)).toEqual([`[chaud] restarting: .env changed${STATE_NOTE}`]);
-    expect(alive(first.pid)).toBe(false);
-  });
+      project!.write(".env", "APP_GREETING=two\n");
+      const second = await program(child!, 1);
+      expect(second.pid).not.toBe(first.pid);
+      expect((await get(second.port, "/state")).body).toMatchObject({ pid: second.pid, env: "two" });
+      expect(restartLines(child!)).toEqual([`[chaud] restarting: .env changed${STATE_NOTE}`]);
+      expect(alive(first.pid)).toBe(false);
+    },
+  );
 
   test("`rs` on stdin restarts and other lines reach the program; a pinned port is free for the new program; the old program's own child process is gone too", async () => {
     const port = await freePort();
@@ -271,6 +272,42 @@ describe("restarts", () => {
     child!.send("rs");
     const third = await program(child!, 2);
     expect((await get(third.port, "/state")).body).toMatchObject({ pid: third.pid, word: "w2" });
+
+    // Ctrl-C while no program runs ends chaud.
+    await get(third.port, "/exit?code=0");
+    await child!.waitFor("the exit line", () => chaudLines(child!, /program exited with code 0/).length > 0);
+    child!.signal("SIGINT");
+    await child!.exited;
+    expect(alive(third.pid)).toBe(false);
+  });
+
+  test("a program that fails at start waits for the save that fixes it; a restart into a top-level throw does too", async () => {
+    project = createTempProject("start-crash-app");
+    const files = writeApp(project, HTTP_JS);
+    const good = entrySource(HTTP_JS, V1);
+    project.write(files.entry, `${good}\n}\n`);
+    child = new Child([CLI, files.entry], { cwd: project.dir, env: env() });
+    const exited = /^\[chaud\] program exited with code 1; waiting for a change to restart it \(or type rs\)$/;
+    await child.waitFor("the program's failed start", () => chaudLines(child!, exited).length === 1);
+    expect(child.count("listening")).toBe(0);
+    project.write(files.entry, good);
+    const first = await program(child, 0);
+    expect((await get(first.port, "/state")).body).toMatchObject({ pid: first.pid, entry: "e1" });
+    await watching(child, 1);
+
+    // A top-level edit that throws: the restart runs it, the program ends, the fix starts it again.
+    const throwing = good.replace(
+      "let hits = 0;",
+      'let hits = 0;\nif (!process.env.NEVER_SET) throw new Error("thrown at start");',
+    );
+    expect(throwing).not.toBe(good);
+    project.write(files.entry, throwing);
+    await child.waitFor("the restarted program's failed start", () => chaudLines(child!, exited).length === 2);
+    expect(child.stderr).toContain("thrown at start");
+    expect(alive(first.pid)).toBe(false);
+    project.write(files.entry, entrySource(HTTP_JS, { ...V1, entry: "e2" }));
+    const second = await program(child, 1);
+    expect((await get(second.port, "/state")).body).toMatchObject({ pid: second.pid, entry: "e2" });
   });
 
   test("Ctrl-C (SIGINT to chaud) after a restart ends the program, leaves no process, and chaud exits with the program's exit code", async () => {
@@ -309,7 +346,23 @@ describe("restarts", () => {
     expect(took).toBeGreaterThanOrEqual(300);
     expect(alive(first.pid)).toBe(false);
     expect((await get(port, "/state")).body).toMatchObject({ pid: second.pid });
+    // `restarted in N ms` comes once the new program has loaded: after the SIGKILL, N counting the wait.
+    await watching(child!, 1);
+    const lines = chaudLines(child!, /did not end|restarted in/);
+    expect(lines).toEqual([expect.stringContaining("did not end"), expect.stringMatching(RESTARTED)]);
+    expect(Number(/restarted in (\d+) ms/.exec(lines[1]!)![1])).toBeGreaterThanOrEqual(300);
   });
+
+  test.each(["SIGTERM", "SIGHUP"] as const)(
+    "%s to chaud reaches the program, which ends by it; chaud ends the same way, no process left",
+    async (signal) => {
+      const { first } = await startApp(HTTP_JS);
+      child!.signal(signal);
+      await child!.exited;
+      expect(child!.signalCode).toBe(signal);
+      expect(alive(first.pid)).toBe(false);
+    },
+  );
 
   test("--restart=off: an entry top-level edit does not restart (an info line says it needs one); the program exiting ends chaud with its code", async () => {
     const { files, first } = await startApp(HTTP_JS, ["--restart=off"]);
@@ -379,6 +432,19 @@ describe("restarts", () => {
     expect(restartLines(child)).toHaveLength(2);
     expect(restartLines(child)[1]).toContain("notes/todo.txt");
     expect(alive(first.pid) || alive(second.pid)).toBe(false);
+  });
+
+  test("--watch naming a file that does not exist yet: no restart until it is created, then one", async () => {
+    const { first } = await startApp(HTTP_JS, ["--watch", "later.txt"]);
+    await sleep(1000);
+    expect(restartLines(child!)).toEqual([]);
+    expect(child!.count("listening")).toBe(1);
+    expect(alive(first.pid)).toBe(true);
+
+    project!.write("later.txt", "now\n");
+    const second = await program(child!, 1);
+    expect(second.pid).not.toBe(first.pid);
+    expect(restartLines(child!)).toEqual([`[chaud] restarting: later.txt changed${STATE_NOTE}`]);
   });
 
   test("--inspect on a fixed port survives a restart: a second debugger listens, no EADDRINUSE", async () => {

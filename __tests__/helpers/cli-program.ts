@@ -16,8 +16,10 @@ export const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
 export interface Flavor {
   /** Express 5, or a node:http server that dispatches through a Map of routes. */
   server: "express" | "http";
-  /** CommonJS JavaScript, or TypeScript (compiled to CommonJS: the package has no "type"). */
+  /** CommonJS JavaScript, or TypeScript (compiled to CommonJS unless `esm`). */
   language: "js" | "ts";
+  /** TypeScript run as ES modules (the package's "type" is "module"). */
+  esm?: boolean;
 }
 
 export const FLAVORS: Flavor[] = [
@@ -25,10 +27,14 @@ export const FLAVORS: Flavor[] = [
   { server: "express", language: "ts" },
   { server: "http", language: "js" },
   { server: "http", language: "ts" },
+  { server: "express", language: "ts", esm: true },
 ];
 
 export const flavorName = (flavor: Flavor): string =>
-  `${flavor.server === "express" ? "Express" : "node:http"} in ${flavor.language === "ts" ? "TypeScript" : "CommonJS"}`;
+  `${flavor.server === "express" ? "Express" : "node:http"} in ${flavor.language === "ts" ? "TypeScript" : "CommonJS"}${flavor.esm ? " as ES modules" : ""}`;
+
+/** The package.json fields a flavor needs. */
+export const packageFields = (flavor: Flavor): Record<string, unknown> => (flavor.esm ? { type: "module" } : {});
 
 /** What each edit changes: every field is one place in one file. */
 export interface Version {
@@ -393,6 +399,10 @@ function descendants(root: number): number[] {
  */
 export async function endCli(child: Child | undefined): Promise<void> {
   if (!child) return;
+  require("fs").appendFileSync(
+    "/tmp/tests14-show.log",
+    `\n===== ${expect.getState().currentTestName}\n${child.stderr}\n--- stdout\n${child.stdout}`,
+  );
   const started = child.pid !== undefined && !child.done ? descendants(child.pid) : [];
   const reported = child.messages.filter((m) => typeof m["pid"] === "number").map((m) => m["pid"] as number);
   const newest = child.messages.filter((m) => m.type === "listening").at(-1);
