@@ -310,6 +310,33 @@ describe("restarts", () => {
     expect((await get(second.port, "/state")).body).toMatchObject({ pid: second.pid, entry: "e2" });
   });
 
+  test("a constant of a module that a module (not the entry) imports, and a value in an exported object: the next request sees the new value", async () => {
+    const { files, first } = await startApp(HTTP_JS, [], {}, (p) => {
+      p.write("src/limits.js", "exports.LIMIT = 5;\n");
+      p.write("src/settings.js", 'module.exports = { prefix: "p1" };\n');
+      p.write(
+        "src/lib.js",
+        'const { LIMIT } = require("./limits.js");\nconst settings = require("./settings.js");\n\nfunction word() {\n  return settings.prefix + "-" + LIMIT;\n}\n\nmodule.exports = { word };\n',
+      );
+    });
+    expect((await get(first.port, "/state")).body).toMatchObject({ word: "p1-5" });
+    expect(files.lib).toBe("src/lib.js");
+
+    project!.write("src/limits.js", "exports.LIMIT = 6;\n");
+    let port = first.port;
+    const served = async (word: string): Promise<boolean> => {
+      // Served by whichever program runs now (in place, or restarted).
+      const newest = child!.messages.filter((m) => m.type === "listening").at(-1)!;
+      port = newest["port"];
+      return (await get(port, "/state")).body.word === word;
+    };
+    await until(child!, "the new constant served", () => served("p1-6"));
+    await sleep(200);
+    await watching(child!, restartLines(child!).length);
+    project!.write("src/settings.js", 'module.exports = { prefix: "p2" };\n');
+    await until(child!, "the new object's value served", () => served("p2-6"));
+  });
+
   test("Ctrl-C (SIGINT to chaud) after a restart ends the program, leaves no process, and chaud exits with the program's exit code", async () => {
     const { first } = await startApp(HTTP_JS, [], { APP_ON_SIGINT: "9" });
     child!.send("rs");
@@ -326,6 +353,13 @@ describe("restarts", () => {
     await child!.exited;
     expect(child!.signalCode).toBe("SIGINT");
     expect(alive(first.pid)).toBe(false);
+  });
+
+  test("chaud killed outright (SIGKILL, which it cannot pass on): the program does not outlive it for long", async () => {
+    const { first } = await startApp(HTTP_JS);
+    child!.signal("SIGKILL");
+    await child!.exited;
+    await until(child!, "the orphaned program to end", () => !alive(first.pid), 3000);
   });
 
   test("a program that ignores SIGTERM is SIGKILLed after --kill-timeout 300, and the restart goes on", async () => {
