@@ -380,9 +380,23 @@ describe("restarts", () => {
     expect(took).toBeGreaterThanOrEqual(300);
     expect(alive(first.pid)).toBe(false);
     expect((await get(port, "/state")).body).toMatchObject({ pid: second.pid });
-    // `restarted in N ms` comes once the new program has loaded: after the SIGKILL, N counting the wait.
-    await watching(child!, 1);
-    const lines = chaudLines(child!, /did not end|restarted in/);
+  });
+
+  test("`restarted in N ms` comes once the new program has loaded, also for a restart that began while the old one was still loading", async () => {
+    project = createTempProject("restarted-line-app");
+    const files = writeApp(project, HTTP_JS);
+    child = new Child([CLI, "--kill-timeout", "300", files.entry], {
+      cwd: project.dir,
+      env: env({ APP_ON_SIGTERM: "ignore" }),
+    });
+    // `rs` as soon as the program listens, before its start line (it loaded a moment ago).
+    await program(child, 0);
+    child.send("rs");
+    await program(child, 1);
+    await child.waitFor("`restarted in N ms`", () => chaudLines(child!, RESTARTED).length > 0);
+    await sleep(300);
+    // After the SIGKILL (the old program outlived SIGTERM by 300 ms), N counting the wait; once.
+    const lines = chaudLines(child, /did not end|restarted in/);
     expect(lines).toEqual([expect.stringContaining("did not end"), expect.stringMatching(RESTARTED)]);
     expect(Number(/restarted in (\d+) ms/.exec(lines[1]!)![1])).toBeGreaterThanOrEqual(300);
   });
