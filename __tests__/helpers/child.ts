@@ -59,6 +59,11 @@ export class Child {
     );
   }
 
+  /** The process's id (the group's too: it leads its own process group). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   private notify(): void {
     const waiters = this.waiters;
     this.waiters = [];
