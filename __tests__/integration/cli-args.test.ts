@@ -108,7 +108,8 @@ describe("resolveOptions", () => {
     expect(resolveOptions({}, entry(), {})).toMatchObject({
       mode: "marked",
       restart: "off",
-      watch: ["a/*.yaml"],
+      // A glob with a folder in package.json is the package's; a name alone matches anywhere.
+      watch: [dir.path("a/*.yaml")],
       ignore: ["x"],
       killTimeout: 100,
     });

@@ -51,8 +51,12 @@ function checkNodeOptions(nodeOptions: string[]): string | null {
 function programEnv(options: CliOptions): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    // The values chaud settled on (a bad variable was reported once, here).
     CHAUD_MODE: options.mode,
+    CHAUD_RESTART: options.restart,
+    CHAUD_WATCH: options.watch.join(","),
     CHAUD_IGNORE: options.ignore.join(","),
+    CHAUD_KILL_TIMEOUT: String(options.killTimeout),
     ...(options.quiet ? { CHAUD_LOG: "warn" } : {}),
   };
 }

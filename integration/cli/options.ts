@@ -3,7 +3,7 @@
 // or package.json value stops the command with a message naming it (the user is there to fix
 // it); a bad variable is reported and skipped, as every CHAUD_* variable is.
 
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { findSuggestion } from "@babel/helper-validator-option";
 import { findUp, readPackageJson } from "../../runtime/fs";
 import {
@@ -93,6 +93,11 @@ function readPackageOptions(entry: string): { values: Partial<Record<PackageKey,
       );
     }
     values[key as PackageKey] = checkPackageValue(key as PackageKey, value, `${where}.${key}`);
+  }
+  // Paths in package.json are the package's: `config/*.yaml` is next to it, wherever chaud runs.
+  for (const key of ["watch", "ignore"] as const) {
+    const globs = values[key] as string[] | undefined;
+    if (globs) values[key] = globs.map((glob) => (glob.includes("/") && !isAbsolute(glob) ? join(dir!, glob) : glob));
   }
   return { values };
 }

@@ -3,8 +3,9 @@
 // matched by `--watch`, and, while the program is down (it crashed or ended), every source
 // file of the watched packages, so that the save that fixes a crash starts it again.
 
-import { existsSync, statSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
+import { isDirectory } from "../../runtime/fs";
 import picomatch from "picomatch";
 import { pathMatcher, type PathMatcher } from "../../runtime/watch/ignore";
 import { watchTree } from "../../runtime/watch/watcher";
@@ -38,8 +39,10 @@ export function watchRestartFiles(options: {
   for (const pattern of options.watch) {
     const scan = picomatch.scan(pattern);
     const path = resolve(options.cwd, scan.isGlob ? scan.base : pattern);
-    if (!scan.isGlob && existsSync(path) && !statSync(path).isDirectory()) files.push(path);
-    else directories.push(path);
+    if (scan.isGlob || isDirectory(path)) directories.push(path);
+    else if (existsSync(path)) files.push(path);
+    // A file that does not exist yet: its folder tells when it appears.
+    else directories.push(dirname(path));
   }
   return watchTree({
     files,

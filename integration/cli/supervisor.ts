@@ -7,6 +7,7 @@
 // tools it started) with one signal, and leave no process behind holding its port.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { log, warn } from "../../runtime/logger";
 import type { PathMatcher } from "../../runtime/watch/ignore";
@@ -19,7 +20,7 @@ const ENDING_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUI
 const PASSED_SIGNALS: NodeJS.Signals[] = ["SIGUSR1", "SIGUSR2"];
 
 /** How often an ending process group is checked for members left. */
-const GROUP_POLL_MS = 5;
+const GROUP_POLL_MS = 10;
 /** How long a group that SIGKILL could not end yet is waited for before chaud moves on. */
 const AFTER_KILL_MS = 2000;
 /** Clears the terminal and its scrollback, as `clear` does. */
@@ -79,7 +80,8 @@ export class Supervisor {
       // the program ended or closed its stdin: what is typed now has no reader
     });
     program.on("message", (message) => {
-      if (program !== this.program || !isProgramMessage(message)) return;
+      // A program being ended has nothing more to say: its start line, late, is not the new one's.
+      if (program !== this.program || this.state !== "running" || !isProgramMessage(message)) return;
       if (message.chaud === "restart") void this.restart(message.why);
       else if (this.restartBegan !== null) {
         log.info(`restarted in ${Math.round(performance.now() - this.restartBegan)} ms`);
@@ -189,13 +191,36 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function groupAlive(pid: number): boolean {
+/**
+ * Whether a process of the group still runs. A zombie does not (it holds no port; whoever
+ * adopted it reaps it, and in a container that may be late or never): on Linux, /proc tells
+ * them apart; elsewhere any member counts.
+ */
+function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-pid, 0);
-    return true;
+    process.kill(-pgid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    // "<pid> (<name>) <state> <ppid> <pgrp> …": the name may hold spaces and parentheses.
+    const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(group) === pgid && state !== "Z" && state !== "X") return true;
+  }
+  return false;
 }
 
 /** Whether the program exited and its whole group is gone within `ms`. */
