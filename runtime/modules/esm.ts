@@ -5,6 +5,10 @@
 // importers link to new versions. Without the hooks (plain `node app.mjs` calling init()),
 // only modules compiled by the plugin are known, and a changed module is re-imported alone.
 //
+// JSON modules (`import data from "./data.json" with { type: "json" }`) are ES modules here
+// too: a changed one is re-imported under a new URL (with the attribute), which changes its
+// default export, so its importers are evaluated again; they have no hot parts to update.
+//
 // Every old version stays alive, as Node keeps it: the module system counts them and their
 // approximate size, and `status()` reports it.
 
@@ -18,7 +22,7 @@ export interface HookChannel {
 }
 
 export interface EsmModuleInfo {
-  format: "module" | "commonjs";
+  format: "module" | "commonjs" | "json";
   bytes: number;
   /** Compiled by Babel for this load (not served from the cache), and how long that took. */
   transformed: boolean;
@@ -37,7 +41,13 @@ export const HOT_ONLY_PARAM = "chaud-hot-only";
 export const IN_PLACE_PARAM = "chaud-in-place";
 
 /** Dynamic import that survives compilation to CommonJS. */
-const importModule = new Function("url", "return import(url)") as (url: string) => Promise<Record<string, unknown>>;
+const importModule = new Function("url", "options", "return import(url, options)") as (
+  url: string,
+  options?: object,
+) => Promise<Record<string, unknown>>;
+
+/** Import attributes for a JSON module (`assert` for Node 20 before 20.10, which ignores `with`). */
+const JSON_IMPORT = { with: { type: "json" }, assert: { type: "json" } };
 
 export class EsmModules implements ModuleSystem {
   private readonly files = new Map<string, EsmModuleInfo>();
@@ -64,7 +74,7 @@ export class EsmModules implements ModuleSystem {
   /** A hook event: a module was loaded. */
   noteLoad(file: string, info: EsmModuleInfo): void {
     const known = this.files.get(file);
-    if (known && known.format === "module" && info.format === "module") {
+    if (known && known.format !== "commonjs" && known.format === info.format) {
       this.keptAlive.records++;
       this.keptAlive.bytes += known.bytes;
     }
@@ -87,9 +97,15 @@ export class EsmModules implements ModuleSystem {
     return [...this.files.keys()].filter((file) => this.isLoaded(file));
   }
 
-  /** ESM modules only; CommonJS files the hooks saw belong to the CommonJS module system. */
+  /** ES modules (JSON ones included) only; CommonJS files the hooks saw belong to the CommonJS module system. */
   isLoaded(file: string): boolean {
-    return this.files.get(file)?.format === "module";
+    const format = this.files.get(file)?.format;
+    return format === "module" || format === "json";
+  }
+
+  /** What `import()` needs besides the URL to import `file` again. */
+  importOptions(file: string): object | undefined {
+    return this.files.get(file)?.format === "json" ? JSON_IMPORT : undefined;
   }
 
   /** Whether an ES module imports this (CommonJS) file. */
@@ -144,10 +160,11 @@ export class EsmTransaction implements ModuleTransaction {
 
   async reevaluate(file: string): Promise<{ before: unknown; after: unknown }> {
     const modules = this.modules;
-    const before = await importModule(modules.urlOf(file, modules.versions.get(file)));
+    const options = modules.importOptions(file);
+    const before = await importModule(modules.urlOf(file, modules.versions.get(file)), options);
     const version = modules.allocateVersion();
     await this.move(file, version);
-    const after = await importModule(modules.urlOf(file, version));
+    const after = await importModule(modules.urlOf(file, version), options);
     return { before, after };
   }
 
@@ -158,6 +175,7 @@ export class EsmTransaction implements ModuleTransaction {
 
   async reevaluateHotOnly(file: string, purpose: HotOnlyPurpose): Promise<boolean> {
     if (purpose === "in-place" && !this.modules.compilesHotOnly) return false;
+    if (this.modules.importOptions(file)) return false; // JSON: nothing hot, the module is imported again
     const param = purpose === "in-place" ? IN_PLACE_PARAM : HOT_ONLY_PARAM;
     await importModule(this.modules.urlOf(file, this.modules.versions.get(file), param));
     return true;
