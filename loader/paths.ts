@@ -99,6 +99,8 @@ function kindOf(path: string): "file" | "folder" | null {
 
 /** The file `path` names as TypeScript would find it, or null. */
 function resolveCandidate(path: string, folders: boolean): string | null {
+  // Most bare imports under a `baseUrl` name packages: one look at the folder spares the rest.
+  if (kindOf(dirname(path)) !== "folder") return null;
   const kind = kindOf(path);
   if (kind === "file") return path;
   const extension = extname(path);
