@@ -73,6 +73,8 @@ interface LoadContext {
   format?: string | null | undefined;
   conditions?: string[];
   importAttributes?: Record<string, string>;
+  /** Node 20 before 20.10. */
+  importAssertions?: Record<string, string>;
 }
 
 /** The hooks' state and logic, shared by the threaded and the in-thread registration. */
@@ -154,7 +156,7 @@ export class EsmHooks {
     if (format === "json") {
       // An ES module's JSON import (a `require` of JSON, through these hooks on Node 22, has no
       // attribute and stays CommonJS's). Node loads it; the main thread re-imports it when it changes.
-      if (context.importAttributes?.["type"] === "json") {
+      if ((context.importAttributes ?? context.importAssertions)?.["type"] === "json") {
         const bytes = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
         this.emit({ type: "load", file, format, bytes, transformed: false, transformMs: 0 });
       }

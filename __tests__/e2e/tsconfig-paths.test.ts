@@ -175,4 +175,20 @@ describe("JSON modules in ES modules", () => {
       () => /src\/data\.json/.test(child!.stderr) && /src\/reader\.ts/.test(child!.stderr),
     );
   });
+
+  test("a CommonJS require of JSON in the same program stays CommonJS's, and reloads too", async () => {
+    jsonProject(false);
+    project.write("src/legacy.cjs", `const data = require("./data.json");\nexports.legacy = () => data.word;\n`);
+    project.write(
+      "src/reader.ts",
+      `import data from "./data.json" with { type: "json" };\nimport { legacy } from "./legacy.cjs";\nexport function word(): string { return data.word + "/" + legacy(); }\n`,
+    );
+    child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    const ready = await child.message("ready");
+    expect(ready.probe).toBe("first/first");
+    project.write("src/data.json", JSON.stringify({ word: "second" }));
+    const reload = await child.message("reload");
+    expect(reload.probe).toBe("second/second");
+    expect(reload.pid).toBe(ready.pid);
+  });
 });

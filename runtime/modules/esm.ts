@@ -8,10 +8,13 @@
 // JSON modules (`import data from "./data.json" with { type: "json" }`) are ES modules here
 // too: a changed one is re-imported under a new URL (with the attribute), which changes its
 // default export, so its importers are evaluated again; they have no hot parts to update.
+// Node's ESM loader also puts a JSON module in `require.cache`, where a `require` of the same
+// file finds it: a re-import takes it out, so that CommonJS importers read the file afresh.
 //
 // Every old version stays alive, as Node keeps it: the module system counts them and their
 // approximate size, and `status()` reports it.
 
+import nodeModule from "node:module";
 import { pathToFileURL } from "node:url";
 import type { HotOnlyPurpose, ModuleSystem, ModuleTransaction } from "./module-system";
 
@@ -149,6 +152,8 @@ export class EsmModules implements ModuleSystem {
 export class EsmTransaction implements ModuleTransaction {
   /** Version each file had before this transaction moved it. */
   private readonly moved = new Map<string, number | undefined>();
+  /** `require.cache` entries of re-imported JSON modules, put back by a rollback. */
+  private readonly requireCached = new Map<string, unknown>();
 
   constructor(private readonly modules: EsmModules) {}
 
@@ -162,6 +167,7 @@ export class EsmTransaction implements ModuleTransaction {
     const modules = this.modules;
     const options = modules.importOptions(file);
     const before = await importModule(modules.urlOf(file, modules.versions.get(file)), options);
+    if (options) this.forgetRequired(file);
     const version = modules.allocateVersion();
     await this.move(file, version);
     const after = await importModule(modules.urlOf(file, version), options);
@@ -185,13 +191,26 @@ export class EsmTransaction implements ModuleTransaction {
     // The new versions are already what imports resolve to; the old records stay (Node keeps them).
   }
 
+  private forgetRequired(file: string): void {
+    const cache = requireCache();
+    if (!(file in cache) || this.requireCached.has(file)) return;
+    this.requireCached.set(file, cache[file]);
+    delete cache[file];
+  }
+
   async rollback(): Promise<void> {
+    const cache = requireCache();
+    for (const [file, entry] of this.requireCached) cache[file] = entry;
     for (const [file, version] of this.moved) {
       if (version === undefined) this.modules.versions.delete(file);
       else this.modules.versions.set(file, version);
       await this.modules.channel.setVersion(file, version ?? null);
     }
   }
+}
+
+function requireCache(): Record<string, unknown> {
+  return (nodeModule as unknown as { _cache: Record<string, unknown> })._cache;
 }
 
 function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
