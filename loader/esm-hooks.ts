@@ -114,9 +114,14 @@ export class EsmHooks {
     return [];
   }
 
-  /** The URL a tsconfig alias names for a bare specifier imported by a workspace file, or null. */
-  aliasOf(specifier: string, parentURL: string | undefined): string | null {
-    if (!parentURL?.startsWith("file:") || !isAliasCandidate(specifier)) return null;
+  /**
+   * The URL a tsconfig alias names for a bare specifier imported by a workspace file, or null.
+   * A `require` (these hooks see those too on Node 22) is the require hook's to resolve.
+   */
+  aliasOf(specifier: string, context: ResolveContext): string | null {
+    const parentURL = context.parentURL;
+    if (!parentURL?.startsWith("file:") || !isAliasCandidate(specifier) || context.conditions?.includes("require"))
+      return null;
     const parent = fileURLToPath(parentURL);
     if (!this.workspace.isWatchable(parent)) return null;
     const file = this.paths.resolve(specifier, parent);
@@ -266,7 +271,7 @@ export async function resolve(
   nextResolve: NextResolve,
 ): Promise<ResolveResult> {
   const hooks = threaded!;
-  const alias = hooks.aliasOf(specifier, context.parentURL);
+  const alias = hooks.aliasOf(specifier, context);
   let result: ResolveResult | null = alias ? await nextResolve(alias, context).catch(() => null) : null;
   if (!result) {
     try {
@@ -311,7 +316,7 @@ export function syncHooks(hooks: EsmHooks): {
   return {
     resolve(specifier, context, nextResolve) {
       let result: ResolveResult | null = null;
-      const alias = hooks.aliasOf(specifier, context.parentURL);
+      const alias = hooks.aliasOf(specifier, context);
       if (alias) {
         try {
           result = nextResolve(alias, context);
