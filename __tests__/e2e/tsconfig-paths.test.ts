@@ -103,6 +103,17 @@ describe.each<[string, Flavor]>([
     expect(child.stderr).not.toContain("restarting");
   });
 
+  test("under node --import chaud/register too (whose hooks also see requires on Node 22)", async () => {
+    aliasProject(flavor);
+    child = new Child(["--import", "chaud/register", "src/main.ts"], {
+      cwd: project.dir,
+      env: env({ CHAUD_MODE: "all" }),
+    });
+    expect((await child.message("ready")).probe).toBe("g1 t1 m1 b1");
+    project.write("src/config.ts", CONFIG("g2"));
+    expect((await child.message("reload")).probe).toBe("g2 t1 m1 b1");
+  });
+
   test("an alias that resolves nowhere fails with Node's own error", () => {
     aliasProject(flavor);
     project.write("src/main.ts", `import { nothing } from "@/lib/nope";\nconsole.log(nothing);\n`);
