@@ -188,6 +188,14 @@ describe("restarts", () => {
     },
   );
 
+  test("tsconfig.json changes (read once per process: compile options, paths): restart", async () => {
+    const { first } = await startApp(HTTP_TS, [], {}, (p) => p.write("tsconfig.json", `{ "compilerOptions": {} }\n`));
+    project!.write("tsconfig.json", `{ "compilerOptions": { "strict": true } }\n`);
+    const second = await program(child!, 1);
+    expect(second.pid).not.toBe(first.pid);
+    expect(restartLines(child!)).toEqual([`[chaud] restarting: tsconfig.json changed${STATE_NOTE}`]);
+  });
+
   test("`rs` on stdin restarts and other lines reach the program; a pinned port is free for the new program; the old program's own child process is gone too", async () => {
     const port = await freePort();
     const { first } = await startApp(HTTP_JS, [], { APP_PORT: String(port), APP_GRANDCHILD: "1" });

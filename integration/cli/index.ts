@@ -17,6 +17,7 @@ import { findWorkspace } from "../../runtime/watch/workspace";
 import { settings } from "../../runtime/settings";
 import { envFiles, HELP, parseCliArgs } from "./args";
 import { OptionError, resolveOptions, type CliOptions } from "./options";
+import { configFiles } from "./restart-triggers";
 import { Supervisor } from "./supervisor";
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
@@ -117,16 +118,18 @@ function main(): void {
   const environment = settings();
   if (options.restart === "off" || (environment.production && !environment.hot)) return runOnce(args, env);
   const cwd = process.cwd();
+  const workspace = findWorkspace(entry);
+  const packageDirs = workspace.watched.map((pkg) => pkg.dir);
   new Supervisor({
     args,
     env,
     cwd,
     killTimeout: options.killTimeout,
     clearScreen: options.clearScreen,
-    envFiles: envFiles(request.nodeOptions),
+    restartFiles: [...envFiles(request.nodeOptions), ...configFiles([workspace.root, ...packageDirs])],
     watch: options.watch,
     ignored: pathMatcher(options.ignore, cwd),
-    packageDirs: findWorkspace(entry).watched.map((pkg) => pkg.dir),
+    packageDirs,
   }).start();
 }
 

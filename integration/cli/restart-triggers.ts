@@ -1,10 +1,10 @@
 // The files whose change makes the chaud command restart the program, besides the program's
-// own modules (which the program watches itself): the files named by `--env-file`, those
-// matched by `--watch`, and, while the program is down (it crashed or ended), every source
+// own modules (which the program watches itself): the files named by `--env-file`, the
+// compile configuration (tsconfig.json, Babel's config files), those matched by `--watch`, and, while the program is down (it crashed or ended), every source
 // file of the watched packages, so that the save that fixes a crash starts it again.
 
 import { existsSync } from "node:fs";
-import { dirname, extname, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { isDirectory } from "../../runtime/fs";
 import picomatch from "picomatch";
 import { pathMatcher, type PathMatcher } from "../../runtime/watch/ignore";
@@ -23,18 +23,39 @@ export interface Watching {
   close(): void;
 }
 
-/** Watches `--env-file` files and `--watch` paths; null when there are none. */
+/** Config files read once per process: a change of one takes a restart. */
+const CONFIG_FILES = [
+  "tsconfig.json",
+  "jsconfig.json",
+  "babel.config.js",
+  "babel.config.cjs",
+  "babel.config.mjs",
+  "babel.config.json",
+  ".babelrc",
+  ".babelrc.json",
+  ".babelrc.js",
+];
+
+/** The config files in these folders (the workspace's root and its watched packages). */
+export function configFiles(directories: string[]): string[] {
+  return [...new Set(directories)].flatMap((dir) =>
+    CONFIG_FILES.map((name) => join(dir, name)).filter((file) => existsSync(file)),
+  );
+}
+
+/** Watches exact files (`--env-file`, config files) and `--watch` paths; null when there are none. */
 export function watchRestartFiles(options: {
   cwd: string;
-  envFiles: string[];
+  /** Files whose change restarts the program, relative to `cwd` or absolute. */
+  files: string[];
   watch: string[];
   ignored: PathMatcher;
   onChange(file: string): void;
 }): Watching | null {
-  const envFiles = new Set(options.envFiles.map((file) => resolve(options.cwd, file)));
-  if (envFiles.size === 0 && options.watch.length === 0) return null;
+  const exact = new Set(options.files.map((file) => resolve(options.cwd, file)));
+  if (exact.size === 0 && options.watch.length === 0) return null;
   const matches = pathMatcher(options.watch, options.cwd);
-  const files = [...envFiles];
+  const files = [...exact];
   const directories: string[] = [];
   for (const pattern of options.watch) {
     const scan = picomatch.scan(pattern);
@@ -50,7 +71,7 @@ export function watchRestartFiles(options: {
     ignored: ALWAYS_IGNORED,
     aggregateTimeout: AGGREGATE_MS,
     onChange: (changed) => {
-      const file = changed.find((path) => envFiles.has(path) || (matches(path) && !options.ignored(path)));
+      const file = changed.find((path) => exact.has(path) || (matches(path) && !options.ignored(path)));
       if (file !== undefined) options.onChange(file);
     },
   });

@@ -33,7 +33,8 @@ export interface SupervisorOptions {
   cwd: string;
   killTimeout: number;
   clearScreen: boolean;
-  envFiles: string[];
+  /** Files whose change restarts the program: `--env-file` files, tsconfig.json and Babel's config. */
+  restartFiles: string[];
   watch: string[];
   ignored: PathMatcher;
   /** Folders whose source files start the program again when it is down. */
@@ -55,7 +56,7 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.restartFiles = watchRestartFiles({
       cwd: options.cwd,
-      envFiles: options.envFiles,
+      files: options.restartFiles,
       watch: options.watch,
       ignored: options.ignored,
       onChange: (file) => void this.restart(`${this.relative(file)} changed`),
