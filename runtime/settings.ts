@@ -102,7 +102,8 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: "CHAUD_MODE",
     values: "marked|all",
-    description: "all: hot reload without markers, where the plugin's mode option is absent (default marked)",
+    description:
+      "all: hot reload without markers, where the plugin's mode option is absent (default marked; all under the chaud command)",
   },
   {
     name: "CHAUD_RESTART",
