@@ -7,10 +7,10 @@
 // twice). TypeScript compiled to CommonJS, TypeScript as ES modules, and plain CommonJS.
 
 import { symlinkSync, writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
+import { request, type Response } from "../helpers/http";
 import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
@@ -308,44 +308,6 @@ const FLAVORS = [
   typescript("TypeScript as ES modules", { type: "module" }),
   COMMONJS,
 ];
-
-interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
-
-/** One request on its own connection (no keep-alive: each poll sees the server as it is now). */
-function request(port: number, method: string, path: string, json?: unknown): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const payload = json === undefined ? undefined : JSON.stringify(json);
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        method,
-        path,
-        agent: false,
-        headers: payload === undefined ? {} : { "content-type": "application/json" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        res.on("end", () => {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON: kept as text, for the failure message
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
 
 describe.each(FLAVORS)("$name", (flavor) => {
   test("each edit of an inline route, a middleware, an error middleware, a router's handlers, a controller method and a store function answers the next request; the store, the pid, the routes and the one server stay", async () => {

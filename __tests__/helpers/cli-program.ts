@@ -5,7 +5,6 @@
 
 import { spawnSync } from "node:child_process";
 import { readFileSync, symlinkSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { Child, sleep, stopWithLeakCheck } from "./child";
@@ -245,31 +244,7 @@ export function writeApp(project: TempProject, flavor: Flavor, v: Version = V1):
   return files;
 }
 
-export interface Response {
-  status: number;
-  body: any;
-}
-
-/** One GET on its own connection (no keep-alive: each request sees the server as it is now). */
-export function get(port: number, path: string): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, agent: false }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: kept as text
-        }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+export { get, type Response } from "./http";
 
 /** Whether something accepts TCP connections on the port. */
 export function accepts(port: number): Promise<boolean> {
