@@ -374,10 +374,6 @@ function descendants(root: number): number[] {
  */
 export async function endCli(child: Child | undefined): Promise<void> {
   if (!child) return;
-  require("fs").appendFileSync(
-    "/tmp/tests14-show.log",
-    `\n===== ${expect.getState().currentTestName}\n${child.stderr}\n--- stdout\n${child.stdout}`,
-  );
   const started = child.pid !== undefined && !child.done ? descendants(child.pid) : [];
   const reported = child.messages.filter((m) => typeof m["pid"] === "number").map((m) => m["pid"] as number);
   const newest = child.messages.filter((m) => m.type === "listening").at(-1);
