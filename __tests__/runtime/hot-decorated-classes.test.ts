@@ -332,6 +332,30 @@ export class Model {
   });
 });
 
+test("Babel, legacy decorators: a class decorator that returns a subclass; the subclass is the hot class, and inherited methods update", () => {
+  const compile: Compile = (source, hotOnly) => babelCompile(source, "legacy", hotOnly);
+  const source = `
+function wrap(target: any): any {
+  return class extends target {
+    wrapped = true;
+  };
+}
+@wrap
+export class Model {
+  kind(): string {
+    return "v1";
+  }
+}
+`;
+  const { Model } = start(compile, source);
+  const before = new Model();
+  expect([before.wrapped, before.kind(), Model.name]).toEqual([true, "v1", "Model"]);
+  const { inPlace } = reload(compile, source.replace('"v1"', '"v2"'));
+  expect(inPlace).toBe(true);
+  expect([before.kind(), new Model().kind(), new Model().wrapped]).toEqual(["v2", "v2", true]);
+  expect(new Model()).toBeInstanceOf(Model);
+});
+
 describe("Babel, standard decorators (2023-11)", () => {
   const compile: Compile = (source, hotOnly) => babelCompile(source, "2023-11", hotOnly);
   const SOURCE = `
