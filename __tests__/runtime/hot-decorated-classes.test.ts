@@ -356,6 +356,9 @@ export class Model {
   expect(new Model()).toBeInstanceOf(Model);
 });
 
+/** Where standard decorators keep `context.metadata` (Babel's helper polyfills the symbol where Node lacks it). */
+const METADATA: symbol = (Symbol as { metadata?: symbol }).metadata ?? Symbol.for("Symbol.metadata");
+
 describe("Babel, standard decorators (2023-11)", () => {
   const compile: Compile = (source, hotOnly) => babelCompile(source, "2023-11", hotOnly);
   const SOURCE = `
@@ -385,7 +388,8 @@ export class Greeter {
     const greeter = new Greeter();
     const hello = greeter.hello;
     expect(hello.call(greeter, "ann")).toBe("HELLO V1 ANN");
-    const metadata = (Greeter as Record<symbol, unknown>)[Symbol.metadata ?? Symbol.for("Symbol.metadata")];
+    const metadata = (Greeter as Record<symbol, unknown>)[METADATA];
+    expect(metadata).toEqual({ hello: "shouted" });
 
     const { inPlace, report } = reload(
       compile,
@@ -397,7 +401,7 @@ export class Greeter {
     expect(hello.call(greeter, "ann")).toBe("HELLO V2 ANN");
     expect(greeter.plain()).toBe("plain v2");
     expect(timesSeen("class", Greeter)).toBe(1);
-    expect((Greeter as Record<symbol, unknown>)[Symbol.metadata ?? Symbol.for("Symbol.metadata")]).toBe(metadata);
+    expect((Greeter as Record<symbol, unknown>)[METADATA]).toBe(metadata);
     expect(Greeter.name).toBe("Greeter");
   });
 });
