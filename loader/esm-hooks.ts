@@ -4,25 +4,29 @@
 //
 // - resolve: maps a workspace file that chaud re-imported to its newest URL
 //   (`file.mts?chaud=3`), so modules evaluated after a reload link to the new version;
-//   finds `x.ts` for a TypeScript import of `./x.js`; gives TypeScript files a format; and
-//   reports each import edge, from which the main thread builds the module graph.
+//   finds `x.ts` for a TypeScript import of `./x.js`; resolves tsconfig `paths` and `baseUrl`
+//   aliases imported by workspace files (paths.ts; a miss goes to Node as written); gives
+//   TypeScript files a format; and reports each import edge, from which the main thread builds
+//   the module graph.
 // - load: compiles the workspace's ESM files with Babel and chaud's plugin (through the same
-//   disk cache as the require hook; inline source maps), and hands CommonJS files to Node's
-//   CommonJS loader, where chaud's require hook compiles them.
+//   disk cache as the require hook; inline source maps), hands CommonJS files to Node's
+//   CommonJS loader, where chaud's require hook compiles them, and reports JSON modules
+//   (`with { type: "json" }`), which Node loads as they are, so that they reload too.
 //
 // Longer than most files: resolve and load share their state (versions, the workspace, the
 // cache), and one file keeps them identical on the loader thread and in the main thread.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { MessagePort } from "node:worker_threads";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { HOT_ONLY_PARAM, IN_PLACE_PARAM, VERSION_PARAM } from "../runtime/modules/esm";
 import { SHAPE_CHANGED } from "../runtime/registry/types";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { transformFile } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
+import { createPathsResolver, isAliasCandidate } from "./paths";
 
 /** What the hooks tell the main thread. */
 export type HookEvent =
@@ -30,7 +34,7 @@ export type HookEvent =
   | {
       type: "load";
       file: string;
-      format: "module" | "commonjs";
+      format: "module" | "commonjs" | "json";
       bytes: number;
       transformed: boolean;
       transformMs: number;
@@ -69,6 +73,8 @@ interface LoadContext {
   format?: string | null | undefined;
   conditions?: string[];
   importAttributes?: Record<string, string>;
+  /** Node 20 before 20.10. */
+  importAssertions?: Record<string, string>;
 }
 
 /** The hooks' state and logic, shared by the threaded and the in-thread registration. */
@@ -78,6 +84,7 @@ export class EsmHooks {
   private readonly shapes = new Map<string, string | null>();
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
+  private readonly paths = createPathsResolver();
 
   constructor(
     entry: string,
@@ -105,6 +112,20 @@ export class EsmHooks {
       if (pattern.test(specifier)) return replacements.map((extension) => specifier.replace(pattern, extension));
     }
     return [];
+  }
+
+  /**
+   * The URL a tsconfig alias names for a bare specifier imported by a workspace file, or null.
+   * A `require` (these hooks see those too on Node 22) is the require hook's to resolve.
+   */
+  aliasOf(specifier: string, context: ResolveContext): string | null {
+    const parentURL = context.parentURL;
+    if (!parentURL?.startsWith("file:") || !isAliasCandidate(specifier) || context.conditions?.includes("require"))
+      return null;
+    const parent = fileURLToPath(parentURL);
+    if (!this.workspace.isWatchable(parent)) return null;
+    const file = this.paths.resolve(specifier, parent);
+    return file ? pathToFileURL(file).href : null;
   }
 
   /** Post-processes what Node resolved. */
@@ -136,6 +157,15 @@ export class EsmHooks {
       // Node's CommonJS loader runs it, through chaud's require hook (which compiles it).
       this.emit({ type: "load", file, format, bytes: 0, transformed: false, transformMs: 0 });
       return { format: "commonjs", shortCircuit: true };
+    }
+    if (format === "json") {
+      // An ES module's JSON import (a `require` of JSON, through these hooks on Node 22, has no
+      // attribute and stays CommonJS's). Node loads it; the main thread re-imports it when it changes.
+      if ((context.importAttributes ?? context.importAssertions)?.["type"] === "json") {
+        const bytes = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+        this.emit({ type: "load", file, format, bytes, transformed: false, transformMs: 0 });
+      }
+      return null;
     }
     if (format !== "module") return null;
     const source = readFileSync(file, "utf8");
@@ -241,12 +271,15 @@ export async function resolve(
   nextResolve: NextResolve,
 ): Promise<ResolveResult> {
   const hooks = threaded!;
-  let result: ResolveResult;
-  try {
-    result = await nextResolve(specifier, context);
-  } catch (error) {
-    const alternatives = isNotFound(error) ? hooks.typescriptAlternatives(specifier, context.parentURL) : [];
-    result = await firstResolvable(alternatives, context, nextResolve, error);
+  const alias = hooks.aliasOf(specifier, context);
+  let result: ResolveResult | null = alias ? await nextResolve(alias, context).catch(() => null) : null;
+  if (!result) {
+    try {
+      result = await nextResolve(specifier, context);
+    } catch (error) {
+      const alternatives = isNotFound(error) ? hooks.typescriptAlternatives(specifier, context.parentURL) : [];
+      result = await firstResolvable(alternatives, context, nextResolve, error);
+    }
   }
   return hooks.afterResolve(result, context);
 }
@@ -283,6 +316,15 @@ export function syncHooks(hooks: EsmHooks): {
   return {
     resolve(specifier, context, nextResolve) {
       let result: ResolveResult | null = null;
+      const alias = hooks.aliasOf(specifier, context);
+      if (alias) {
+        try {
+          result = nextResolve(alias, context);
+        } catch {
+          // gone since it was found: Node resolves the specifier as written
+        }
+      }
+      if (result) return hooks.afterResolve(result, context);
       try {
         result = nextResolve(specifier, context);
       } catch (error) {

@@ -12,17 +12,23 @@
 //   `Module._resolveFilename` is patched to try the `.ts`/`.tsx` (`.cjs` → `.cts`, `.jsx` →
 //   `.tsx`) sibling after Node's own resolution fails, and only for a sibling the hook claims,
 //   so a real `x.js` always wins and nothing outside the workspace changes.
+// - tsconfig `paths` and `baseUrl` (paths.ts): a bare request from a file the hook claims is
+//   first looked up as an alias, as TypeScript does; a request no alias resolves goes to Node
+//   as it is, so a miss fails with Node's own error.
 
 import { existsSync, readFileSync } from "node:fs";
 import NodeModule from "node:module";
 import { dirname, extname, resolve as resolvePath } from "node:path";
 import { isCommonJsFile } from "../runtime/modules/format";
+import { createPathsResolver, isAliasCandidate, type PathsResolver } from "./paths";
 
 export interface RequireHookOptions {
   /** Whether the hook compiles `file` (an absolute path); false leaves it to Node. */
   shouldTransform(file: string): boolean;
   /** The CommonJS code Node should run for `file`, whose text is `source`. Throwing fails the `require`. */
   transform(file: string, source: string): string;
+  /** Resolves tsconfig aliases for requests from files the hook claims (default: a new resolver). */
+  paths?: PathsResolver;
 }
 
 /** The parts of a CommonJS module object the hook uses. */
@@ -123,6 +129,15 @@ export function installRequireHook(
     installed.push({ ext, handler, had, previous });
   }
 
+  const paths = options.paths ?? createPathsResolver();
+  /** The file a tsconfig alias names for a bare request from a workspace file, or null. */
+  const aliased = (request: string, parent: unknown): string | null => {
+    const from = (parent as { filename?: unknown } | null)?.filename;
+    if (!active || typeof from !== "string" || !isAliasCandidate(request) || !options.shouldTransform(from))
+      return null;
+    return paths.resolve(request, from);
+  };
+
   const originalResolve = moduleApi._resolveFilename;
   const resolve: ModuleInternals["_resolveFilename"] = function (
     this: unknown,
@@ -135,6 +150,14 @@ export function installRequireHook(
     // Node fail first costs an exception per import, which adds up over a large program's start.
     const direct = active ? typescriptSibling(request, parent) : null;
     if (direct && claims(direct)) return direct;
+    const alias = aliased(request, parent);
+    if (alias) {
+      try {
+        return originalResolve.call(this, alias, parent, isMain, resolveOptions);
+      } catch {
+        // gone since it was found: Node resolves the request as written
+      }
+    }
     try {
       return originalResolve.call(this, request, parent, isMain, resolveOptions);
     } catch (error) {

@@ -39,8 +39,7 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     // becomes its registrations, so it may hold no other item.
     const [only, ...others] = declaration.get("declarations");
     const value = only?.node.init && others.length === 0 ? unwrapExpression(only.get("init") as NodePath) : null;
-    if (value && (value.isCallExpression() || value.isOptionalCallExpression() || value.isMemberExpression()))
-      return callbackTargets(value, statement, keys);
+    if (value && isCallChain(value)) return callbackTargets(value, statement, keys);
     return declaration.get("declarations").flatMap((declarator) => {
       const init = declarator.get("init");
       if (!t.isIdentifier(declarator.node.id) || !init.node) return [];
@@ -55,6 +54,8 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     if (isFunctionValue(declaration)) return asMarked(statement);
     // export default { handle(req, res) {…} }
     if (declaration.isObjectExpression()) return memberTargets(declaration, statement, "default");
+    // export default defineHandler(async (event) => {…})
+    if (isCallChain(declaration)) return callbackTargets(declaration, statement, keys);
     return [];
   }
 
@@ -67,6 +68,9 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     if (name !== null && isFunctionValue(right)) return asMarked(statement);
     // module.exports = { list(req, res) {…}, show: (req, res) => {…} }
     if (name === "module.exports" && right.isObjectExpression()) return memberTargets(right, statement, "exports");
+    // module.exports = wrap((req, res) => {…}), exports.handler = middy(async (event) => {…})
+    if (name !== null && isCallChain(unwrapExpression(right)))
+      return callbackTargets(unwrapExpression(right), statement, keys);
     return [];
   }
   // app.get("/", (req, res) => {…}), setInterval(() => {…}, 1000)
@@ -109,4 +113,9 @@ function claimedNodes(target: Target): t.Node[] {
 function innerDeclaration(statement: t.Statement): t.VariableDeclaration | null {
   const inner = t.isExportNamedDeclaration(statement) ? statement.declaration : statement;
   return t.isVariableDeclaration(inner) ? inner : null;
+}
+
+/** `f(…)`, `a.b(…).c`: an expression whose value comes from a call chain. */
+function isCallChain(path: NodePath): boolean {
+  return path.isCallExpression() || path.isOptionalCallExpression() || path.isMemberExpression();
 }

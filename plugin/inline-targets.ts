@@ -13,12 +13,15 @@ import type { HotInlineTarget } from "./targets";
  * every function or arrow passed to a call of the statement's chain (an expression statement, or
  * the value of a declaration's only variable: `const server = http.createServer((req, res) => {})`),
  * named by call-keys.ts.
+ * So are the functions passed to a call among the arguments (`asyncHandler(fn)` in
+ * `app.get("/", asyncHandler(fn))`), named after both calls (`app.get("/") > asyncHandler()#1`).
  * An identifier passed (`app.get("/", handler)`) is not one: `handler` is hot on its own.
  */
 export function callbackTargets(
   expression: NodePath,
   statement: NodePath<t.Statement>,
   keys: CallKeys,
+  prefix = "",
 ): HotInlineTarget[] {
   const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
   for (let current: NodePath = expression; ;) {
@@ -32,21 +35,29 @@ export function callbackTargets(
   const targets: HotInlineTarget[] = [];
   // Innermost first, as they read: `router.route("/a")` before `.get(fn)`.
   for (const call of calls.reverse()) {
-    const functions = (call.get("arguments") as NodePath[]).filter((argument) => isFunctionValue(argument));
-    if (functions.length === 0 || leftToJest(call)) continue;
+    if (leftToJest(call)) continue;
     const text = callText(call);
     if (text === null) continue;
-    const key = keys.next(text);
-    const all = call.node.arguments;
-    for (const argument of functions) {
-      const position = functions.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
-      targets.push({
-        kind: "hot-inline",
-        name: `${key}${position}`,
-        path: argument as NodePath<t.Expression>,
-        statement,
-        inferredName: "",
-      });
+    const args = call.get("arguments") as NodePath[];
+    const functions = args.filter((argument) => isFunctionValue(argument));
+    if (functions.length > 0) {
+      const key = keys.next(`${prefix}${text}`);
+      const all = call.node.arguments;
+      for (const argument of functions) {
+        const position = functions.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
+        targets.push({
+          kind: "hot-inline",
+          name: `${key}${position}`,
+          path: argument as NodePath<t.Expression>,
+          statement,
+          inferredName: "",
+        });
+      }
+    }
+    // app.get("/", asyncHandler(async (req, res) => {…})): a wrapper's functions, named inside the call's text.
+    for (const argument of args) {
+      if (argument.isCallExpression() || argument.isOptionalCallExpression())
+        targets.push(...callbackTargets(argument, statement, keys, `${prefix}${text} > `));
     }
   }
   return targets;

@@ -227,3 +227,32 @@ describe("resolving a .js specifier to its TypeScript sibling", () => {
     expect(() => api._resolveFilename("./inside.js", parent(), false)).toThrow("Cannot find module './inside.js'");
   });
 });
+
+describe("tsconfig paths", () => {
+  const parent = (file = "src/main.ts"): { filename: string } => ({ filename: join(root, file) });
+  const tsconfig = (relative: string, paths: Record<string, string[]>): void =>
+    void tmp.write(relative, JSON.stringify({ compilerOptions: { baseUrl: ".", paths } }));
+
+  test("a bare request from a claimed file resolves through an alias; Node's own resolution answers the rest", () => {
+    const api = fakeModuleApi();
+    installRequireHook(hookOptions(), api);
+    tsconfig("tsconfig.json", { "@/*": ["src/*"] });
+    const util = touch("src/lib/util.ts");
+    expect(api._resolveFilename("@/lib/util", parent(), false)).toBe(util);
+    expect(api._resolveFilename("@/lib/util.js", parent(), false)).toBe(util);
+    expect(() => api._resolveFilename("@/lib/none", parent(), false)).toThrow("Cannot find module '@/lib/none'");
+  });
+
+  test("no alias for a file outside the workspace, nor after undo", () => {
+    const api = fakeModuleApi();
+    const undo = installRequireHook(hookOptions(join(root, "src")), api);
+    tsconfig("tsconfig.json", { "@/*": ["src/*"] });
+    const util = touch("src/util.ts");
+    expect(() => api._resolveFilename("@/util", parent("lib/outside.ts"), false)).toThrow(
+      "Cannot find module '@/util'",
+    );
+    expect(api._resolveFilename("@/util", parent(), false)).toBe(util);
+    undo();
+    expect(() => api._resolveFilename("@/util", parent(), false)).toThrow("Cannot find module '@/util'");
+  });
+});

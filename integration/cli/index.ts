@@ -14,6 +14,7 @@ import { isCommonJsFile } from "../../runtime/modules/format";
 import { isEsmEntry } from "../../runtime/modules/esm-without-loader";
 import { pathMatcher } from "../../runtime/watch/ignore";
 import { findWorkspace } from "../../runtime/watch/workspace";
+import { settings } from "../../runtime/settings";
 import { envFiles, HELP, parseCliArgs } from "./args";
 import { OptionError, resolveOptions, type CliOptions } from "./options";
 import { Supervisor } from "./supervisor";
@@ -112,7 +113,9 @@ function main(): void {
   const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
   const args = [...request.nodeOptions, ...preload, entry, ...request.args];
   const env = programEnv(options);
-  if (options.restart === "off") return runOnce(args, env);
+  // Under NODE_ENV=production chaud/register stays off (and says so): nothing to restart for.
+  const environment = settings();
+  if (options.restart === "off" || (environment.production && !environment.hot)) return runOnce(args, env);
   const cwd = process.cwd();
   new Supervisor({
     args,

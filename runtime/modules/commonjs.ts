@@ -6,6 +6,9 @@
 // old module lets go of its own children; without that, every reload would keep the whole
 // previous module tree alive. On rollback the old modules go back into the cache, and
 // modules first loaded by the failed attempt are forgotten.
+//
+// Not every entry of `require.cache` is a module: Node's ESM loader puts a JSON module that an
+// ES module imported there as `{ exports, loaded }`, without `children`.
 
 import Module from "node:module";
 import { dirname } from "node:path";
@@ -15,7 +18,8 @@ interface NodeModule {
   id: string;
   filename: string;
   exports: unknown;
-  children: NodeModule[];
+  /** Absent on the entries Node's ESM loader adds for JSON modules. */
+  children?: NodeModule[];
   loaded: boolean;
   paths: string[];
   _compile(code: string, filename: string): unknown;
@@ -45,7 +49,7 @@ export function createCommonJsModules(options: CommonJsOptions): ModuleSystem {
       const target = cache()[file];
       if (!target) return [];
       return Object.values(cache())
-        .filter((module): module is NodeModule => module !== undefined && module.children.includes(target))
+        .filter((module): module is NodeModule => module !== undefined && module.children?.includes(target) === true)
         .map((module) => module.filename);
     },
     begin: () => new CommonJsTransaction(options),
@@ -103,8 +107,8 @@ class CommonJsTransaction implements ModuleTransaction {
     for (const [file, old] of this.replaced) swaps.set(old, cache[file]);
     if (swaps.size === 0) return;
     for (const module of Object.values(cache)) {
-      if (!module) continue;
-      const children = module.children;
+      const children = module?.children;
+      if (!children) continue;
       for (let i = children.length - 1; i >= 0; i--) {
         const child = children[i]!;
         if (!swaps.has(child)) continue;

@@ -5,9 +5,16 @@
 // importers link to new versions. Without the hooks (plain `node app.mjs` calling init()),
 // only modules compiled by the plugin are known, and a changed module is re-imported alone.
 //
+// JSON modules (`import data from "./data.json" with { type: "json" }`) are ES modules here
+// too: a changed one is re-imported under a new URL (with the attribute), which changes its
+// default export, so its importers are evaluated again; they have no hot parts to update.
+// Node's ESM loader also puts a JSON module in `require.cache`, where a `require` of the same
+// file finds it: a re-import takes it out, so that CommonJS importers read the file afresh.
+//
 // Every old version stays alive, as Node keeps it: the module system counts them and their
 // approximate size, and `status()` reports it.
 
+import nodeModule from "node:module";
 import { pathToFileURL } from "node:url";
 import type { HotOnlyPurpose, ModuleSystem, ModuleTransaction } from "./module-system";
 
@@ -18,7 +25,7 @@ export interface HookChannel {
 }
 
 export interface EsmModuleInfo {
-  format: "module" | "commonjs";
+  format: "module" | "commonjs" | "json";
   bytes: number;
   /** Compiled by Babel for this load (not served from the cache), and how long that took. */
   transformed: boolean;
@@ -37,7 +44,13 @@ export const HOT_ONLY_PARAM = "chaud-hot-only";
 export const IN_PLACE_PARAM = "chaud-in-place";
 
 /** Dynamic import that survives compilation to CommonJS. */
-const importModule = new Function("url", "return import(url)") as (url: string) => Promise<Record<string, unknown>>;
+const importModule = new Function("url", "options", "return import(url, options)") as (
+  url: string,
+  options?: object,
+) => Promise<Record<string, unknown>>;
+
+/** Import attributes for a JSON module (`assert` for Node 20 before 20.10, which ignores `with`). */
+const JSON_IMPORT = { with: { type: "json" }, assert: { type: "json" } };
 
 export class EsmModules implements ModuleSystem {
   private readonly files = new Map<string, EsmModuleInfo>();
@@ -64,7 +77,7 @@ export class EsmModules implements ModuleSystem {
   /** A hook event: a module was loaded. */
   noteLoad(file: string, info: EsmModuleInfo): void {
     const known = this.files.get(file);
-    if (known && known.format === "module" && info.format === "module") {
+    if (known && known.format !== "commonjs" && known.format === info.format) {
       this.keptAlive.records++;
       this.keptAlive.bytes += known.bytes;
     }
@@ -87,9 +100,15 @@ export class EsmModules implements ModuleSystem {
     return [...this.files.keys()].filter((file) => this.isLoaded(file));
   }
 
-  /** ESM modules only; CommonJS files the hooks saw belong to the CommonJS module system. */
+  /** ES modules (JSON ones included) only; CommonJS files the hooks saw belong to the CommonJS module system. */
   isLoaded(file: string): boolean {
-    return this.files.get(file)?.format === "module";
+    const format = this.files.get(file)?.format;
+    return format === "module" || format === "json";
+  }
+
+  /** What `import()` needs besides the URL to import `file` again. */
+  importOptions(file: string): object | undefined {
+    return this.files.get(file)?.format === "json" ? JSON_IMPORT : undefined;
   }
 
   /** Whether an ES module imports this (CommonJS) file. */
@@ -133,6 +152,8 @@ export class EsmModules implements ModuleSystem {
 export class EsmTransaction implements ModuleTransaction {
   /** Version each file had before this transaction moved it. */
   private readonly moved = new Map<string, number | undefined>();
+  /** `require.cache` entries of re-imported JSON modules, put back by a rollback. */
+  private readonly requireCached = new Map<string, unknown>();
 
   constructor(private readonly modules: EsmModules) {}
 
@@ -144,10 +165,12 @@ export class EsmTransaction implements ModuleTransaction {
 
   async reevaluate(file: string): Promise<{ before: unknown; after: unknown }> {
     const modules = this.modules;
-    const before = await importModule(modules.urlOf(file, modules.versions.get(file)));
+    const options = modules.importOptions(file);
+    const before = await importModule(modules.urlOf(file, modules.versions.get(file)), options);
+    if (options) this.forgetRequired(file);
     const version = modules.allocateVersion();
     await this.move(file, version);
-    const after = await importModule(modules.urlOf(file, version));
+    const after = await importModule(modules.urlOf(file, version), options);
     return { before, after };
   }
 
@@ -158,6 +181,7 @@ export class EsmTransaction implements ModuleTransaction {
 
   async reevaluateHotOnly(file: string, purpose: HotOnlyPurpose): Promise<boolean> {
     if (purpose === "in-place" && !this.modules.compilesHotOnly) return false;
+    if (this.modules.importOptions(file)) return false; // JSON: nothing hot, the module is imported again
     const param = purpose === "in-place" ? IN_PLACE_PARAM : HOT_ONLY_PARAM;
     await importModule(this.modules.urlOf(file, this.modules.versions.get(file), param));
     return true;
@@ -167,13 +191,26 @@ export class EsmTransaction implements ModuleTransaction {
     // The new versions are already what imports resolve to; the old records stay (Node keeps them).
   }
 
+  private forgetRequired(file: string): void {
+    const cache = requireCache();
+    if (!(file in cache) || this.requireCached.has(file)) return;
+    this.requireCached.set(file, cache[file]);
+    delete cache[file];
+  }
+
   async rollback(): Promise<void> {
+    const cache = requireCache();
+    for (const [file, entry] of this.requireCached) cache[file] = entry;
     for (const [file, version] of this.moved) {
       if (version === undefined) this.modules.versions.delete(file);
       else this.modules.versions.set(file, version);
       await this.modules.channel.setVersion(file, version ?? null);
     }
   }
+}
+
+function requireCache(): Record<string, unknown> {
+  return (nodeModule as unknown as { _cache: Record<string, unknown> })._cache;
 }
 
 function setOf(map: Map<string, Set<string>>, key: string): Set<string> {

@@ -83,10 +83,14 @@ export class Reloader {
         const reason = queue.get(current)!;
         queue.delete(current);
         if (current === entry) {
-          done.push({ file: current, reason });
+          // Its top-level code never re-runs: only its hot parts take the new code, in place.
+          // What else the edit changed waits for a restart.
           const changedBefore = batch.shapeChanged.size;
           await transaction.reevaluateHotOnly(current, "entry");
-          if (batch.shapeChanged.size > changedBefore) topLevelChanged.push(current);
+          if (batch.shapeChanged.size > changedBefore) {
+            done.push({ file: current, reason });
+            topLevelChanged.push(current);
+          } else inPlace.push(current);
           continue;
         }
         if (reason.kind === "changed" && (await updatesInPlace(batch, transaction, current))) {
