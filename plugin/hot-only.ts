@@ -16,7 +16,7 @@
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { callHandle, type RewriteContext } from "./rewrite-context";
+import { callHandle, ignoredByCoverage, type RewriteContext } from "./rewrite-context";
 import type { Target } from "./targets";
 
 /** A top-level binding a hot-only evaluation reaches in the running version. */
@@ -68,7 +68,8 @@ export function scopeRegistration(context: RewriteContext, bindings: ScopeBindin
     );
     return [getter, setter];
   });
-  return t.expressionStatement(callHandle(context, "scope", [t.objectExpression(accessors)]));
+  // Accessors no test calls: not the module's code, not in its coverage.
+  return ignoredByCoverage(t.expressionStatement(callHandle(context, "scope", [t.objectExpression(accessors)])));
 }
 
 /** Rewrites the program body for a hot-only evaluation. Runs before the marker rewrite. */

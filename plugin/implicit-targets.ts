@@ -30,9 +30,8 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
   if (!declaration.node) return [];
 
   // function f() {}, export function f() {}, export default function () {}; class Foo {} and
-  // its exported forms. A decorated class is left as it is: decorators may wrap or replace it.
-  if (declaration.isFunctionDeclaration() || (declaration.isClassDeclaration() && !isDecorated(declaration.node)))
-    return asMarked(declaration);
+  // its exported forms, decorated or not (decorators.ts).
+  if (declaration.isFunctionDeclaration() || declaration.isClassDeclaration()) return asMarked(declaration);
 
   // const f = () => {}, let g = function () {}, const C = class {} (each declarator on its own)
   if (declaration.isVariableDeclaration() && !declaration.node.declare) {
@@ -45,7 +44,7 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
       const init = declarator.get("init");
       if (!t.isIdentifier(declarator.node.id) || !init.node) return [];
       const value = unwrapExpression(init as NodePath);
-      if (!isFunctionValue(value) && !(value.isClassExpression() && !isDecorated(value.node))) return [];
+      if (!isFunctionValue(value) && !value.isClassExpression()) return [];
       return [hotDeclarator(declarator, declarator)];
     });
   }
@@ -87,18 +86,6 @@ function asMarked(path: NodePath): Target[] {
     if (error instanceof SyntaxError) return [];
     throw error;
   }
-}
-
-function isDecorated(node: t.Class): boolean {
-  const has = (decorators: t.Decorator[] | null | undefined): boolean => (decorators?.length ?? 0) > 0;
-  return (
-    has(node.decorators) ||
-    node.body.body.some(
-      (member) =>
-        ("decorators" in member && has(member.decorators)) ||
-        (t.isClassMethod(member) && member.params.some((param) => "decorators" in param && has(param.decorators))),
-    )
-  );
 }
 
 /**

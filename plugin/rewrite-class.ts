@@ -14,15 +14,23 @@
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
+import { decoratorsHash, type DecorateStatement } from "./decorators";
 import { sourceHash } from "./hash";
 import { callHandle, hashOf, type RewriteContext } from "./rewrite-context";
 import type { HotClassTarget } from "./targets";
 
-export function rewriteHotClass(target: HotClassTarget, context: RewriteContext): void {
+/** `decorations`: the compiled decorator statements that apply to the class (decorators.ts). */
+export function rewriteHotClass(
+  target: HotClassTarget,
+  context: RewriteContext,
+  decorations: readonly DecorateStatement[] = [],
+): void {
   const path = target.path;
   const node = path.node;
   const hash = hashOf(context, node);
   const shapeHash = shapeHashOf(node, context.source);
+  // Taken before the rewrite below changes the body (private names).
+  const decorated = decoratorsHash(node, decorations, context.source);
   const symbols = replacePrivateNames(path, target.name, context);
 
   const self = resolveSelfReferences(path, target.name, context);
@@ -48,6 +56,8 @@ export function rewriteHotClass(target: HotClassTarget, context: RewriteContext)
     ownName ? expression : namedByItsKey(target.name, expression),
     t.stringLiteral(hash),
     t.stringLiteral(shapeHash),
+    // Only decorated classes have it, so undecorated ones compile as before.
+    ...(decorated !== null ? [t.stringLiteral(decorated)] : []),
   ];
   const call = callHandle(context, "cls", args);
 

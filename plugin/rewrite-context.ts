@@ -28,3 +28,12 @@ export function callHandle(context: RewriteContext, method: string, args: t.Expr
 export function hashOf(context: RewriteContext, node: t.Node): string {
   return sourceHash(context.source.slice(node.start ?? 0, node.end ?? 0));
 }
+
+/**
+ * Marks injected code for istanbul (babel-plugin-istanbul, which babel-jest and ts-jest run
+ * after chaud): functions chaud adds never run in a test, and must not count against coverage.
+ */
+export function ignoredByCoverage<T extends t.Node>(node: T): T {
+  t.addComment(node, "leading", " istanbul ignore next ");
+  return node;
+}

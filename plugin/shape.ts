@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type * as t from "@babel/types";
+import { isDecoratedMember } from "./decorators";
 import type { Target } from "./targets";
 
 /**
@@ -50,9 +51,11 @@ function setAside(target: Target): Range[] {
       return rangeOf(target.path.node, target.name);
     case "hot-class":
       // Methods, getters, setters and static methods; the constructor and fields are shape.
+      // Of a decorated method only the body: its decorators ran once, on the running class,
+      // and so did what they record of its parameters and their types.
       return target.path.node.body.body.flatMap((member) =>
         (member.type === "ClassMethod" && member.kind !== "constructor") || member.type === "ClassPrivateMethod"
-          ? rangeOf(member, target.name)
+          ? rangeOf(isDecoratedMember(member) ? member.body : member, target.name)
           : [],
       );
     case "persist":

@@ -6,6 +6,7 @@ import type { BabelFile } from "@babel/core";
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { classify } from "./classify";
+import { decorateStatements, rewriteDecorateStatements } from "./decorators";
 import { findMarkers } from "./find-markers";
 import { moduleKey } from "./module-key";
 import * as messages from "./messages";
@@ -19,7 +20,7 @@ import { keepHotOnly, scopeBindings, scopeRegistration } from "./hot-only";
 import { implicitTargets } from "./implicit-targets";
 import { rewriteInline } from "./rewrite-inline";
 import type { Mode } from "../runtime/settings";
-import type { HotInlineTarget, HotMethodTarget, Target } from "./targets";
+import type { HotClassTarget, HotInlineTarget, HotMethodTarget, Target } from "./targets";
 
 export interface TransformOptions {
   /** Compile for a hot-only re-evaluation of an entry module (see hot-only.ts). */
@@ -49,6 +50,12 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
     shape: moduleShape(file.code, targets, file.ast.comments ?? []),
   });
   const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
+  // Found before hot-only mode drops them, as the class's decorator hash includes them.
+  const decorations = decorateStatements(
+    program,
+    targets.filter((target): target is HotClassTarget => target.kind === "hot-class"),
+    file.code,
+  );
   if (options.hotOnly) {
     keepHotOnly(program, targets, context);
     program.scope.crawl();
@@ -64,11 +71,14 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
     context,
   );
   for (const target of targets) {
-    if (target.kind === "hot-class") rewriteHotClass(target, context);
+    if (target.kind === "hot-class") rewriteHotClass(target, context, decorations.get(target.name));
     else if (target.kind === "hot-declaration" || target.kind === "hot-expression") rewriteHotFunction(target, context);
     else if (target.kind === "dispose" && !options.hotOnly)
       context.prelude.push(disposeCall(context, target.path.node.id!));
     else if (target.kind === "persist-export") rewritePersistExport(target, context);
+  }
+  if (!options.hotOnly) {
+    for (const [className, statements] of decorations) rewriteDecorateStatements(className, statements, context);
   }
   rewriteInline(
     targets.filter((target): target is HotInlineTarget => target.kind === "hot-inline"),
@@ -101,7 +111,11 @@ function insertAfterImports(program: NodePath<t.Program>, statements: t.Statemen
     previous.node.trailingComments = previous.node.trailingComments.filter((comment) => !comments.includes(comment));
   }
   firstOther.insertBefore(statements);
-  for (const statement of statements) statement.leadingComments = null;
+  for (const statement of statements) {
+    // Keep chaud's own (istanbul's hint), not the statement's.
+    const own = (statement.leadingComments ?? []).filter((comment) => !comments?.includes(comment));
+    statement.leadingComments = own.length > 0 ? own : null;
+  }
   firstOther.node.leadingComments = comments ?? null;
 }
 

@@ -56,6 +56,12 @@ test("the entry's top-level code, an export the entry imports, a hot class's con
   expect(
     restartReason(reloaded({ notices: [{ kind: "class-shape-changed", key: "app/src/store.ts#Store" }] }), relative),
   ).toBe("app/src/store.ts: the constructor or field initializers of class Store changed");
+  expect(
+    restartReason(
+      reloaded({ notices: [{ kind: "class-decorators-changed", key: "app/src/items.controller.ts#ItemsController" }] }),
+      relative,
+    ),
+  ).toBe("app/src/items.controller.ts: the decorators of class ItemsController changed");
   expect(restartReason(reloaded({ unreached: [{ file: "/app/src/setup.ts", line: 12 }] }), relative)).toBe(
     "src/setup.ts:12 changed, and no running code calls the new version",
   );

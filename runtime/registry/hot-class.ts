@@ -52,11 +52,14 @@ export function updateClassInPlace(entry: ClassEntry, next: AnyFunction, nextMem
   if (Object.getPrototypeOf(stableProto) !== nextProtoParent) Object.setPrototypeOf(stableProto, nextProtoParent);
 }
 
-/** Gives an anonymous class expression the name its declaration had. */
-export function nameClass(cls: AnyFunction, name: string): void {
+/**
+ * Gives an anonymous class expression the name its declaration had; `decorated`: also a name
+ * inferred from a compiler's temporary (`_class`), which the source never wrote.
+ */
+export function nameClass(cls: AnyFunction, name: string, decorated = false): void {
   const own = Reflect.getOwnPropertyDescriptor(cls, "name");
-  // A class with its own `static name` member keeps it.
-  if (own && "value" in own && own.value === "" && !own.writable) {
+  // A class with its own `static name` member keeps it (a field is writable, a getter has no value).
+  if (own && "value" in own && (own.value === "" || decorated) && !own.writable && !own.enumerable) {
     Object.defineProperty(cls, "name", { value: name, configurable: true });
   }
 }

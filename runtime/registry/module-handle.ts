@@ -13,6 +13,8 @@ markRegistryFile();
 /** The handle one evaluation of one module registers through. */
 export class ModuleHandle {
   private readonly version: ModuleVersion;
+  /** The hot classes this evaluation registered, by name, and whether each is new. */
+  private readonly classes = new Map<string, { entry: ClassEntry; isNew: boolean }>();
 
   /**
    * `hotOnly`: an entry module's hot parts evaluated again without its top-level code. It
@@ -76,20 +78,51 @@ export class ModuleHandle {
     return entry.stub as unknown as F;
   }
 
-  /** A hot class: returns the first class evaluated for the key; later versions' code goes behind its member stubs. */
-  cls<C extends AnyFunction>(name: string, next: C, hash: string, shapeHash: string): C {
+  /**
+   * A hot class: returns the first class evaluated for the key; later versions' code goes
+   * behind its member stubs. `decoratorsHash`: the text of its decorators, when it has some.
+   */
+  cls<C extends AnyFunction>(name: string, next: C, hash: string, shapeHash: string, decoratorsHash?: string): C {
     const key = `${this.key}#${name}`;
-    nameClass(next, name);
+    // Decorators compile to a class held in a temporary (`_class = class {…}`), which names it.
+    nameClass(next, name, decoratorsHash !== undefined);
     const members = membersOf(next);
     const existing = this.registry.classes.get(key);
+    const staged = { kind: "class", key, next, hash, shapeHash, decoratorsHash, members } as const;
     if (existing) {
-      this.batch.stage({ kind: "class", key, entry: existing, next, hash, shapeHash, members, isNew: false });
+      this.batch.stage({ ...staged, entry: existing, isNew: false });
+      this.classes.set(name, { entry: existing, isNew: false });
       return existing.cls as C;
     }
     // Stubbed at once, so that references the module's own code takes already forward.
-    const entry: ClassEntry = { cls: next, hash, shapeHash, members, stubs: stubClass(next, members) };
-    this.batch.stage({ kind: "class", key, entry, next, hash, shapeHash, members, isNew: true });
+    const entry: ClassEntry = {
+      cls: next,
+      hash,
+      shapeHash,
+      decoratorsHash,
+      decorations: new Map(),
+      members,
+      stubs: stubClass(next, members),
+    };
+    this.batch.stage({ ...staged, entry, isNew: true });
+    this.classes.set(name, { entry, isNew: true });
     return next;
+  }
+
+  /**
+   * A compiled decorator statement of hot class `name` (`__decorate([…], C.prototype, "m")`):
+   * runs it once per live class and text, and gives later evaluations what it returned, so a
+   * re-evaluated module neither registers unchanged decorators again nor loses a class that a
+   * class decorator returned. Applied at once: decorators cannot be taken back.
+   */
+  decorate<T>(name: string, hash: string, run: () => T): T {
+    const registered = this.classes.get(name);
+    if (!registered) return run();
+    const { decorations } = registered.entry;
+    if (!registered.isNew && decorations.has(hash)) return decorations.get(hash) as T;
+    const result = run();
+    decorations.set(hash, result);
+    return result;
   }
 
   /** A single hot method of an unmarked class: replaces it on `target` with the key's stub. */

@@ -103,6 +103,8 @@ export class Registry implements RegistryState {
           item.entry.hash = item.hash;
           if (item.entry.shapeHash !== item.shapeHash)
             report.notices.push({ kind: "class-shape-changed", key: item.key });
+          if (item.entry.decoratorsHash !== item.decoratorsHash)
+            report.notices.push({ kind: "class-decorators-changed", key: item.key });
           break;
         case "cell":
           this.cells.set(item.key, item.cell);

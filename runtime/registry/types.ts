@@ -48,6 +48,13 @@ export interface ClassEntry {
   hash: string;
   /** Hash of the constructor and field initializers the live class runs (never replaced). */
   readonly shapeHash: string;
+  /** Hash of the decorators that decorated the live class (never replaced); undefined when it has none. */
+  readonly decoratorsHash?: string | undefined;
+  /**
+   * Compiled decorator statements (`__decorate(…)`) already applied to the live class, by
+   * their text's hash, with what each returned.
+   */
+  readonly decorations: Map<string, unknown>;
   members: ClassMembers;
   /** Stubs of the prototype's and the class's own methods and accessors. */
   readonly stubs: { readonly proto: MemberStubMap; readonly statics: MemberStubMap };
@@ -56,6 +63,7 @@ export interface ClassEntry {
 export type Notice =
   | { kind: "persist-initializer-changed"; key: string }
   | { kind: "class-shape-changed"; key: string }
+  | { kind: "class-decorators-changed"; key: string }
   | { kind: "dispose-failed"; key: string; error: unknown };
 
 /** What a committed batch changed, for the reload report. */
@@ -100,6 +108,7 @@ export type Staged =
       next: AnyFunction;
       hash: string;
       shapeHash: string;
+      decoratorsHash: string | undefined;
       members: ClassMembers;
       isNew: boolean;
     }

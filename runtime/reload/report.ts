@@ -147,6 +147,11 @@ export function describeNotice(notice: Notice): ReportLine {
         level: "info",
         text: `the constructor or field initializers of hot class "${name}" changed; they are not applied to the existing class (methods are). Restart to apply them.`,
       };
+    case "class-decorators-changed":
+      return {
+        level: "info",
+        text: `the decorators of hot class "${name}" changed; the existing class keeps what its decorators did when it was defined (its methods do update). Restart to apply them.`,
+      };
     case "dispose-failed":
       return {
         level: "warn",

@@ -18,6 +18,11 @@ export function restartReason(outcome: ReloadOutcome, relative: (file: string) =
     const [module, name] = reshaped.key.split("#");
     return `${module}: the constructor or field initializers of class ${name} changed`;
   }
+  const redecorated = outcome.notices.find((notice) => notice.kind === "class-decorators-changed");
+  if (redecorated) {
+    const [module, name] = redecorated.key.split("#");
+    return `${module}: the decorators of class ${name} changed`;
+  }
   const [unreached] = outcome.unreached;
   if (unreached !== undefined) {
     return `${relative(unreached.file)}${unreached.line !== null ? `:${unreached.line}` : ""} changed, and no running code calls the new version`;
