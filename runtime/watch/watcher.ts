@@ -281,18 +281,18 @@ export function watchTree(options: TreeWatcherOptions): { close(): void } {
   });
   // "aggregated" names a watched folder, not the file inside it that changed: collect the files.
   const changed = new Set<string>();
+  const startTime = Date.now();
   watchpack.on("change", (file: string) => changed.add(file));
   watchpack.on("remove", (file: string) => changed.add(file));
   watchpack.on("aggregated", () => {
-    const files = [...changed];
+    // Watchpack also reports files written shortly before it started (its allowance for coarse
+    // file system clocks): those are not changes.
+    const files = [...changed].filter(
+      (file) => (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) >= startTime,
+    );
     changed.clear();
     if (files.length > 0) options.onChange(files);
   });
-  watchpack.watch({
-    files: [...options.files],
-    directories: [...options.directories],
-    missing: [],
-    startTime: Date.now(),
-  });
+  watchpack.watch({ files: [...options.files], directories: [...options.directories], missing: [], startTime });
   return { close: () => watchpack.close() };
 }
