@@ -157,7 +157,8 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
     const options =
       settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
     // A config whose `ignore`/`only` leaves the file out gives way to the tsconfig's options.
-    const chosen = options ?? defaultOptions(filename, settings, settings.compile ?? compileOptionsFor(filename, source));
+    const chosen =
+      options ?? defaultOptions(filename, settings, settings.compile ?? compileOptionsFor(filename, source));
     const result = babel.transformSync(source, {
       ...chosen,
       // Babel's default, "auto", compacts a file over 500 KB and prints "[BABEL] Note: The code
@@ -290,7 +291,9 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
 function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
   const classProperties = compile.decorators === "legacy" || !compile.defineClassFields;
   return [
-    ...(compile.metadata ? [item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata"))] : []),
+    ...(compile.metadata
+      ? [item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata"))]
+      : []),
     ...(compile.decorators
       ? [
           item(`decorators:${compile.decorators}`, () => [

@@ -112,7 +112,7 @@ describe("without a Babel config", () => {
     expect(map.mappings).not.toBe("");
   });
 
-  test("JSX in a .tsx file compiles with React's automatic runtime; a tsconfig's \"jsx\": \"preserve\" is refused with a message naming the fix", () => {
+  test('JSX in a .tsx file compiles with React\'s automatic runtime; a tsconfig\'s "jsx": "preserve" is refused with a message naming the fix', () => {
     expect(transform("src/view.tsx", "export const v = <div/>;\n")).toContain('require("react/jsx-runtime")');
     expect(transform("src/plain.tsx", "export const n: number = 1;\n")).toContain("exports.n");
     tmp.write("kept/tsconfig.json", JSON.stringify({ compilerOptions: { jsx: "preserve" } }));
