@@ -46,6 +46,7 @@ const KEYED_PACKAGES = [
   // the plugins a tsconfig can ask for (tsconfig.ts)
   "@babel/plugin-proposal-decorators",
   "@babel/plugin-transform-class-properties",
+  "@babel/plugin-transform-class-static-block",
   "@babel/preset-react",
   "babel-plugin-transform-typescript-metadata",
 ];

@@ -282,14 +282,14 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
 /**
  * Decorators and class fields, in the order TypeScript gives them: the metadata plugin reads
  * the type annotations and adds its `Reflect.metadata` decorators before the decorators
- * plugin applies them; legacy decorated fields need the class-properties transform after it.
- * These run before preset-typescript (plugins come before presets), so the fields TypeScript
- * would not emit are set aside here first (see typeOnlyFields). Fields are assigned in the
- * constructor (loose) without `useDefineForClassFields`, after parameter properties, as tsc
- * emits them.
+ * plugin applies them, and legacy decorated fields need the class-properties transform after
+ * it (with static blocks, which that transform refuses to leave alone). These run before
+ * preset-typescript (plugins come before presets), so the fields TypeScript would not emit
+ * are set aside first (typeOnlyFields). Without `useDefineForClassFields`, legacy-decorated
+ * classes' fields are assigned in the constructor after parameter properties, as tsc emits them.
  */
 function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
-  const classProperties = compile.decorators === "legacy" || !compile.defineClassFields;
+  const legacy = compile.decorators === "legacy";
   return [
     ...(compile.metadata
       ? [item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata"))]
@@ -302,13 +302,16 @@ function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
           ]),
         ]
       : []),
-    ...(classProperties
+    ...(legacy || !compile.defineClassFields
+      ? [item(`fields:${compile.defineClassFields}`, () => typeOnlyFields(compile.defineClassFields))]
+      : []),
+    ...(legacy
       ? [
-          item(`fields:${compile.defineClassFields}`, () => typeOnlyFields(compile.defineClassFields)),
           item(`class-properties:${compile.defineClassFields}`, () => [
             require.resolve("@babel/plugin-transform-class-properties"),
             { loose: !compile.defineClassFields },
           ]),
+          item("class-static-block", () => require.resolve("@babel/plugin-transform-class-static-block")),
         ]
       : []),
   ];
@@ -316,17 +319,19 @@ function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
 
 /**
  * Removes the class fields TypeScript emits nothing for, before the class-properties transform
- * would make them `this.x = void 0`: `declare` fields always, and without
- * `useDefineForClassFields` every field with neither an initializer nor a decorator.
+ * sees the class (it refuses `declare` fields, and would make the others `this.x = void 0`):
+ * `declare` fields, and without `useDefineForClassFields` every field with neither an
+ * initializer nor a decorator.
  */
 function typeOnlyFields(defineClassFields: boolean): Babel.PluginItem {
+  const typeOnly = (node: Babel.types.ClassProperty): boolean =>
+    node.declare === true || (!defineClassFields && node.value == null && !(node.decorators?.length ?? 0));
   return (): Babel.PluginObj => ({
     name: "chaud-type-only-fields",
     visitor: {
-      ClassProperty(path) {
-        const node = path.node;
-        const typeOnly = !defineClassFields && node.value == null && !(node.decorators?.length ?? 0);
-        if (node.declare === true || typeOnly) path.remove();
+      Class(path) {
+        const body = path.node.body;
+        body.body = body.body.filter((member) => member.type !== "ClassProperty" || !typeOnly(member));
       },
     },
   });
