@@ -19,6 +19,7 @@ import { performance } from "node:perf_hooks";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { settings, type Mode } from "../runtime/settings";
 import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
+import { metadataAfter, metadataBefore } from "./decorator-metadata";
 import { compileOptionsFor, type CompileOptions, type JsxOptions } from "./tsconfig";
 
 export interface TransformFileOptions {
@@ -281,8 +282,8 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
 
 /**
  * Decorators and class fields, in the order TypeScript gives them: the metadata plugin reads
- * the type annotations and adds its `Reflect.metadata` decorators before the decorators
- * plugin applies them, and legacy decorated fields need the class-properties transform after
+ * the type annotations and adds its `Reflect.metadata` decorators (brought to tsc's output by
+ * the passes around it, decorator-metadata.ts) before the decorators plugin applies them, and legacy decorated fields need the class-properties transform after
  * it (with static blocks, which that transform refuses to leave alone). These run before
  * preset-typescript (plugins come before presets), so the fields TypeScript would not emit
  * are set aside first (typeOnlyFields). Without `useDefineForClassFields`, legacy-decorated
@@ -292,7 +293,11 @@ function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
   const legacy = compile.decorators === "legacy";
   return [
     ...(compile.metadata
-      ? [item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata"))]
+      ? [
+          item(`metadata-before:${compile.strictNullChecks}`, () => metadataBefore(compile.strictNullChecks)),
+          item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata")),
+          item(`metadata-after:${compile.strictNullChecks}`, () => metadataAfter(compile.strictNullChecks)),
+        ]
       : []),
     ...(compile.decorators
       ? [

@@ -26,6 +26,8 @@ export interface CompileOptions {
   decorators: "legacy" | "2023-11" | null;
   /** Emit `design:type`, `design:paramtypes` and `design:returntype` for legacy decorators. */
   metadata: boolean;
+  /** strictNullChecks (or strict): a union with null or undefined is then serialized as Object. */
+  strictNullChecks: boolean;
   /** How JSX compiles; "preserve" leaves it (Node cannot run it); null for a file without JSX syntax. */
   jsx: JsxOptions | "preserve" | null;
   /** Class fields as `Object.defineProperty` (true, the standard) or as assignments in the constructor. */
@@ -176,6 +178,7 @@ export function compileOptionsFor(file: string, source: string): CompileOptions 
     tsconfig: applies ? found.path : null,
     decorators: !source.includes("@") ? null : legacy ? "legacy" : "2023-11",
     metadata: legacy && own.emitDecoratorMetadata === true && source.includes("@"),
+    strictNullChecks: own.strictNullChecks ?? own.strict ?? false,
     jsx: JSX_FILE.test(file) ? jsxOptions(own) : null,
     defineClassFields: applies ? definesClassFields(own) : true,
     onlyRemoveTypeImports: own.verbatimModuleSyntax === true || own.preserveValueImports === true,

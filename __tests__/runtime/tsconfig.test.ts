@@ -29,6 +29,7 @@ const DEFAULTS: CompileOptions = {
   tsconfig: null,
   decorators: "2023-11",
   metadata: false,
+  strictNullChecks: false,
   jsx: null,
   defineClassFields: true,
   onlyRemoveTypeImports: false,
