@@ -1,4 +1,4 @@
-// Decorator metadata as tsc emits it: each file of __tests__/metadata-corpus is compiled by
+// Decorator metadata as tsc emits it: each file of __tests__/corpus/metadata is compiled by
 // the TypeScript compiler (a program, so the checker resolves aliases and enums as in a build)
 // and by chaud's transform under a tsconfig with experimentalDecorators and
 // emitDecoratorMetadata; both run, and `Reflect.getMetadata` of design:type,
@@ -14,7 +14,7 @@ import { transformFile } from "../../loader/transform";
 import { clearTsconfigCache } from "../../loader/tsconfig";
 import { useTempDir } from "../helpers/temp-dir";
 
-const CORPUS = join(__dirname, "../metadata-corpus");
+const CORPUS = join(__dirname, "../corpus/metadata");
 const FILES = readdirSync(CORPUS).filter((name) => name.endsWith(".ts"));
 const KEYS = ["design:type", "design:paramtypes", "design:returntype"] as const;
 
