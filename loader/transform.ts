@@ -289,7 +289,7 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
  * are set aside first (typeOnlyFields). Without `useDefineForClassFields`, legacy-decorated
  * classes' fields are assigned in the constructor after parameter properties, as tsc emits them.
  */
-function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
+export function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
   const legacy = compile.decorators === "legacy";
   return [
     ...(compile.metadata

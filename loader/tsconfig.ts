@@ -49,6 +49,7 @@ const byFolder = new Map<string, Governing>();
 // get-tsconfig's own cache of files read, shared by every lookup (a base config is read once).
 const readCache = new Map<string, unknown>();
 const logged = new Set<string>();
+const loggedFolders = new Set<string>();
 
 /**
  * The tsconfig that governs `file` (an absolute path), as get-tsconfig reads it (`extends`
@@ -69,6 +70,7 @@ export function clearTsconfigCache(): void {
   byFolder.clear();
   readCache.clear();
   logged.clear();
+  loggedFolders.clear();
   warned.clear();
 }
 
@@ -187,7 +189,11 @@ export function compileOptionsFor(file: string, source: string): CompileOptions 
 
 /** Once per tsconfig and package, at debug level: which tsconfig governs the package's files. */
 function logGoverning(found: TsConfigResult, file: string): void {
-  const packageDir = findUp(dirname(file), (dir) => readPackageJson(dir) !== null);
+  // Asked for every compiled file: a folder seen before costs one lookup, not a walk up.
+  const folder = dirname(file);
+  if (loggedFolders.has(folder)) return;
+  loggedFolders.add(folder);
+  const packageDir = findUp(folder, (dir) => readPackageJson(dir) !== null);
   const key = `${found.path}\0${packageDir ?? ""}`;
   if (logged.has(key)) return;
   logged.add(key);
