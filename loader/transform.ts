@@ -76,7 +76,9 @@ function chaudPluginFunction(): Babel.PluginTarget {
 export function warmUp(filename: string, cwd: string): void {
   const commonjs = isCommonJsFile(filename);
   // The `@` makes the tsconfig's decorator plugins load now too (see compileOptionsFor).
-  runBabel(filename, "export {};\n// @\n", {
+  const source = "export {};\n// @\n";
+  runBabel(filename, source, {
+    compile: compileOptionsFor(filename, source, { quiet: true }),
     enabled: true,
     mode: settings().mode,
     commonjs,

@@ -10,7 +10,7 @@
 
 import { getTsconfig, type TsConfigJsonResolved, type TsConfigResult } from "get-tsconfig";
 import { dirname, relative } from "node:path";
-import { log, warn } from "../runtime/logger";
+import { configureLogger, log, warn } from "../runtime/logger";
 import { findUp, readPackageJson, readText } from "../runtime/fs";
 
 /** The automatic JSX runtime (`react-jsx`, `react-jsxdev`) or the classic one (`react`). */
@@ -55,11 +55,11 @@ const loggedFolders = new Set<string>();
  * The tsconfig that governs `file` (an absolute path), as get-tsconfig reads it (`extends`
  * resolved), or null when there is none or it cannot be read (then one warning per file).
  */
-export function tsconfigFor(file: string): TsConfigResult | null {
+export function tsconfigFor(file: string, quiet = false): TsConfigResult | null {
   const folder = dirname(file);
   let found = byFolder.get(folder);
   if (!found) {
-    found = { result: readGoverning(folder) };
+    found = { result: readGoverning(folder, quiet) };
     byFolder.set(folder, found);
   }
   return found.result;
@@ -76,20 +76,20 @@ export function clearTsconfigCache(): void {
 
 const warned = new Set<string>();
 
-function readGoverning(folder: string): TsConfigResult | null {
+function readGoverning(folder: string, quiet: boolean): TsConfigResult | null {
   let result: TsConfigResult | null;
   try {
     result = getTsconfig(folder, "tsconfig.json", readCache as Map<string, never>);
   } catch (error) {
     // get-tsconfig names the file of the chain it could not read; the nearest one is ours to name.
     const nearest = nearestTsconfig(folder);
-    warnOnce(nearest ?? folder, (error as Error).message);
+    if (!quiet) warnOnce(nearest ?? folder, (error as Error).message);
     return null;
   }
   if (result === null) return null;
   const problem = malformed(result.path, result.config);
   if (problem !== null) {
-    warnOnce(result.path, problem);
+    if (!quiet) warnOnce(result.path, problem);
     return null;
   }
   return result;
@@ -103,6 +103,7 @@ function nearestTsconfig(folder: string): string | null {
 function warnOnce(path: string, message: string): void {
   if (warned.has(path)) return;
   warned.add(path);
+  configureLogger(); // on Node 20 the ESM hooks run on a thread of their own, where nothing else has
   warn(`cannot read ${relative(process.cwd(), path) || path}: ${message}; compiling with chaud's defaults`);
 }
 
@@ -167,14 +168,16 @@ function jsxOptions(options: NonNullable<TsConfigJsonResolved["compilerOptions"]
 /**
  * How `file` compiles without a Babel config: from its tsconfig (for JavaScript files only
  * with `allowJs`), else chaud's defaults (standard decorators, no metadata, the automatic JSX
- * runtime, standard class fields, unused imports elided).
+ * runtime, standard class fields, unused imports elided). `quiet`: no warning and no debug
+ * line (a warm-up, whose thread may not be the one that compiles the program's files).
  */
-export function compileOptionsFor(file: string, source: string): CompileOptions {
-  const found = tsconfigFor(file);
-  const options = found?.config.compilerOptions ?? {};
-  const applies = found !== null && (TYPESCRIPT.test(file) || options.allowJs === true);
-  const own = applies ? options : {};
-  if (applies) logGoverning(found, file);
+export function compileOptionsFor(file: string, source: string, options: { quiet?: boolean } = {}): CompileOptions {
+  const quiet = options.quiet ?? false;
+  const found = tsconfigFor(file, quiet);
+  const compilerOptions = found?.config.compilerOptions ?? {};
+  const applies = found !== null && (TYPESCRIPT.test(file) || compilerOptions.allowJs === true);
+  const own = applies ? compilerOptions : {};
+  if (applies && !quiet) logGoverning(found, file);
   const legacy = own.experimentalDecorators === true;
   return {
     tsconfig: applies ? found.path : null,
@@ -207,6 +210,7 @@ function logGoverning(found: TsConfigResult, file: string): void {
     ...(options.verbatimModuleSyntax === true ? ["verbatimModuleSyntax"] : []),
     ...(options.allowJs === true ? ["allowJs"] : []),
   ];
+  configureLogger();
   log.debug(
     `${relative(process.cwd(), found.path) || found.path} governs ${typeof name === "string" ? name : (packageDir ?? dirname(file))}: ${traits.join(", ")}`,
   );

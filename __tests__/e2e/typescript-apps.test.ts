@@ -281,12 +281,17 @@ setInterval(() => {}, 1000);
   );
 }, 60000);
 
-test("a tsconfig that cannot be read is one warning naming it, then the program runs with chaud's defaults", async () => {
-  project = createTempProject("broken-app");
-  project.write("tsconfig.json", `{ "compilerOptions": { "experimentalDecorators": true } oops`);
-  project.write(
-    "src/main.ts",
-    `${STOP_ON_STDIN}
+test.each([
+  ["CommonJS", {}],
+  ["ES modules (on Node 20, compiled on the hooks' own thread)", { type: "module" }],
+])(
+  "a tsconfig that cannot be read is one warning naming it, then the program runs with chaud's defaults (%s)",
+  async (_, packageJson) => {
+    project = createTempProject("broken-app", packageJson);
+    project.write("tsconfig.json", `{ "compilerOptions": { "experimentalDecorators": true } oops`);
+    project.write(
+      "src/main.ts",
+      `${STOP_ON_STDIN}
 function logged(method: Function, context: ClassMethodDecoratorContext) {
   return function (this: unknown, ...args: unknown[]) {
     return "logged " + String(context.name) + ": " + method.apply(this, args);
@@ -302,11 +307,15 @@ class Greeter {
 console.log(JSON.stringify({ type: "ran", greeting: new Greeter().greet("Ada") }));
 setInterval(() => {}, 1000);
 `,
-  );
-  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
-  expect((await child.message("ran", 0, 30000))["greeting"]).toBe("logged greet: hello Ada");
-  const warnings = chaudLines(child, /tsconfig\.json/);
-  expect(warnings).toEqual([
-    expect.stringMatching(/^\[chaud\] cannot read tsconfig\.json: not valid JSON .*; compiling with chaud's defaults$/),
-  ]);
-}, 60000);
+    );
+    child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    expect((await child.message("ran", 0, 30000))["greeting"]).toBe("logged greet: hello Ada");
+    const warnings = chaudLines(child, /tsconfig\.json/);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[chaud\] cannot read tsconfig\.json: not valid JSON .*; compiling with chaud's defaults$/,
+      ),
+    ]);
+  },
+  60000,
+);

@@ -3,7 +3,7 @@
 // chaud's defaults), and the transform's output under those options.
 
 import { clearModuleKindCache } from "../../runtime/modules/format";
-import { log } from "../../runtime/logger";
+import { configureLogger, log } from "../../runtime/logger";
 import { transformFile } from "../../loader/transform";
 import { createTransformCache } from "../../loader/transform-cache";
 import { clearTsconfigCache, compileOptionsFor, tsconfigFor, type CompileOptions } from "../../loader/tsconfig";
@@ -12,6 +12,9 @@ import { useTempDir } from "../helpers/temp-dir";
 const tmp = useTempDir("chaud-tsconfig");
 let warnings: string[];
 let debugs: string[];
+
+// Configured once before the spies: configuring later would replace them.
+beforeAll(() => configureLogger());
 
 beforeEach(() => {
   tmp.write("package.json", JSON.stringify({ name: "app" }));
