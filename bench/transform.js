@@ -6,7 +6,11 @@
 //   - every file, plugin off             (should be free: off adds no visitor)
 //   - every file, plugin on in mode "all" (every file is rewritten, markers or not: every top-level
 //     function, class, exported-object method and inline callback becomes hot; goal <= 2x)
-// and plain Babel against itself, which shows how far noise alone moves a ratio here.
+// and plain Babel against itself, which shows how far noise alone moves a ratio here. One more,
+// on the decorated classes of __tests__/corpus/metadata: the pipeline a tsconfig with
+// experimentalDecorators and emitDecoratorMetadata gives (loader/tsconfig.ts: metadata,
+// legacy decorators, class fields) against today's preset-only compile of the same files (the
+// decorator syntax parsed, and left as it is), both without the chaud plugin.
 //
 // Times are CPU times (see stats.js). They still drift on a shared 2-core machine, so pairs are kept
 // close in time: each round transforms every file twice in a row, once with plain Babel and once
@@ -15,10 +19,12 @@
 
 const path = require("node:path");
 const { transformSync } = require("@babel/core");
-const { readCorpus, optionsFor } = require("./corpus");
+const fs = require("node:fs");
+const { CORPUS_DIR, readCorpus, optionsFor } = require("./corpus");
 const { median, cpuMs, table, report } = require("./stats");
 
 const chaudPlugin = require(path.join(__dirname, "..", "dist/plugin/index.js")).default;
+const { classPlugins } = require(path.join(__dirname, "..", "dist/loader/transform.js"));
 
 const ROUNDS = 41;
 const WARMUP_ROUNDS = 5;
@@ -31,37 +37,65 @@ const PLUGINS = {
   all: [[chaudPlugin, { enabled: true, mode: "all" }]],
   // A second, equal config (its own array, so its own cache entry) for the noise-floor row.
   plainAgain: [],
+  // What chaud's transform adds for a tsconfig with experimentalDecorators and emitDecoratorMetadata
+  // (target below ES2022: fields assigned), as chaud builds it.
+  tsconfig: classPlugins({
+    tsconfig: "tsconfig.json",
+    decorators: "legacy",
+    metadata: true,
+    strictNullChecks: true,
+    jsx: null,
+    defineClassFields: false,
+    onlyRemoveTypeImports: false,
+  }),
 };
 
-function transformMs(file, plugins) {
+// Both sides of the tsconfig comparison parse decorators (preset-typescript alone cannot).
+const DECORATOR_SYNTAX = { parserOpts: { plugins: ["decorators-legacy"] } };
+
+/** The decorated classes of the metadata parity tests, shaped as readCorpus's files. */
+function readDecorated() {
+  const dir = path.join(CORPUS_DIR, "metadata");
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".ts"))
+    .sort()
+    .map((name) => {
+      const code = fs.readFileSync(path.join(dir, name), "utf8");
+      const file = { name, path: path.join(dir, name), code, marked: false, jsx: false, typescript: true };
+      return { ...file, lines: code.split("\n").length };
+    });
+}
+
+function transformMs(file, plugins, extra) {
   const start = cpuMs();
-  transformSync(file.code, optionsFor(file, plugins));
+  transformSync(file.code, optionsFor(file, plugins, extra));
   return cpuMs() - start;
 }
 
 /** One round: every file through both configs back to back; per-file times go into `samples`. */
-function round(files, plugins, flip, samples) {
+function round(files, plugins, flip, samples, extra) {
   // No gc() between rounds: a forced full GC throws away V8's inline caches and aged bytecode,
   // which made every transform here about 4x slower and far noisier than in a real build.
   files.forEach((file, i) => {
     const sample = samples[i];
     if ((i % 2 === 0) !== flip) {
-      sample.plain.push(transformMs(file, PLUGINS.plain));
-      sample.chaud.push(transformMs(file, plugins));
+      sample.plain.push(transformMs(file, PLUGINS.plain, extra));
+      sample.chaud.push(transformMs(file, plugins, extra));
     } else {
-      sample.chaud.push(transformMs(file, plugins));
-      sample.plain.push(transformMs(file, PLUGINS.plain));
+      sample.chaud.push(transformMs(file, plugins, extra));
+      sample.plain.push(transformMs(file, PLUGINS.plain, extra));
     }
   });
 }
 
 /** `goal`: the highest acceptable chaud/plain ratio, or null where the figure is only reported. */
-function compare(name, files, plugins, goal) {
+function compare(name, files, plugins, goal, extra = {}) {
   const fresh = () => files.map(() => ({ plain: [], chaud: [] }));
   const warmup = fresh();
-  for (let w = 0; w < WARMUP_ROUNDS; w++) round(files, plugins, w % 2 === 1, warmup);
+  for (let w = 0; w < WARMUP_ROUNDS; w++) round(files, plugins, w % 2 === 1, warmup, extra);
   const samples = fresh();
-  for (let r = 0; r < ROUNDS; r++) round(files, plugins, r % 2 === 1, samples);
+  for (let r = 0; r < ROUNDS; r++) round(files, plugins, r % 2 === 1, samples, extra);
   const plainMs = samples.reduce((sum, s) => sum + median(s.plain), 0);
   const chaudMs = samples.reduce((sum, s) => sum + median(s.chaud), 0);
   // Spread: the same ratio computed from each round's raw sums, disturbed rounds included.
@@ -99,6 +133,13 @@ function main() {
       compare("all files, plugin off", corpus, PLUGINS.off, GOAL_FREE),
       compare('all files, plugin on, mode "all"', corpus, PLUGINS.all, GOAL_ALL),
       compare("all files, plain vs plain (noise)", corpus, PLUGINS.plainAgain, null),
+      compare(
+        "decorated TS: tsconfig pipeline (legacy decorators + metadata) vs preset only",
+        readDecorated(),
+        PLUGINS.tsconfig,
+        null,
+        DECORATOR_SYNTAX,
+      ),
     ],
   };
 }

@@ -1,8 +1,9 @@
 // The transform cache's key: a sha256 of everything that can change Babel's output for a file.
 //
 // That is the file's content and path, the versions of chaud and of the Babel packages it
-// runs, the transform options, Node's version, the Babel env name, and the text of every Babel
-// config file that could apply (read here, without loading Babel). A config file that
+// runs, the transform options (with what the file's tsconfig asks for, as tsconfig.ts derives
+// it, when no Babel config applies), Node's version, the Babel env name, and the text of every
+// Babel config file that could apply (read here, without loading Babel). A config file that
 // `require`s other files is keyed on its own text only: after editing such a dependency,
 // delete the cache folder.
 
@@ -38,7 +39,17 @@ const RELATIVE_CONFIG_NAMES = [
   ".babelrc.json",
   ".babelrc.cts",
 ];
-const KEYED_PACKAGES = ["@babel/core", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"];
+const KEYED_PACKAGES = [
+  "@babel/core",
+  "@babel/preset-typescript",
+  "@babel/plugin-transform-modules-commonjs",
+  // the plugins a tsconfig can ask for (tsconfig.ts)
+  "@babel/plugin-proposal-decorators",
+  "@babel/plugin-transform-class-properties",
+  "@babel/plugin-transform-class-static-block",
+  "@babel/preset-react",
+  "babel-plugin-transform-typescript-metadata",
+];
 
 /** The version of `name` as chaud would load it, found without running the package. */
 function packageVersion(name: string): string {
@@ -74,7 +85,7 @@ function chaudBuildStamp(): string {
   const stamps: string[] = [];
   const sources = [
     { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
-    { dir: __dirname, pattern: /^transform\.[jt]s$/ },
+    { dir: __dirname, pattern: /^(transform|tsconfig|decorator-metadata)\.[jt]s$/ },
     { dir: join(__dirname, "../runtime/modules"), pattern: /^format\.[jt]s$/ },
     { dir: join(__dirname, "../runtime"), pattern: /^fs\.[jt]s$/ },
   ];

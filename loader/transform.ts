@@ -3,8 +3,9 @@
 //
 // The Babel config is the user's when one applies to the file (babel.config.*, .babelrc*,
 // package.json#babel), plus TypeScript when that config has none, plus chaud's plugin
-// (enabled). Otherwise it is a default: @babel/preset-typescript for TypeScript files and the
-// plugin. In a file Node treats as CommonJS, `import`/`export` compile to CommonJS, as `tsc`
+// (enabled). Otherwise it is derived from the file's tsconfig.json (tsconfig.ts: decorators
+// and their metadata, JSX, class fields, import elision) with @babel/preset-typescript for
+// TypeScript files, and the plugin. In a file Node treats as CommonJS, `import`/`export` compile to CommonJS, as `tsc`
 // with `module: commonjs` would (the file is parsed "unambiguous", so a script without module
 // syntax stays a sloppy-mode script). Source maps are inline, so with
 // `process.setSourceMapsEnabled(true)` stack traces name the original lines.
@@ -18,6 +19,8 @@ import { performance } from "node:perf_hooks";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { settings, type Mode } from "../runtime/settings";
 import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
+import { metadataAfter, metadataBefore } from "./decorator-metadata";
+import { compileOptionsFor, type CompileOptions, type JsxOptions } from "./tsconfig";
 
 export interface TransformFileOptions {
   /** chaud's plugin option `enabled`; default true. */
@@ -42,7 +45,6 @@ export interface TransformResult {
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/i;
-const JSX = /\.[jt]sx$/i;
 const PLAIN_SCRIPT = /\.c?js$/i;
 /** Where Babel's `compact: "auto"` starts compacting (its generator's 500 KB). */
 const BABEL_COMPACT_SIZE = 500_000;
@@ -73,7 +75,10 @@ function chaudPluginFunction(): Babel.PluginTarget {
  */
 export function warmUp(filename: string, cwd: string): void {
   const commonjs = isCommonJsFile(filename);
-  runBabel(filename, "export {};\n", {
+  // The `@` makes the tsconfig's decorator plugins load now too (see compileOptionsFor).
+  const source = "export {};\n// @\n";
+  runBabel(filename, source, {
+    compile: compileOptionsFor(filename, source, { quiet: true }),
     enabled: true,
     mode: settings().mode,
     commonjs,
@@ -95,15 +100,22 @@ export function transformFile(filename: string, source: string, options: Transfo
 
   // Inside a Babel run (see babelDepth) the user's config is not used, so that is part of the key.
   const userConfig = babelDepth === 0 && !BABEL_CONFIG_FILE.test(basename(filename));
+  // Without a Babel config of the user's, the tsconfig decides (and so is part of the key).
+  const compile = userConfig && hasBabelConfig(filename, cwd) ? null : compileOptionsFor(filename, source);
   const cache = options.cache;
   const key =
     cache &&
-    transformCacheKey({ filename, source, root: cwd, options: { enabled, mode, commonjs, userConfig, hotOnly } });
+    transformCacheKey({
+      filename,
+      source,
+      root: cwd,
+      options: { enabled, mode, commonjs, userConfig, hotOnly, compile },
+    });
   const cached = key === undefined ? undefined : cache?.get(key);
   if (cached !== undefined) return { code: cached, fromCache: true };
 
   const started = performance.now();
-  const code = runBabel(filename, source, { enabled, mode, commonjs, cwd, userConfig, hotOnly });
+  const code = runBabel(filename, source, { enabled, mode, commonjs, cwd, userConfig, hotOnly, compile });
   if (cache && key !== undefined) {
     cache.recordTransform(performance.now() - started);
     cache.set(key, code);
@@ -135,6 +147,8 @@ interface BabelSettings {
   /** Whether a config of the user's may apply (false for Babel's own config files). */
   userConfig: boolean;
   hotOnly: boolean;
+  /** From the tsconfig; null where a Babel config of the user's applies (or absent: derive it). */
+  compile?: CompileOptions | null;
 }
 
 function runBabel(filename: string, source: string, settings: BabelSettings): string {
@@ -145,7 +159,9 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
     // first whether any config file could apply.
     const options =
       settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
-    const chosen = options ?? defaultOptions(filename, settings);
+    // A config whose `ignore`/`only` leaves the file out gives way to the tsconfig's options.
+    const chosen =
+      options ?? defaultOptions(filename, settings, settings.compile ?? compileOptionsFor(filename, source));
     const result = babel.transformSync(source, {
       ...chosen,
       // Babel's default, "auto", compacts a file over 500 KB and prints "[BABEL] Note: The code
@@ -209,8 +225,11 @@ function commonJsPlugin(): Babel.PluginItem {
   return item("commonjs", () => require.resolve("@babel/plugin-transform-modules-commonjs"));
 }
 
-function typescriptPreset(): Babel.PluginItem {
-  return item("typescript", () => [require.resolve("@babel/preset-typescript"), { allowDeclareFields: true }]);
+function typescriptPreset(onlyRemoveTypeImports = false): Babel.PluginItem {
+  return item(`typescript:${onlyRemoveTypeImports}`, () => [
+    require.resolve("@babel/preset-typescript"),
+    { allowDeclareFields: true, onlyRemoveTypeImports },
+  ]);
 }
 
 /**
@@ -239,31 +258,108 @@ function userOptions(babel: typeof Babel, filename: string, settings: BabelSetti
   };
 }
 
-function defaultOptions(filename: string, settings: BabelSettings): Babel.TransformOptions {
-  const jsx = JSX.test(filename);
+function defaultOptions(filename: string, settings: BabelSettings, compile: CompileOptions): Babel.TransformOptions {
+  const typescript = TYPESCRIPT.test(filename);
+  const jsx = compile.jsx;
   return {
     babelrc: false,
     configFile: false,
     cwd: settings.cwd,
     caller: caller(settings.commonjs),
     sourceType: settings.commonjs ? "unambiguous" : "module",
-    presets: TYPESCRIPT.test(filename) ? [typescriptPreset()] : [],
+    // Presets run last to first: TypeScript strips types before React compiles JSX.
+    presets: [
+      ...(jsx !== null && jsx !== "preserve" ? [reactPreset(jsx)] : []),
+      ...(typescript ? [typescriptPreset(compile.onlyRemoveTypeImports)] : []),
+    ],
     plugins: [
-      ...(jsx ? [jsxNeedsConfig] : []),
+      ...classPlugins(compile),
+      ...(jsx === "preserve" ? [jsxPreserved] : []),
       chaudPlugin(settings),
       ...(settings.commonjs ? [commonJsPlugin()] : []),
     ],
-    ...(jsx && !TYPESCRIPT.test(filename) ? { parserOpts: { plugins: ["jsx"] } } : {}),
+    ...(jsx !== null && !typescript ? { parserOpts: { plugins: ["jsx"] } } : {}),
   };
 }
 
-/** Without a config there is no JSX transform (classic or automatic?): say so where it matters. */
-function jsxNeedsConfig(): Babel.PluginObj {
+/**
+ * Decorators and class fields, in the order TypeScript gives them: the metadata plugin reads
+ * the type annotations and adds its `Reflect.metadata` decorators (brought to tsc's output by
+ * the passes around it, decorator-metadata.ts) before the decorators plugin applies them, and legacy decorated fields need the class-properties transform after
+ * it (with static blocks, which that transform refuses to leave alone). These run before
+ * preset-typescript (plugins come before presets), so the fields TypeScript would not emit
+ * are set aside first (typeOnlyFields). Without `useDefineForClassFields`, legacy-decorated
+ * classes' fields are assigned in the constructor after parameter properties, as tsc emits them.
+ */
+export function classPlugins(compile: CompileOptions): Babel.PluginItem[] {
+  const legacy = compile.decorators === "legacy";
+  return [
+    ...(compile.metadata
+      ? [
+          item(`metadata-before:${compile.strictNullChecks}`, () => metadataBefore(compile.strictNullChecks)),
+          item("metadata", () => require.resolve("babel-plugin-transform-typescript-metadata")),
+          item(`metadata-after:${compile.strictNullChecks}`, () => metadataAfter(compile.strictNullChecks)),
+        ]
+      : []),
+    ...(compile.decorators
+      ? [
+          item(`decorators:${compile.decorators}`, () => [
+            require.resolve("@babel/plugin-proposal-decorators"),
+            { version: compile.decorators },
+          ]),
+        ]
+      : []),
+    ...(legacy || !compile.defineClassFields
+      ? [item(`fields:${compile.defineClassFields}`, () => typeOnlyFields(compile.defineClassFields))]
+      : []),
+    ...(legacy
+      ? [
+          item(`class-properties:${compile.defineClassFields}`, () => [
+            require.resolve("@babel/plugin-transform-class-properties"),
+            { loose: !compile.defineClassFields },
+          ]),
+          item("class-static-block", () => require.resolve("@babel/plugin-transform-class-static-block")),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Removes the class fields TypeScript emits nothing for, before the class-properties transform
+ * sees the class (it refuses `declare` fields, and would make the others `this.x = void 0`):
+ * `declare` fields, and without `useDefineForClassFields` every field with neither an
+ * initializer nor a decorator.
+ */
+function typeOnlyFields(defineClassFields: boolean): Babel.PluginItem {
+  const typeOnly = (node: Babel.types.ClassProperty): boolean =>
+    node.declare === true || (!defineClassFields && node.value == null && !(node.decorators?.length ?? 0));
+  return (): Babel.PluginObj => ({
+    name: "chaud-type-only-fields",
+    visitor: {
+      Class(path) {
+        const body = path.node.body;
+        body.body = body.body.filter((member) => member.type !== "ClassProperty" || !typeOnly(member));
+      },
+    },
+  });
+}
+
+function reactPreset(jsx: JsxOptions): Babel.PluginItem {
+  return item(`react:${JSON.stringify(jsx)}`, () => [
+    require.resolve("@babel/preset-react"),
+    jsx.runtime === "automatic"
+      ? { runtime: "automatic", development: jsx.development, importSource: jsx.importSource }
+      : { runtime: "classic", pragma: jsx.pragma, pragmaFrag: jsx.pragmaFrag },
+  ]);
+}
+
+/** `jsx: "preserve"` leaves JSX that Node cannot run: say so where it is. */
+function jsxPreserved(): Babel.PluginObj {
   const refuse = (path: Babel.NodePath): never => {
     throw path.buildCodeFrameError(
-      "chaud found JSX in this file, but no Babel config applies to it. " +
-        `Add a babel.config.js with @babel/preset-react (for example presets: [["@babel/preset-react", { runtime: "automatic" }]]).`,
+      'chaud found JSX in this file, and its tsconfig.json says "jsx": "preserve", which leaves JSX that Node cannot run. ' +
+        'Set "jsx": "react-jsx" (or add a Babel config with @babel/preset-react).',
     );
   };
-  return { name: "chaud-jsx-needs-config", visitor: { JSXElement: refuse, JSXFragment: refuse } };
+  return { name: "chaud-jsx-preserved", visitor: { JSXElement: refuse, JSXFragment: refuse } };
 }

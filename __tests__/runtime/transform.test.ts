@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { clearModuleKindCache } from "../../runtime/modules/format";
 import { transformFile, type TransformFileOptions } from "../../loader/transform";
 import { createTransformCache } from "../../loader/transform-cache";
+import { clearTsconfigCache } from "../../loader/tsconfig";
 import { useTempDir } from "../helpers/temp-dir";
 
 const tmp = useTempDir("chaud-transform");
@@ -42,6 +43,7 @@ beforeEach(() => {
   root = tmp.dir;
   tmp.write("package.json", JSON.stringify({ name: "app" }));
   clearModuleKindCache();
+  clearTsconfigCache();
 });
 
 describe("without a Babel config", () => {
@@ -110,11 +112,13 @@ describe("without a Babel config", () => {
     expect(map.mappings).not.toBe("");
   });
 
-  test("JSX in a .tsx file is refused with a message naming the missing config", () => {
-    expect(() => transform("src/view.tsx", "export const v = <div/>;\n")).toThrow(
-      /no Babel config applies to it.*@babel\/preset-react/s,
-    );
+  test('JSX in a .tsx file compiles with React\'s automatic runtime; a tsconfig\'s "jsx": "preserve" is refused with a message naming the fix', () => {
+    expect(transform("src/view.tsx", "export const v = <div/>;\n")).toContain('require("react/jsx-runtime")');
     expect(transform("src/plain.tsx", "export const n: number = 1;\n")).toContain("exports.n");
+    tmp.write("kept/tsconfig.json", JSON.stringify({ compilerOptions: { jsx: "preserve" } }));
+    expect(() => transform("kept/view.tsx", "export const v = <div/>;\n")).toThrow(
+      /"jsx": "preserve", which leaves JSX that Node cannot run.*"jsx": "react-jsx"/s,
+    );
   });
 
   test("a plain CommonJS script with no marker and no module syntax is returned as it is", () => {

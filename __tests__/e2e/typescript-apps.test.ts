@@ -1,0 +1,321 @@
+// TypeScript programs that need what their tsconfig.json says, started with `npx chaud
+// src/main.ts` and no Babel config: a NestJS app (legacy decorators, their metadata for
+// dependency injection by type, a ValidationPipe DTO), a page rendered by react-dom/server
+// from TSX, a tsconfig that extends one from a package, and a tsconfig that cannot be read.
+
+import { mkdirSync, symlinkSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { dirname } from "node:path";
+import { Child } from "../helpers/child";
+import { atomicWrite } from "../helpers/hot-app";
+import { CLI, chaudLines, endCli, freePort, get, until, watching, type Response } from "../helpers/cli-program";
+import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
+
+const { env } = sharedCacheDir("chaud-ts-apps-cache");
+let project: TempProject | undefined;
+let child: Child | undefined;
+
+afterEach(async () => {
+  await endCli(child);
+  child = undefined;
+  project?.remove();
+  project = undefined;
+});
+
+/** Links packages of this checkout into the project (chaud leaves node_modules alone). */
+function link(target: TempProject, ...names: string[]): void {
+  for (const name of names) {
+    const to = target.path("node_modules", name);
+    mkdirSync(dirname(to), { recursive: true });
+    symlinkSync(`${REPO_ROOT}/node_modules/${name}`, to, "dir");
+  }
+}
+
+function post(port: number, path: string, body: unknown): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent: false,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+const STOP_ON_STDIN = `
+import { status, stop } from "chaud";
+process.stdin.on("data", (data) => {
+  if (data.toString().trim() !== "stop") return;
+  stop();
+  console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
+  process.exit(0);
+});
+`;
+
+const serviceSource = (suffix: string): string => `import { Injectable } from "@nestjs/common";
+
+@Injectable()
+export class ItemsService {
+  private readonly items: string[] = [];
+
+  add(name: string): number {
+    this.items.push(name);
+    return this.items.length;
+  }
+
+  all(): string[] {
+    return this.items.map((item) => item + "${suffix}");
+  }
+}
+`;
+
+function writeNestApp(target: TempProject): void {
+  link(target, "@nestjs", "reflect-metadata", "rxjs", "class-validator", "class-transformer");
+  target.write(
+    "tsconfig.json",
+    JSON.stringify({
+      compilerOptions: {
+        module: "commonjs",
+        target: "ES2021",
+        strict: true,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+      },
+    }),
+  );
+  target.write("src/items.service.ts", serviceSource("-v1"));
+  target.write(
+    "src/create-item.dto.ts",
+    `import { IsString, MinLength } from "class-validator";
+
+export class CreateItemDto {
+  @IsString()
+  @MinLength(2)
+  name!: string;
+}
+`,
+  );
+  target.write(
+    "src/items.controller.ts",
+    `import { Body, Controller, Get, Post } from "@nestjs/common";
+import { ItemsService } from "./items.service";
+import { CreateItemDto } from "./create-item.dto";
+
+@Controller("items")
+export class ItemsController {
+  constructor(private readonly items: ItemsService) {}
+
+  @Get()
+  list() {
+    return { pid: process.pid, items: this.items.all() };
+  }
+
+  @Post()
+  create(@Body() body: CreateItemDto) {
+    return { count: this.items.add(body.name) };
+  }
+}
+`,
+  );
+  target.write(
+    "src/app.module.ts",
+    `import { Module } from "@nestjs/common";
+import { ItemsController } from "./items.controller";
+import { ItemsService } from "./items.service";
+
+@Module({ controllers: [ItemsController], providers: [ItemsService] })
+export class AppModule {}
+`,
+  );
+  target.write(
+    "src/main.ts",
+    `import "reflect-metadata";
+import { NestFactory } from "@nestjs/core";
+import { ValidationPipe } from "@nestjs/common";
+import { AppModule } from "./app.module";
+${STOP_ON_STDIN}
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule, { logger: false });
+  app.useGlobalPipes(new ValidationPipe());
+  await app.listen(Number(process.env.APP_PORT), "127.0.0.1");
+  console.log(JSON.stringify({ type: "listening", port: Number(process.env.APP_PORT), pid: process.pid }));
+}
+void bootstrap();
+`,
+  );
+}
+
+test("a NestJS app runs with no Babel config: injection by type, validation, and a service edit is served", async () => {
+  project = createTempProject("nest-app");
+  writeNestApp(project);
+  const port = await freePort();
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env({ APP_PORT: String(port) }) });
+  const { pid } = await child.message("listening", 0, 40000);
+  await watching(child);
+
+  expect(await post(port, "/items", { name: "apple" })).toEqual({ status: 201, body: { count: 1 } });
+  const invalid = await post(port, "/items", { name: 1 });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.message).toEqual(["name must be longer than or equal to 2 characters", "name must be a string"]);
+  expect(await get(port, "/items")).toEqual({ status: 200, body: { pid, items: ["apple-v1"] } });
+
+  atomicWrite(project.path("src/items.service.ts"), serviceSource("-v2"));
+  const served = await until(
+    child,
+    "the edited service method",
+    async () => {
+      const response = await get(port, "/items");
+      return response.body?.items?.every((item: string) => item.endsWith("-v2")) ? response : undefined;
+    },
+    40000,
+  );
+  // In place (same pid, "apple" kept) once decorated classes are hot; until then, a restart.
+  const inPlace = served.body.pid === pid;
+  expect(served.body.items).toEqual(inPlace ? ["apple-v2"] : []);
+  if (!inPlace) expect(chaudLines(child, /^\[chaud\] restarting: /).length).toBeGreaterThan(0);
+  console.log(`NestJS service edit: ${inPlace ? "applied in place (same pid)" : "served after a restart (new pid)"}`);
+  // The restarted program validates and injects as the first one did.
+  expect((await post(port, "/items", { name: "" })).status).toBe(400);
+}, 90000);
+
+const pageSource = (greeting: string): string => `export function Page({ name }: { name: string }) {
+  return (
+    <main>
+      <h1>${greeting}, {name}</h1>
+      <>
+        <p>rendered by react-dom/server</p>
+      </>
+    </main>
+  );
+}
+`;
+
+test("a TSX page rendered by react-dom/server needs no Babel config, and its edit is served", async () => {
+  project = createTempProject("tsx-page");
+  link(project, "react", "react-dom");
+  project.write(
+    "tsconfig.json",
+    JSON.stringify({ compilerOptions: { jsx: "react-jsx", target: "es2022", strict: true } }),
+  );
+  project.write("src/page.tsx", pageSource("Hello"));
+  project.write(
+    "src/main.tsx",
+    `import { createServer } from "node:http";
+import { renderToString } from "react-dom/server";
+import { Page } from "./page.js";
+${STOP_ON_STDIN}
+const server = createServer((req, res) => {
+  res.setHeader("content-type", "text/html");
+  res.end(renderToString(<Page name="Ada" />));
+});
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as { port: number };
+  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
+});
+`,
+  );
+  child = new Child([CLI, "src/main.tsx"], { cwd: project.dir, env: env() });
+  const { port, pid } = await child.message("listening", 0, 30000);
+  await watching(child);
+  expect((await get(port, "/")).body).toBe(
+    "<main><h1>Hello, <!-- -->Ada</h1><p>rendered by react-dom/server</p></main>",
+  );
+
+  atomicWrite(project.path("src/page.tsx"), pageSource("Bonjour"));
+  await until(child, "the edited page", async () =>
+    String((await get(port, "/")).body).includes("Bonjour, <!-- -->Ada"),
+  );
+  expect(child.messages.filter((m) => m.type === "listening").map((m) => m["pid"])).toEqual([pid]);
+}, 60000);
+
+test("a tsconfig that extends one from a package governs the program, and the debug log says so", async () => {
+  project = createTempProject("extends-app");
+  link(project, "reflect-metadata");
+  project.write(
+    "node_modules/@company/tsconfig/package.json",
+    JSON.stringify({ name: "@company/tsconfig", version: "1.0.0" }),
+  );
+  project.write(
+    "node_modules/@company/tsconfig/base.json",
+    JSON.stringify({
+      compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: "ES2021" },
+    }),
+  );
+  project.write("tsconfig.json", JSON.stringify({ extends: "@company/tsconfig/base.json" }));
+  project.write(
+    "src/main.ts",
+    `import "reflect-metadata";
+${STOP_ON_STDIN}
+class Engine {}
+const Injectable = (): ClassDecorator => () => {};
+
+@Injectable()
+class Car {
+  constructor(readonly engine: Engine, readonly wheels: number) {}
+}
+
+const types = (Reflect.getMetadata("design:paramtypes", Car) as Function[]).map((type) => type.name);
+console.log(JSON.stringify({ type: "ran", types }));
+setInterval(() => {}, 1000);
+`,
+  );
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+  expect((await child.message("ran", 0, 30000))["types"]).toEqual(["Engine", "Number"]);
+  await child.waitFor(
+    "the governing tsconfig line",
+    () =>
+      chaudLines(child!, /^\[chaud\] tsconfig\.json governs extends-app: legacy decorators, metadata/).length === 1 ||
+      undefined,
+  );
+}, 60000);
+
+test.each([
+  ["CommonJS", {}],
+  ["ES modules (on Node 20, compiled on the hooks' own thread)", { type: "module" }],
+])(
+  "a tsconfig that cannot be read is one warning naming it, then the program runs with chaud's defaults (%s)",
+  async (_, packageJson) => {
+    project = createTempProject("broken-app", packageJson);
+    project.write("tsconfig.json", `{ "compilerOptions": { "experimentalDecorators": true } oops`);
+    project.write(
+      "src/main.ts",
+      `${STOP_ON_STDIN}
+function logged(method: Function, context: ClassMethodDecoratorContext) {
+  return function (this: unknown, ...args: unknown[]) {
+    return "logged " + String(context.name) + ": " + method.apply(this, args);
+  };
+}
+
+class Greeter {
+  @logged greet(name: string) {
+    return "hello " + name;
+  }
+}
+
+console.log(JSON.stringify({ type: "ran", greeting: new Greeter().greet("Ada") }));
+setInterval(() => {}, 1000);
+`,
+    );
+    child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    expect((await child.message("ran", 0, 30000))["greeting"]).toBe("logged greet: hello Ada");
+    const warnings = chaudLines(child, /tsconfig\.json/);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^\[chaud\] cannot read tsconfig\.json: not valid JSON .*; compiling with chaud's defaults$/,
+      ),
+    ]);
+  },
+  60000,
+);
