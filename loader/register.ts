@@ -16,6 +16,7 @@ import { installEsmLoader } from "./esm-loader";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
+import { linkToSupervisor } from "../integration/cli/supervisor-link";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
@@ -79,7 +80,14 @@ function register(): void {
     const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
-  init({ entry, compileHotOnly, startupNote, moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs });
+  const supervisor = linkToSupervisor();
+  init({
+    entry,
+    compileHotOnly,
+    startupNote,
+    moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs,
+    ...(supervisor ? { supervisor } : {}),
+  });
 }
 
 /** `electron .` (under `NODE_OPTIONS="-r chaud/register"`) names the app folder: its package.json names the main file. */

@@ -13,11 +13,13 @@ import { safely } from "./safely";
 import type { ReloadOutcome } from "./reload/outcome";
 import { Reloader } from "./reload/reloader";
 import { describeNotice, describeOutcome, type ReportLine } from "./reload/report";
+import { restartReason } from "./reload/restart-reason";
 import { ReloadWaiters } from "./reload/reload-waiters";
 import { RetainedNotice } from "./reload/retained-notice";
 import { DEFAULT_POLL_INTERVAL, settings } from "./settings";
 import { withoutEscapes } from "./watch/escapes";
 import { StartLine } from "./watch/start-line";
+import { pathMatcher } from "./watch/ignore";
 import { WatchList } from "./watch/watch-list";
 import { createWatcher, type FileWatcher } from "./watch/watcher";
 import { findWorkspace, type Workspace } from "./watch/workspace";
@@ -35,6 +37,18 @@ export interface InitOptions {
   moduleSystem?: ModuleSystem;
   /** Appended to the start line, e.g. what compiling cost at a cold start (set by chaud/register). */
   startupNote?: () => string | null;
+  /** The chaud command running this program, which restarts it for a save it cannot apply (set by chaud/register). */
+  supervisor?: Supervisor;
+}
+
+/** The chaud command, as the program it runs sees it. */
+export interface Supervisor {
+  /** This run is a restart: the start line is the supervisor's to print. */
+  readonly restarted: boolean;
+  /** A save this process cannot apply (`why` names the file): end this program and start it again. */
+  restart(why: string): void;
+  /** The program has loaded (its start line is out). */
+  started(): void;
 }
 
 export interface ReloadEvent {
@@ -108,10 +122,22 @@ export class Controller {
       onBatch: (changed, deleted) => void this.runBatch(changed, deleted),
     });
     if (poll !== undefined) log.debug(`polling for changes every ${poll} ms (inotify is not used)`);
-    this.startLine = new StartLine(this.workspace, () => this.watchedFiles().length, options.startupNote);
+    const { supervisor } = options;
+    this.startLine = new StartLine(
+      this.workspace,
+      () => this.watchedFiles().length,
+      options.startupNote,
+      supervisor && (() => supervisor.started()),
+      supervisor?.restarted ? "debug" : "info",
+    );
     this.retainedNotice = new RetainedNotice(environment.retainedNotice);
-    this.watchList = new WatchList(this.modules, this.workspace, this.watcher, this.hashes, () =>
-      this.startLine.schedule(),
+    this.watchList = new WatchList(
+      this.modules,
+      this.workspace,
+      this.watcher,
+      this.hashes,
+      () => this.startLine.schedule(),
+      pathMatcher(environment.ignore ?? [], process.cwd()),
     );
     this.undoLoadHook = this.modules.watchLoads(() => this.watchList.scheduleRefresh());
     getRegistry().noticeListeners.add(this.onNotice);
@@ -171,7 +197,13 @@ export class Controller {
   }
 
   private publish(outcome: ReloadOutcome): void {
-    this.print(describeOutcome(outcome, (file) => this.workspace.relative(file)));
+    const lines = describeOutcome(outcome, (file) => this.workspace.relative(file));
+    const restart = this.options.supervisor && restartReason(outcome, (file) => this.workspace.relative(file));
+    if (restart) {
+      // The supervisor's `restarting: <why>` says what matters; the details stay at debug.
+      this.print(lines.map((line) => (line.level === "info" ? { ...line, level: "debug" } : line)));
+      this.options.supervisor!.restart(restart);
+    } else this.print(lines);
     if (outcome.kind === "reloaded") {
       this.committed++;
       const event: ReloadEvent = {

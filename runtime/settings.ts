@@ -12,6 +12,13 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const MODES = ["marked", "all"] as const;
 export type Mode = (typeof MODES)[number];
 
+/** Whether the chaud command restarts the program when a save cannot be applied in place. */
+export const RESTARTS = ["auto", "off"] as const;
+export type Restart = (typeof RESTARTS)[number];
+
+/** How long the chaud command waits for the program to end after SIGTERM before it sends SIGKILL. */
+export const DEFAULT_KILL_TIMEOUT = 5000;
+
 /**
  * Polling interval for CHAUD_POLL=1, `poll: true`, and once the system's inotify limit is
  * reached; watchpack's own default, 5 s, would make a save wait seconds.
@@ -36,6 +43,19 @@ export interface Settings {
   hot: boolean;
   /** CHAUD_MODE: what the plugin makes hot where its `mode` option is absent. */
   mode: Mode;
+  /** CHAUD_RESTART: the chaud command's restart setting; undefined: not set here. */
+  restart: Restart | undefined;
+  /** CHAUD_WATCH: extra files (paths or globs) whose change restarts the program; undefined: not set here. */
+  watch: string[] | undefined;
+  /** CHAUD_IGNORE: globs of files chaud does not watch; undefined: not set here. */
+  ignore: string[] | undefined;
+  /** CHAUD_KILL_TIMEOUT: ms between SIGTERM and SIGKILL when the chaud command restarts or stops the program. */
+  killTimeout: number | undefined;
+  /**
+   * CHAUD_SUPERVISOR: set by the chaud command (restart auto) for the program it runs, which
+   * asks it to restart when a save cannot be applied; "restart" after the first start. Not for users.
+   */
+  supervised: "start" | "restart" | null;
   /** CHAUD_LOG: the logger's level; unset keeps the level the program chose, else info. */
   log: LogLevelName | undefined;
   /** CHAUD_SILENCE_LOG_LEVEL_WARNING: no line about a logger level that hides warnings. */
@@ -85,6 +105,22 @@ export const VARIABLES: readonly Variable[] = [
     description: "all: hot reload without markers, where the plugin's mode option is absent (default marked)",
   },
   {
+    name: "CHAUD_RESTART",
+    values: "auto|off",
+    description: "the chaud command: restart the program when a save cannot be applied in place (default auto)",
+  },
+  {
+    name: "CHAUD_WATCH",
+    values: "<glob>,…",
+    description: "the chaud command: more files (any type) whose change restarts the program",
+  },
+  { name: "CHAUD_IGNORE", values: "<glob>,…", description: "files chaud does not watch" },
+  {
+    name: "CHAUD_KILL_TIMEOUT",
+    values: "<ms>",
+    description: "the chaud command: SIGKILL this long after SIGTERM if the program has not ended (default 5000)",
+  },
+  {
     name: "CHAUD_SILENCE_LOG_LEVEL_WARNING",
     values: "1|0",
     description: "no line about a log level that hides warnings",
@@ -116,8 +152,13 @@ export function readSettings(env: Environment = process.env): { settings: Settin
   const nodeEnv = env["NODE_ENV"];
   const settings: Settings = {
     hot: flag("CHAUD_HOT"),
-    mode: read("CHAUD_MODE", parseMode, `a mode (${MODES.join(" or ")})`) ?? "marked",
-    log: read("CHAUD_LOG", parseLevel, `a level (${LOG_LEVELS.join(", ")})`),
+    mode: read("CHAUD_MODE", (text) => parseWord(text, MODES), `a mode (${MODES.join(" or ")})`) ?? "marked",
+    restart: read("CHAUD_RESTART", (text) => parseWord(text, RESTARTS), "auto or off"),
+    watch: read("CHAUD_WATCH", parseList, "a list of globs"),
+    ignore: read("CHAUD_IGNORE", parseList, "a list of globs"),
+    killTimeout: read("CHAUD_KILL_TIMEOUT", (text) => parseNumber(text, 0), "a number of ms (0 or more)"),
+    supervised: env["CHAUD_SUPERVISOR"] === "1" ? "start" : env["CHAUD_SUPERVISOR"] === "restart" ? "restart" : null,
+    log: read("CHAUD_LOG", (text) => parseWord(text, LOG_LEVELS), `a level (${LOG_LEVELS.join(", ")})`),
     silenceLogLevelWarning: flag("CHAUD_SILENCE_LOG_LEVEL_WARNING"),
     poll: read("CHAUD_POLL", parsePoll, "1, true, 0, false or an interval in ms above 1") || undefined,
     aggregateTimeout:
@@ -158,14 +199,26 @@ function parseBoolean(text: string): boolean | undefined {
   return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
 }
 
-function parseMode(text: string): Mode | undefined {
-  const mode = text.toLowerCase();
-  return (MODES as readonly string[]).includes(mode) ? (mode as Mode) : undefined;
+function parseWord<T extends string>(text: string, words: readonly T[]): T | undefined {
+  const word = text.toLowerCase();
+  return (words as readonly string[]).includes(word) ? (word as T) : undefined;
 }
 
-function parseLevel(text: string): LogLevelName | undefined {
-  const level = text.toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevelName) : undefined;
+/** Comma-separated globs; a comma inside `{…}` or `[…]` belongs to its glob (`src/{a,b}/*.ts`). */
+export function parseList(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of text) {
+    if (char === "{" || char === "[") depth++;
+    else if ((char === "}" || char === "]") && depth > 0) depth--;
+    if (char === "," && depth === 0) {
+      items.push(current);
+      current = "";
+    } else current += char;
+  }
+  items.push(current);
+  return items.map((item) => item.trim()).filter((item) => item !== "");
 }
 
 /** On: the default interval; off: 0 (no polling); a number above 1: that interval in ms. */

@@ -1,17 +1,24 @@
 #!/usr/bin/env node
-// `npx chaud [node options] <entry> [args…]`: runs the entry in a child `node` with
-// `-r chaud/register`, so node options mean what they mean to node, the program sees the
-// argv it would see under `node`, and its exit code and signals pass straight through.
+// `npx chaud [chaud options] [node options] <entry> [args…]`: runs the entry in a child `node`
+// with chaud/register, so node options mean what they mean to node, the program sees the argv
+// it would see under `node`, and its exit code and signals pass straight through. With
+// restarts on (the default) the child is supervised (supervisor.ts); with `--restart=off` it
+// runs once, as under `node`.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { configureLogger, log } from "../../runtime/logger";
 import { isCommonJsFile } from "../../runtime/modules/format";
 import { isEsmEntry } from "../../runtime/modules/esm-without-loader";
-import { HELP, parseCliArgs } from "./args";
+import { pathMatcher } from "../../runtime/watch/ignore";
+import { findWorkspace } from "../../runtime/watch/workspace";
+import { envFiles, HELP, parseCliArgs } from "./args";
+import { OptionError, resolveOptions, type CliOptions } from "./options";
+import { Supervisor } from "./supervisor";
 
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, "../../../package.json"), "utf8")) as { version: string };
@@ -21,6 +28,50 @@ function version(): string {
 function fail(message: string): never {
   process.stderr.write(`chaud: ${message}\nRun \`chaud --help\` for usage.\n`);
   process.exit(1);
+}
+
+/**
+ * Node's own verdict on options chaud does not know, asked only when one is not in the list
+ * node publishes (which leaves out CLI-only and V8 options): `node <options> --version` checks
+ * them without running anything. An option neither knows is an error before anything starts.
+ */
+function checkNodeOptions(nodeOptions: string[]): string | null {
+  const unusual = nodeOptions.some(
+    (option) => option.startsWith("-") && !process.allowedNodeEnvironmentFlags.has(option.split("=")[0]!),
+  );
+  if (!unusual) return null;
+  const check = spawnSync(process.execPath, [...nodeOptions, "--version"], { encoding: "utf8" });
+  if (check.status === 0) return null;
+  const said = check.stderr.trim();
+  const bad = /bad option: (\S+)/.exec(said);
+  return bad ? `unknown option ${bad[1]}: neither chaud nor node knows it` : `node refused the options: ${said}`;
+}
+
+/** The program's environment: chaud's resolved options win over what the variables said. */
+function programEnv(options: CliOptions): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CHAUD_MODE: options.mode,
+    CHAUD_IGNORE: options.ignore.join(","),
+    ...(options.quiet ? { CHAUD_LOG: "warn" } : {}),
+  };
+}
+
+/** `--restart=off`: one run, exactly as under `node`. */
+function runOnce(args: string[], env: NodeJS.ProcessEnv): void {
+  const child = spawn(process.execPath, args, { stdio: "inherit", env });
+  // Ctrl-C reaches the whole process group; other signals are ours to pass on. Either way
+  // the child decides when to end, and we end with it (no orphan, no early exit).
+  const forward = (signal: NodeJS.Signals): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  child.on("error", (error) => fail(`could not start node: ${error.message}`));
+  child.on("exit", (code, signal) => {
+    for (const forwarded of FORWARDED_SIGNALS) process.off(forwarded, forward);
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code ?? 1);
+  });
 }
 
 function main(): void {
@@ -39,27 +90,37 @@ function main(): void {
   }
   const entry = resolve(request.entry);
   if (!existsSync(entry)) fail(`cannot find the entry file ${request.entry}`);
+  let options: CliOptions;
+  try {
+    options = resolveOptions(request.flags, entry);
+  } catch (error) {
+    if (error instanceof OptionError) fail(error.message);
+    throw error;
+  }
+  const refused = checkNodeOptions(request.nodeOptions);
+  if (refused) fail(refused);
+  configureLogger();
+  if (options.quiet) log.setLevel("warn", false);
 
   // An ESM entry gets the register module through --import (ESM hooks are in place before
   // the entry loads); a CommonJS one through -r. The module installs both hooks either way.
   const register = join(__dirname, "../../loader/register.js");
   const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
-  const child = spawn(process.execPath, [...request.nodeOptions, ...preload, entry, ...request.args], {
-    stdio: "inherit",
-  });
-
-  // Ctrl-C reaches the whole process group; other signals are ours to pass on. Either way
-  // the child decides when to end, and we end with it (no orphan, no early exit).
-  const forward = (signal: NodeJS.Signals): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  };
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-  child.on("error", (error) => fail(`could not start node: ${error.message}`));
-  child.on("exit", (code, signal) => {
-    for (const forwarded of FORWARDED_SIGNALS) process.off(forwarded, forward);
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
-  });
+  const args = [...request.nodeOptions, ...preload, entry, ...request.args];
+  const env = programEnv(options);
+  if (options.restart === "off") return runOnce(args, env);
+  const cwd = process.cwd();
+  new Supervisor({
+    args,
+    env,
+    cwd,
+    killTimeout: options.killTimeout,
+    clearScreen: options.clearScreen,
+    envFiles: envFiles(request.nodeOptions),
+    watch: options.watch,
+    ignored: pathMatcher(options.ignore, cwd),
+    packageDirs: findWorkspace(entry).watched.map((pkg) => pkg.dir),
+  }).start();
 }
 
 main();

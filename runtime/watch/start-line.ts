@@ -18,6 +18,10 @@ export class StartLine {
     private readonly watchedCount: () => number,
     /** Appended to the line, e.g. what compiling cost at a cold start. */
     private readonly note: (() => string | null) | undefined,
+    /** Told once the line is printed: the program has loaded. */
+    private readonly onPrint: (() => void) | undefined = undefined,
+    /** debug after a restart, where the chaud command's `restarted in N ms` says the same. */
+    private readonly level: "info" | "debug" = "info",
   ) {}
 
   /** (Re)starts the wait after a load. */
@@ -33,7 +37,8 @@ export class StartLine {
     clearTimeout(this.timer);
     const packages = this.workspace.watched.map((pkg) => pkg.name).join(", ");
     const note = this.note?.();
-    log.info(`hot reloading on: watching ${this.watchedCount()} files of ${packages}${note ? `; ${note}` : ""}`);
+    log[this.level](`hot reloading on: watching ${this.watchedCount()} files of ${packages}${note ? `; ${note}` : ""}`);
+    this.onPrint?.();
   }
 
   /** Nothing is printed after stop. */

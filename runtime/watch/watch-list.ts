@@ -1,9 +1,10 @@
 // The files chaud watches: those the process has loaded that belong to the watched packages.
 // Kept in step with loading (refreshed shortly after each load, and after each batch), so a
-// module required late is watched as soon as it exists.
+// module required late is watched as soon as it exists. Files the user ignored are left out.
 
 import type { ModuleSystem } from "../modules/module-system";
 import type { ContentHashes } from "../reload/content-hashes";
+import type { PathMatcher } from "./ignore";
 import type { FileWatcher } from "./watcher";
 import type { Workspace } from "./workspace";
 
@@ -20,12 +21,14 @@ export class WatchList {
     private readonly hashes: ContentHashes,
     /** Told after each refresh that found files to watch. */
     private readonly onWatching: () => void,
+    private readonly ignored: PathMatcher = () => false,
   ) {}
 
   files(): string[] {
     return this.modules.loadedFiles().filter((file) => {
       let decision = this.watchable.get(file);
-      if (decision === undefined) this.watchable.set(file, (decision = this.workspace.isWatchable(file)));
+      if (decision === undefined)
+        this.watchable.set(file, (decision = this.workspace.isWatchable(file) && !this.ignored(file)));
       return decision;
     });
   }

@@ -256,3 +256,43 @@ class Watcher implements FileWatcher {
     );
   }
 }
+
+export interface TreeWatcherOptions {
+  files: Iterable<string>;
+  /** Watched with everything inside them, at any depth. */
+  directories: Iterable<string>;
+  /** Globs of paths not to watch (node_modules, .git). */
+  ignored: string[];
+  aggregateTimeout: number;
+  /** Files that changed, appeared or were deleted, after a burst. */
+  onChange(files: string[]): void;
+}
+
+/**
+ * Watches files and whole folders for the chaud command, which restarts the program on their
+ * changes. Unlike the program's watcher, it keeps the process alive: the command waits for
+ * changes while the program is down.
+ */
+export function watchTree(options: TreeWatcherOptions): { close(): void } {
+  const watchpack = new Watchpack({
+    aggregateTimeout: options.aggregateTimeout,
+    followSymlinks: false,
+    ignored: options.ignored,
+  });
+  // "aggregated" names a watched folder, not the file inside it that changed: collect the files.
+  const changed = new Set<string>();
+  watchpack.on("change", (file: string) => changed.add(file));
+  watchpack.on("remove", (file: string) => changed.add(file));
+  watchpack.on("aggregated", () => {
+    const files = [...changed];
+    changed.clear();
+    if (files.length > 0) options.onChange(files);
+  });
+  watchpack.watch({
+    files: [...options.files],
+    directories: [...options.directories],
+    missing: [],
+    startTime: Date.now(),
+  });
+  return { close: () => watchpack.close() };
+}
