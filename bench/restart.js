@@ -72,9 +72,13 @@ const SERVED_TIMEOUT_MS = 10000;
 // Goals (issue 14): chaud's restart no slower than node --watch's; no stale result in the session.
 const GOAL = { maxRatio: 1.0, maxStale: 0 };
 
-/** Lines chaud writes on stderr, kept with their arrival time ("[chaud] restarting: …"). */
+/**
+ * Lines chaud writes on stderr ("[chaud] restarting: …"), without the prefix; `log.times[i]` is
+ * when line i arrived (performance.now(), as tool-process.js times stdout lines).
+ */
 function collectLog(proc) {
   const log = [];
+  log.times = [];
   let buffer = "";
   proc.child.stderr.on("data", (chunk) => {
     buffer += chunk.toString();
@@ -82,7 +86,9 @@ function collectLog(proc) {
     while ((newline = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, newline).replace(/\x1b\[[0-9;]*m/g, ""); // eslint-disable-line no-control-regex
       buffer = buffer.slice(newline + 1);
-      if (line.includes("[chaud]")) log.push(line.slice(line.indexOf("[chaud]") + 8));
+      if (!line.includes("[chaud]")) continue;
+      log.push(line.slice(line.indexOf("[chaud]") + 8));
+      log.times.push(performance.now());
     }
   });
   return log;
@@ -127,6 +133,12 @@ function newSubject(lang, modules, tool, app) {
     oldLeft: 0,
     misses: 0,
     chaudRestartMs: [],
+    // write -> chaud's "restarting:" line, and that line -> the new process serving
+    toRestartingMs: [],
+    restartingToServedMs: [],
+    // the new process's "compiled N files in M ms" (what its transform cache did not have)
+    compiledFiles: [],
+    compiledMs: [],
     reasons: new Set(),
     startupMs: null,
     firstEditMs: null,
@@ -181,9 +193,20 @@ async function edit(subject, counted) {
   }
   await sleep(SETTLE_MS);
   if (counted) {
+    const restarting = subject.log.findIndex((line, i) => i >= logFrom && line.startsWith("restarting:"));
+    if (restarting >= 0) {
+      const t0 = result.t - result.ms;
+      subject.toRestartingMs.push(subject.log.times[restarting] - t0);
+      subject.restartingToServedMs.push(result.t - subject.log.times[restarting]);
+    }
     const lines = subject.log.slice(logFrom);
     subject.chaudRestartMs.push(...restartedMs(lines));
     for (const line of lines) {
+      const compiled = /compiled (\d+) files? in (\d+(?:\.\d+)?) ms/.exec(line);
+      if (compiled) {
+        subject.compiledFiles.push(Number(compiled[1]));
+        subject.compiledMs.push(Number(compiled[2]));
+      }
       const why = /restarting: (.*?)(?: \(a restart is a new process.*)?$/.exec(line);
       if (why) subject.reasons.add(why[1].replace(/\d+/g, "N"));
     }
@@ -208,6 +231,11 @@ function summary(subject) {
     stale: subject.stale,
     oldLeft: subject.oldLeft,
     chaudRestartMedianMs: subject.chaudRestartMs.length ? median(subject.chaudRestartMs) : null,
+    toRestartingMedianMs: subject.toRestartingMs.length ? median(subject.toRestartingMs) : null,
+    restartingToServedMedianMs: subject.restartingToServedMs.length ? median(subject.restartingToServedMs) : null,
+    compiledFilesMedian: subject.compiledFiles.length ? median(subject.compiledFiles) : null,
+    compiledMedianMs: subject.compiledMs.length ? median(subject.compiledMs) : null,
+    compiledRestarts: subject.compiledMs.length,
     reasons: [...subject.reasons],
     startupMs: subject.startupMs,
     firstEditMs: subject.firstEditMs,
@@ -644,7 +672,9 @@ async function sessionEdit(p, step, state) {
     stale: wrong.some(([, got]) => !got.startsWith("error ")) || (!result && wrong.length === 0),
     down: wrong.some(([, got]) => got.startsWith("error ")),
     wrong,
-    log: log.filter((line) => /restart|reload|error|fail/i.test(line)).map((line) => line.slice(0, 200)),
+    log: log
+      .filter((line) => /restart|reload|error|fail|changed|compiled/i.test(line))
+      .map((line) => line.slice(0, 600)),
   };
 }
 
@@ -832,7 +862,10 @@ function render(result) {
           "restarted",
           "stale",
           "old left",
+          "write->restarting",
+          "restarting->served",
           "chaud's own",
+          "compiled",
           "1st edit",
           "startup",
         ],
@@ -847,7 +880,12 @@ function render(result) {
           `${r.restarts}/${r.edits}`,
           r.stale,
           r.oldLeft,
+          r.tool === "chaud" ? f1(r.toRestartingMedianMs) : "-",
+          r.tool === "chaud" ? f1(r.restartingToServedMedianMs) : "-",
           r.tool === "chaud" ? f1(r.chaudRestartMedianMs) : "-",
+          r.tool === "chaud" && r.compiledRestarts
+            ? `${r.compiledRestarts}x ${r.compiledFilesMedian} file(s), ${f1(r.compiledMedianMs)}`
+            : "-",
           f1(r.firstEditMs),
           f1(r.startupMs),
         ]),
@@ -864,7 +902,7 @@ function render(result) {
           g.peer,
           f1(g.peerMs),
           f1(g.chaudMs),
-          `${g.ratio.toFixed(2)}x`,
+          Number.isFinite(g.ratio) ? `${g.ratio.toFixed(2)}x` : "-",
           g.goal ? (g.pass ? "pass" : "FAIL") : "(reported)",
         ]),
       ),
@@ -900,13 +938,15 @@ function render(result) {
           f1(k.chaudInPlaceMs),
           f1(k.chaudRestartMs),
           f1(k.peerMs),
-          `${(k.chaudMs / k.peerMs).toFixed(2)}x`,
+          k.chaudMs > 0 && k.peerMs > 0 ? `${(k.chaudMs / k.peerMs).toFixed(2)}x` : "-",
         ]),
       ),
       `in place: ${s.chaudInPlace}/${s.edits} (${((100 * s.chaudInPlace) / s.edits).toFixed(0)}%; the contract: ${s.contractInPlace} in place, the "either" steps not counted); stale: chaud ${s.chaudStale}, ${s.peerLabel} ${s.peerStale} (goal: chaud ${GOAL.maxStale}); not serving after an edit: chaud ${s.chaudDown}, ${s.peerLabel} ${s.peerDown}; steps not as the contract says: ${s.notAsContract}`,
     );
     for (const st of s.steps.filter((x) => x.wrong.length > 0))
-      out.push(`  step ${st.step} (${st.what}), chaud's wrong answers: ${JSON.stringify(st.wrong)}`);
+      out.push(
+        `  step ${st.step} (${st.what}), chaud's wrong answers: ${JSON.stringify(st.wrong)}; chaud said: ${st.log.join(" | ")}`,
+      );
   }
   return out.join("\n");
 }

@@ -303,12 +303,15 @@ function restartRows(result) {
   if (!result) return [];
   const { GOAL, restartGoals } = require("./restart");
   const names = { cjs: "CJS", ts: "TS" };
+  // A case with no sample has a median of NaN, which JSON carries as null.
+  const ms = (x) => (typeof x === "number" && Number.isFinite(x) ? ms1(x) : "-");
+  const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? `${(a / b).toFixed(2)}x` : "-");
   const rows = restartGoals(result).map((g) => [
     "restart",
     `${names[g.lang]} ${g.modules} modules: entry top-level edit -> new value served, vs ${g.peer}${g.clean ? "" : " (chaud: NOT every edit restarted and served, see its table)"}`,
-    ms1(g.peerMs),
-    ms1(g.chaudMs),
-    `${g.ratio.toFixed(2)}x`,
+    ms(g.peerMs),
+    ms(g.chaudMs),
+    ratio(g.chaudMs, g.peerMs),
     g.goal ? `<= ${GOAL.maxRatio.toFixed(1)}x` : "-",
     g.goal ? passFail(g.pass) : "(reported)",
   ]);
@@ -335,9 +338,9 @@ function restartRows(result) {
       rows.push([
         "restart",
         `Express ${names[s.lang]}: ${k.kind} edits (${k.chaudInPlace}/${k.edits} in place) -> new value served, vs ${s.peerLabel}`,
-        ms1(k.peerMs),
-        ms1(k.chaudMs),
-        `${(k.chaudMs / k.peerMs).toFixed(2)}x`,
+        ms(k.peerMs),
+        ms(k.chaudMs),
+        ratio(k.chaudMs, k.peerMs),
         "-",
         "(reported)",
       ]);

@@ -243,13 +243,26 @@ class ToolProcess {
     this.child.stdin.write(text + "\n");
   }
 
-  async stop() {
-    try {
-      process.kill(-this.child.pid, "SIGKILL");
-    } catch {
-      // already gone
+  /**
+   * Ends the tool and its program: SIGTERM to the tool's process group first (a tool that runs
+   * its program in a group of its own, as chaud's CLI does, passes it on and waits for the
+   * program: SIGKILL would leave the program running without it), SIGKILL after `graceMs`.
+   */
+  async stop({ graceMs = 2000 } = {}) {
+    const signal = (name) => {
+      try {
+        process.kill(-this.child.pid, name);
+      } catch {
+        // already gone
+      }
+    };
+    if (this.exitCode === null) {
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+      await this.exited;
+      clearTimeout(timer);
     }
-    if (this.exitCode === null) await this.exited;
+    signal("SIGKILL"); // whatever of the group is left
     this.child.stdin.destroy();
   }
 }
