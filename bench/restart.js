@@ -66,6 +66,7 @@ const LANGS = Object.fromEntries(
 const EDITS = QUICK ? 3 : 10; // part 1: counted edits per (language, N, tool)
 const SESSIONS = QUICK ? 1 : 3; // part 2: sessions per language
 const SETTLE_MS = 400;
+const TRACE_EDITS = QUICK ? 2 : 6; // part 1's traced chaud runs, per app
 const EDIT_TIMEOUT_MS = 20000;
 const SERVED_TIMEOUT_MS = 10000;
 
@@ -139,6 +140,9 @@ function newSubject(lang, modules, tool, app) {
     // the new process's "compiled N files in M ms" (what its transform cache did not have)
     compiledFiles: [],
     compiledMs: [],
+    // "restarting:" -> the new program's first chaud line (its register: debug level only)
+    toNewProgramMs: [],
+    env: {},
     reasons: new Set(),
     startupMs: null,
     firstEditMs: null,
@@ -152,7 +156,7 @@ async function start(subject, cacheDir) {
   const t0 = performance.now();
   subject.proc = new ToolProcess(TOOLS[subject.tool].command(rel), {
     cwd: subject.app.dir,
-    env: { CHAUD_CACHE_DIR: cacheDir, ...TOOLS[subject.tool].env },
+    env: { CHAUD_CACHE_DIR: cacheDir, ...TOOLS[subject.tool].env, ...subject.env },
   });
   subject.log = collectLog(subject.proc);
   const first = await subject.proc.waitFor(stampOf(subject.stamp), {
@@ -198,6 +202,8 @@ async function edit(subject, counted) {
       const t0 = result.t - result.ms;
       subject.toRestartingMs.push(subject.log.times[restarting] - t0);
       subject.restartingToServedMs.push(result.t - subject.log.times[restarting]);
+      const newProgram = subject.log.findIndex((line, i) => i > restarting && line.startsWith("workspace"));
+      if (newProgram >= 0) subject.toNewProgramMs.push(subject.log.times[newProgram] - subject.log.times[restarting]);
     }
     const lines = subject.log.slice(logFrom);
     subject.chaudRestartMs.push(...restartedMs(lines));
@@ -242,9 +248,43 @@ function summary(subject) {
   };
 }
 
+/**
+ * chaud alone on one of part 1's apps (its transform cache warm), with CHAUD_LOG=debug, so that
+ * the new program's first line (its register's "workspace …") and its "compiled N files in M ms"
+ * (what its cache did not hold) are on stderr: 1 warm-up edit, then TRACE_EDITS restarts.
+ */
+async function traced(measuredSubject, cacheDir) {
+  const { lang, modules, app } = measuredSubject;
+  console.error(`[restart] ${lang}: traced chaud run on ${modules} modules…`);
+  const subject = newSubject(lang, modules, "chaud", app);
+  subject.env = { CHAUD_LOG: "debug" };
+  subject.stamp = measuredSubject.stamp; // the entry as the measured run left it
+  await start(subject, cacheDir);
+  await sleep(1000);
+  await edit(subject, false);
+  for (let i = 0; i < TRACE_EDITS; i++) await edit(subject, true);
+  await subject.proc.stop();
+  const m = (list) => (list.length ? median(list) : null);
+  return {
+    lang,
+    modules,
+    edits: subject.samples.length,
+    restarts: subject.restarts,
+    medianMs: m(subject.samples),
+    toRestartingMs: m(subject.toRestartingMs),
+    toNewProgramMs: m(subject.toNewProgramMs),
+    restartingToServedMs: m(subject.restartingToServedMs),
+    compiledFiles: m(subject.compiledFiles),
+    compiledMs: m(subject.compiledMs),
+    compiledRestarts: subject.compiledMs.length,
+    chaudRestartMs: m(subject.chaudRestartMs),
+  };
+}
+
 async function restartLatency(lang, workDir) {
   const cacheDir = fs.mkdtempSync(path.join(workDir, `cache-${lang}-`));
   const subjects = [];
+  const traces = [];
   for (const modules of SIZES)
     for (const tool of LANGS[lang].restart)
       subjects.push(
@@ -272,6 +312,9 @@ async function restartLatency(lang, workDir) {
       const shift = round % subjects.length;
       for (const subject of [...subjects.slice(shift), ...subjects.slice(0, shift)]) await edit(subject, true);
     }
+    await Promise.all(subjects.map((s) => s.proc.stop()));
+    for (const subject of subjects.filter((s) => s.tool === "chaud" && [SIZES[0], SIZES.at(-1)].includes(s.modules)))
+      traces.push(await traced(subject, cacheDir));
   } finally {
     await Promise.all(subjects.filter((s) => s.proc).map((s) => s.proc.stop()));
     for (const subject of subjects) subject.app.remove();
@@ -281,7 +324,7 @@ async function restartLatency(lang, workDir) {
     const chaud = results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
     r.chaudRatio = chaud ? chaud.medianMs / r.medianMs : null; // chaud / this tool
   }
-  return results;
+  return { results, traces };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -795,9 +838,14 @@ async function main() {
   const started = Date.now();
   try {
     const restarts = [];
+    const traces = [];
     const sessions = [];
     for (const lang of Object.keys(LANGS)) {
-      if (part !== "2") restarts.push(...(await restartLatency(lang, workDir)));
+      if (part !== "2") {
+        const out = await restartLatency(lang, workDir);
+        restarts.push(...out.results);
+        traces.push(...out.traces);
+      }
       if (part !== "1") sessions.push(await inPlaceShare(lang, workDir));
     }
     return {
@@ -808,6 +856,7 @@ async function main() {
       settleMs: SETTLE_MS,
       goal: GOAL,
       restarts,
+      traces,
       sessions,
       loadAverage: os.loadavg(),
       seconds: (Date.now() - started) / 1000,
@@ -865,7 +914,6 @@ function render(result) {
           "write->restarting",
           "restarting->served",
           "chaud's own",
-          "compiled",
           "1st edit",
           "startup",
         ],
@@ -883,11 +931,36 @@ function render(result) {
           r.tool === "chaud" ? f1(r.toRestartingMedianMs) : "-",
           r.tool === "chaud" ? f1(r.restartingToServedMedianMs) : "-",
           r.tool === "chaud" ? f1(r.chaudRestartMedianMs) : "-",
-          r.tool === "chaud" && r.compiledRestarts
-            ? `${r.compiledRestarts}x ${r.compiledFilesMedian} file(s), ${f1(r.compiledMedianMs)}`
-            : "-",
           f1(r.firstEditMs),
           f1(r.startupMs),
+        ]),
+      ),
+      "",
+      `where a chaud restart goes (traced runs: chaud alone, CHAUD_LOG=debug, ${TRACE_EDITS} restarts per app; medians, ms):`,
+      table(
+        [
+          "lang",
+          "N",
+          "restarts",
+          "total",
+          "write->restarting",
+          "restarting->new program's 1st line",
+          "restarting->served",
+          "new program compiled",
+          "chaud's own",
+        ],
+        (result.traces ?? []).map((t) => [
+          LANG_NAMES[t.lang],
+          t.modules,
+          `${t.restarts}/${t.edits}`,
+          f1(t.medianMs),
+          f1(t.toRestartingMs),
+          f1(t.toNewProgramMs),
+          f1(t.restartingToServedMs),
+          t.compiledRestarts
+            ? `${t.compiledFiles} file(s) in ${f1(t.compiledMs)} (${t.compiledRestarts}/${t.edits})`
+            : "nothing",
+          f1(t.chaudRestartMs),
         ]),
       ),
       "",
@@ -951,5 +1024,5 @@ function render(result) {
   return out.join("\n");
 }
 
-module.exports = { main, render, GOAL, restartGoals };
+module.exports = { main, render, GOAL, restartGoals, expressApp, INITIAL, SCRIPT, WARMUP, applyEdit, expected };
 if (require.main === module) runAsScript(main, render);
