@@ -1,6 +1,6 @@
 "use strict";
 // Generated apps for the benchmarks that run a real program under a tool (chaud, node --watch,
-// nodemon, tsx): reload-latency.js, startup.js, memory.js.
+// nodemon, tsx): reload-latency.js, in-place.js, startup.js, memory.js, restart.js.
 //
 // An app of N modules, CommonJS (.js) or TypeScript (.ts, compiled to CommonJS by each tool):
 //

@@ -17,6 +17,9 @@
 //    once, in an order that rotates; 1 warm-up edit per process, then EDITS rounds, SETTLE_MS of
 //    quiet after each edit. Also checked: the old program's process is gone once the new one
 //    serves (a restarting tool must not leave it running), and chaud's own "restarted in N ms".
+//    chaud's time is split at its "restarting:" line on stderr. Then, per language, traced runs:
+//    chaud alone on the smallest and largest app with CHAUD_LOG=debug, whose new program logs its
+//    first line (its register) and what its transform cache did not hold ("compiled N files").
 //
 // 2. In-place share. A small unmarked Express 5 app (expressApp below: an entry, two routers, two
 //    services, a config module; no marker, the CLI's default mode) and a scripted session of
@@ -24,9 +27,9 @@
 //    --import tsx), each edit to both, back to back, alternating which goes first. Every edit says
 //    which route shows it; timed: from the write until that route, polled over HTTP every 5 ms
 //    (tool-process.js pollHttp), answers with the new value. Then every route is checked against
-//    the value the script's state says it must have (a stale or wrong answer, or the new value never
-//    coming, counts the edit as stale), and the pid says whether chaud applied the edit in place or
-//    restarted. The session runs SESSIONS times with fresh copies (after a warm-up body edit that is
+//    the value the script's state says it must have (an answer from other code, an error page, or
+//    the new value never coming while the program answers: stale; no answer at all: down), and the
+//    pid says whether chaud applied the edit in place or restarted. The session runs SESSIONS times with fresh copies (after a warm-up body edit that is
 //    not counted: chaud's first edit loads Babel). Reported: per edit, what chaud did, what the
 //    contract says it does, the latency under each tool; the share applied in place; per kind of
 //    edit, medians against node --watch.
@@ -239,9 +242,6 @@ function summary(subject) {
     chaudRestartMedianMs: subject.chaudRestartMs.length ? median(subject.chaudRestartMs) : null,
     toRestartingMedianMs: subject.toRestartingMs.length ? median(subject.toRestartingMs) : null,
     restartingToServedMedianMs: subject.restartingToServedMs.length ? median(subject.restartingToServedMs) : null,
-    compiledFilesMedian: subject.compiledFiles.length ? median(subject.compiledFiles) : null,
-    compiledMedianMs: subject.compiledMs.length ? median(subject.compiledMs) : null,
-    compiledRestarts: subject.compiledMs.length,
     reasons: [...subject.reasons],
     startupMs: subject.startupMs,
     firstEditMs: subject.firstEditMs,
