@@ -1,6 +1,6 @@
 "use strict";
 // Generated apps for the benchmarks that run a real program under a tool (chaud, node --watch,
-// nodemon, tsx): reload-latency.js, startup.js, memory.js.
+// nodemon, tsx): reload-latency.js, in-place.js, startup.js, memory.js, restart.js.
 //
 // An app of N modules, CommonJS (.js) or TypeScript (.ts, compiled to CommonJS by each tool):
 //
@@ -268,7 +268,12 @@ export interface Summary {
 }
 `;
 
-function entrySource(lang) {
+/**
+ * The entry of a CommonJS or TypeScript app. With an `entryStamp` (restart.js) the entry also has a
+ * top-level `const ENTRY_STAMP = <stamp>;` that its probe lines and HTTP answers carry as `stamp`:
+ * changing it is an edit of the entry's top-level code (a tool that reloads in place must restart).
+ */
+function entrySource(lang, entryStamp) {
   const root = specifier("src/main.ts", modulePath(0, lang));
   const leaf = specifier("src/main.ts", `src/probe.${ext(lang)}`);
   const head =
@@ -288,10 +293,11 @@ const root = require("${root}");
 const { probe } = require("${leaf}");
 `;
   const t = lang === "ts";
+  const stamped = entryStamp !== undefined;
   return `${head}
 // Under chaud (chaud/register sets CHAUD_HOT=1) the entry listens for reloads; under the other
 // tools chaud is never loaded, so it costs their startup nothing.
-const chaud${t ? ": any" : ""} = process.env.CHAUD_HOT === "1" ? require("chaud") : null;
+const chaud${t ? ": any" : ""} = process.env.CHAUD_HOT === "1" ? require("chaud") : null;${stamped ? `\nconst ENTRY_STAMP${t ? ": number" : ""} = ${entryStamp};` : ""}
 const trace${t ? ": any" : ""} = chaud && process.env.BENCH_TRACE === "1" ? startTrace() : null;
 const now = ()${t ? ": number" : ""} => performance.timeOrigin + performance.now();
 
@@ -307,7 +313,7 @@ function report(phase${t ? ": Phase" : ""}, event${t ? "?: any" : ""})${t ? ": v
     at: now(),
     epoch: chaud ? chaud.epoch() : 0,
     port: (server.address()${t ? " as any" : ""}).port,
-    check: (root.total + heavy.checksum) % 1000003,
+    check: (root.total + heavy.checksum) % 1000003,${stamped ? "\n    stamp: ENTRY_STAMP," : ""}
   };
   // What the batch did: files updated in place (none before chaud had updates in place), and the
   // modules it evaluated (in-place.js checks both).
@@ -317,7 +323,7 @@ function report(phase${t ? ": Phase" : ""}, event${t ? "?: any" : ""})${t ? ": v
 }
 
 // Answers with the current probe() (keeps the process alive, as a dev server would).
-const server = http.createServer((_req${t ? ": any" : ""}, res${t ? ": any" : ""}) => res.end(JSON.stringify(probe())));
+const server = http.createServer((_req${t ? ": any" : ""}, res${t ? ": any" : ""}) => res.end(JSON.stringify(${stamped ? "{ ...probe(), stamp: ENTRY_STAMP, pid: process.pid }" : "probe()"})));
 server.listen(0, "127.0.0.1", () => {
   report("start");
   if (chaud) chaud.on("reload", (event${t ? ": any" : ""}) => report("reload", event));
@@ -547,7 +553,16 @@ function write(dir, relative, content) {
  * Writes an app into a new temporary folder (under `parent`, default the OS temp dir).
  * Returns where things are and `writeLeaf(version)`, the in-place edit the benchmarks time.
  */
-function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = label, stamped = false }) {
+function generateApp({
+  lang,
+  modules,
+  parent = os.tmpdir(),
+  label = "",
+  tool = label,
+  stamped = false,
+  entryStamped = false,
+}) {
+  if (entryStamped && isEsm(lang)) throw new Error("entryStamped: CommonJS and TypeScript apps only");
   if (!EXT[lang]) throw new Error(`lang must be one of ${Object.keys(EXT).join(", ")}, not ${lang}`);
   const dir = fs.mkdtempSync(path.join(parent, `chaud-bench-${lang}-${modules}${label ? `-${label}` : ""}-`));
   appUsingChaud(dir, `bench-app-${lang}-${modules}`, {
@@ -580,7 +595,11 @@ function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = l
     );
   }
   for (let i = 0; i < modules; i++) write(dir, modulePath(i, lang), moduleSource(i, modules, lang));
-  const entry = write(dir, `src/main.${ext(lang)}`, isEsm(lang) ? esmEntrySource(lang, tool) : entrySource(lang));
+  const entry = write(
+    dir,
+    `src/main.${ext(lang)}`,
+    isEsm(lang) ? esmEntrySource(lang, tool) : entrySource(lang, entryStamped ? 0 : undefined),
+  );
   const leaf = write(dir, `src/probe.${ext(lang)}`, leafSource(lang, 0, stamped ? 0 : undefined));
   return {
     dir,
@@ -591,6 +610,10 @@ function generateApp({ lang, modules, parent = os.tmpdir(), label = "", tool = l
     /** The edit: rewrites the leaf in place with `probe()` returning `version` (see leafSource for `stamp`). */
     writeLeaf(version, stamp = stamped ? 0 : undefined) {
       fs.writeFileSync(leaf, leafSource(lang, version, stamp));
+    },
+    /** restart.js's edit (`entryStamped` apps): rewrites the entry in place with ENTRY_STAMP = `stamp`. */
+    writeEntry(stamp) {
+      fs.writeFileSync(entry, entrySource(lang, stamp));
     },
     remove() {
       fs.rmSync(dir, { recursive: true, force: true });

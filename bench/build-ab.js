@@ -17,7 +17,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
-const { ToolProcess, sleep, quantile } = require("./tool-process");
+const { ToolProcess, sleep, quantile, timedEdit } = require("./tool-process");
 const { chaudRoot, chaudCli } = require("./chaud-build");
 const { median, table, runAsScript } = require("./stats");
 
@@ -68,16 +68,17 @@ async function start(subject) {
 async function edit(subject, kind, counted) {
   const version = ++subject.version;
   if (kind === "top") subject.stamp++;
-  const from = subject.proc.lines.length;
-  const t0 = performance.now();
-  subject.app.writeLeaf(version, subject.stamp);
-  const { msg, t } = await subject.proc.waitFor(probeOf(version), {
-    from,
+  const result = await timedEdit(subject.proc, {
+    write: () => subject.app.writeLeaf(version, subject.stamp),
+    until: probeOf(version),
     timeoutMs: 20000,
     what: `version ${version}`,
+    label: `[build-ab] ${subject.lang} ${subject.build} ${kind}`,
   });
+  if (!result) throw new Error(`${subject.lang} ${subject.build}: version ${version} never came (${kind} edit)`);
+  const { msg, ms } = result;
   if (counted) {
-    subject.samples[kind].push(t - t0);
+    subject.samples[kind].push(ms);
     subject.batchMs[kind].push(msg.reloadMs);
     subject.did[kind].add(msg.inPlace > 0 ? "in place" : `evaluated ${msg.evaluated.length}`);
   }

@@ -34,7 +34,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
-const { TOOLS, ToolProcess, sleep, quantile } = require("./tool-process");
+const { TOOLS, ToolProcess, sleep, quantile, timedEdit } = require("./tool-process");
 const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
@@ -99,28 +99,24 @@ async function start(subject, cacheDir, env = {}) {
 async function edit(subject, kind) {
   const version = ++subject.version;
   if (kind === "top") subject.stamp++;
-  const from = subject.proc.lines.length;
-  const t0 = performance.now();
-  subject.app.writeLeaf(version, subject.stamp);
-  let line;
-  try {
-    line = await subject.proc.waitFor(probeOf(version), {
-      from,
-      timeoutMs: EDIT_TIMEOUT_MS,
-      what: `version ${version}`,
-    });
-  } catch (error) {
+  const result = await timedEdit(subject.proc, {
+    write: () => subject.app.writeLeaf(version, subject.stamp),
+    until: probeOf(version),
+    timeoutMs: EDIT_TIMEOUT_MS,
+    what: `version ${version}`,
+    label: `[in-place] ${subject.lang} ${subject.modules} ${kind}`,
+  });
+  if (!result) {
     subject.misses++;
-    console.error(`[in-place] ${subject.lang} ${subject.modules} ${kind}: ${error.message.split("\n")[0]}`);
     return null;
   }
-  const { msg } = line;
+  const { msg } = result;
   subject.pids.add(msg.pid);
   subject.calls.push(msg.calls);
   const evaluated = msg.evaluated ?? [];
   const leafEvaluated = evaluated.some((file) => /(^|\/)probe\.[cm]?[jt]s$/.test(file));
   const asExpected = kind === "body" ? msg.inPlace === 1 && evaluated.length === 0 : msg.inPlace === 0 && leafEvaluated;
-  return { ms: line.t - t0, msg, asExpected, importers: leafEvaluated ? evaluated.length - 1 : 0 };
+  return { ms: result.ms, msg, asExpected, importers: leafEvaluated ? evaluated.length - 1 : 0 };
 }
 
 async function measured(subject, kind) {

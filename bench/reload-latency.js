@@ -43,7 +43,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
-const { TOOLS, ToolProcess, sleep, wallNow, quantile } = require("./tool-process");
+const { TOOLS, ToolProcess, sleep, quantile, timedEdit } = require("./tool-process");
 const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
@@ -98,31 +98,23 @@ async function start(subject, cacheDir) {
   subject.pid = first.msg.pid;
 }
 
-/** One timed edit. Returns the probe line, or null if it never came (counted as a miss). */
+/** One timed edit. Returns { ms, msg, wall }, or null if the probe line never came (counted as a miss). */
 async function edit(subject) {
   const version = ++subject.version;
-  const from = subject.proc.lines.length;
-  const wall = wallNow();
-  const t0 = performance.now();
-  subject.app.writeLeaf(version);
-  let line;
-  try {
-    line = await subject.proc.waitFor(probeOf(version), {
-      from,
-      timeoutMs: EDIT_TIMEOUT_MS,
-      what: `version ${version}`,
-    });
-  } catch (error) {
+  const result = await timedEdit(subject.proc, {
+    write: () => subject.app.writeLeaf(version),
+    until: probeOf(version),
+    timeoutMs: EDIT_TIMEOUT_MS,
+    what: `version ${version}`,
+    label: `[reload-latency] ${subject.lang} ${subject.modules} ${subject.tool}`,
+  });
+  if (!result) {
     subject.misses++;
-    console.error(
-      `[reload-latency] ${subject.lang} ${subject.modules} ${subject.tool}: ${error.message.split("\n")[0]} ${subject.proc.stderr.trim().split("\n").slice(-3).join(" | ").slice(-400)}`,
-    );
     return null;
   }
-  const ms = line.t - t0;
-  subject.pids.add(line.msg.pid);
-  subject.calls.push(line.msg.calls);
-  return { ms, msg: line.msg, wall };
+  subject.pids.add(result.msg.pid);
+  subject.calls.push(result.msg.calls);
+  return result;
 }
 
 async function measured(subject) {

@@ -10,7 +10,7 @@
 // forcing full GCs between rounds flushed V8's caches and slowed Babel about 4x, so the GC runs
 // as it would in a real process.
 //
-// reload-latency, in-place, memory and startup run real programs under chaud and under other tools
+// reload-latency, in-place, memory, startup and restart run real programs under chaud and under other tools
 // (node --watch, nodemon, tsx, dynohot, hot-hook, vite-node: bench/package.json, installed into bench/node_modules on first
 // run) and measure wall time as a user sees it; their parent process mostly waits.
 //
@@ -34,6 +34,7 @@ const BENCHMARKS = [
   { name: "startup", nodeFlags: [], passQuick: true },
   { name: "soak", nodeFlags: [], passQuick: true },
   { name: "http-load", nodeFlags: [], passQuick: true },
+  { name: "restart", nodeFlags: [], passQuick: true },
 ];
 const QUICK = process.argv.includes("--quick");
 
@@ -112,6 +113,7 @@ function summaryRows(results) {
   rows.push(...startupRows(results.startup));
   rows.push(...soakRows(results.soak));
   rows.push(...httpLoadRows(results["http-load"]));
+  rows.push(...restartRows(results.restart));
   return rows;
 }
 
@@ -294,6 +296,56 @@ function httpLoadRows(result) {
     c.mode === "reload()" ? "0 failed, 0 torn" : "-",
     c.mode === "reload()" ? passFail(c.failures === 0 && c.torn === 0) : "(reported)",
   ]);
+}
+
+/** chaud's restarts against node --watch (the goal) and nodemon; the Express session's share in place and stale answers. */
+function restartRows(result) {
+  if (!result) return [];
+  const { GOAL, restartGoals } = require("./restart");
+  const names = { cjs: "CJS", ts: "TS" };
+  // A case with no sample has a median of NaN, which JSON carries as null.
+  const ms = (x) => (typeof x === "number" && Number.isFinite(x) ? ms1(x) : "-");
+  const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b > 0 ? `${(a / b).toFixed(2)}x` : "-");
+  const rows = restartGoals(result).map((g) => [
+    "restart",
+    `${names[g.lang]} ${g.modules} modules: entry top-level edit -> new value served, vs ${g.peer}${g.clean ? "" : " (chaud: NOT every edit restarted and served, see its table)"}`,
+    ms(g.peerMs),
+    ms(g.chaudMs),
+    ratio(g.chaudMs, g.peerMs),
+    g.goal ? `<= ${GOAL.maxRatio.toFixed(1)}x` : "-",
+    g.goal ? passFail(g.pass) : "(reported)",
+  ]);
+  for (const s of result.sessions) {
+    rows.push([
+      "restart",
+      `Express ${names[s.lang]}: edits applied in place (same process), of ${s.edits}`,
+      "-",
+      `${s.chaudInPlace}`,
+      `${((100 * s.chaudInPlace) / s.edits).toFixed(0)}%`,
+      "-",
+      "(reported)",
+    ]);
+    rows.push([
+      "restart",
+      `Express ${names[s.lang]}: edits leaving a stale answer (${s.chaudDown} not serving under chaud, ${s.peerDown} under ${s.peerLabel})`,
+      `${s.peerStale}`,
+      `${s.chaudStale}`,
+      "-",
+      `${GOAL.maxStale}`,
+      passFail(s.chaudStale <= GOAL.maxStale && s.chaudDown === 0),
+    ]);
+    for (const k of s.kinds)
+      rows.push([
+        "restart",
+        `Express ${names[s.lang]}: ${k.kind} edits (${k.chaudInPlace}/${k.edits} in place) -> new value served, vs ${s.peerLabel}`,
+        ms(k.peerMs),
+        ms(k.chaudMs),
+        ratio(k.chaudMs, k.peerMs),
+        "-",
+        "(reported)",
+      ]);
+  }
+  return rows;
 }
 
 function main() {

@@ -243,13 +243,26 @@ class ToolProcess {
     this.child.stdin.write(text + "\n");
   }
 
-  async stop() {
-    try {
-      process.kill(-this.child.pid, "SIGKILL");
-    } catch {
-      // already gone
+  /**
+   * Ends the tool and its program: SIGTERM to the tool's process group first (a tool that runs
+   * its program in a group of its own, as chaud's CLI does, passes it on and waits for the
+   * program: SIGKILL would leave the program running without it), SIGKILL after `graceMs`.
+   */
+  async stop({ graceMs = 2000 } = {}) {
+    const signal = (name) => {
+      try {
+        process.kill(-this.child.pid, name);
+      } catch {
+        // already gone
+      }
+    };
+    if (this.exitCode === null) {
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+      await this.exited;
+      clearTimeout(timer);
     }
-    if (this.exitCode === null) await this.exited;
+    signal("SIGKILL"); // whatever of the group is left
     this.child.stdin.destroy();
   }
 }
@@ -268,6 +281,109 @@ const quantile = (values, q) => {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 };
 
+/**
+ * One timed edit of a program running under a tool, the loop every edit-and-wait benchmark shares:
+ * takes the time, makes the edit (`write()`, in place), then waits for what says the new code
+ * runs, and returns { ms, msg, t, wall }: `ms` from just before the write to the moment that was
+ * seen (performance.now() of this process), `msg` what was seen, `wall` the wall-clock time of
+ * the write (comparable with the apps' own timestamps).
+ *
+ * What is waited for: `until`, a predicate on the program's stdout JSON lines (from the write on),
+ * or `served`, { port, path, accept }: GET http://127.0.0.1:<port><path> again and again (every
+ * `intervalMs`) until `accept(response)` ({ status, headers, body, json }) holds. `port` may be a
+ * function, read before every request (a program that restarts on another port).
+ *
+ * Returns null when that did not come within `timeoutMs` (a miss): logged on stderr, prefixed
+ * with `label`, with the tool's last stderr lines.
+ */
+async function timedEdit(proc, { write, until, served, timeoutMs = 20000, what = "the edit", label = "[bench]" }) {
+  const from = proc.lines.length;
+  const wall = wallNow();
+  const t0 = performance.now();
+  write();
+  try {
+    if (served) {
+      const seen = await pollHttp(proc, served, { timeoutMs, what });
+      return { ms: seen.t - t0, msg: seen.response, t: seen.t, wall };
+    }
+    const line = await proc.waitFor(until, { from, timeoutMs, what });
+    return { ms: line.t - t0, msg: line.msg, t: line.t, wall };
+  } catch (error) {
+    const tail = proc.stderr.trim().split("\n").slice(-3).join(" | ").slice(-400);
+    console.error(`${label}: ${error.message.split("\n")[0]} ${tail}`);
+    return null;
+  }
+}
+
+/**
+ * One GET of http://127.0.0.1:<port><path>, no keep-alive: { status, headers, body, json }
+ * (json: the parsed body, or null). Rejects on a connection error or after `timeoutMs`.
+ */
+function httpGet(port, urlPath, { timeoutMs = 2000 } = {}) {
+  const http = require("node:http");
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: "127.0.0.1", port, path: urlPath, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => {
+        let json = null;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          // not JSON: json stays null
+        }
+        resolve({ status: res.statusCode, headers: res.headers, body, json });
+      });
+      res.on("error", reject);
+    });
+    request.setTimeout(timeoutMs, () => request.destroy(new Error(`GET ${urlPath}: no answer in ${timeoutMs} ms`)));
+    request.on("error", reject);
+  });
+}
+
+/**
+ * GETs `path` until `accept(response)`; connection errors (a program between two processes) are
+ * retried. Resolves { response, t } (t: performance.now() when the accepted answer ended);
+ * rejects after `timeoutMs`, or when the tool's process exited.
+ */
+async function pollHttp(
+  proc,
+  { port, path: urlPath, accept, intervalMs = 5 },
+  { timeoutMs = 20000, what = "an answer" } = {},
+) {
+  const deadline = performance.now() + timeoutMs;
+  let last = "no answer";
+  while (performance.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`process exited (${proc.exitCode}) while waiting for ${what}`);
+    const p = typeof port === "function" ? port() : port;
+    try {
+      const response = await httpGet(p, urlPath);
+      const t = performance.now();
+      if (accept(response)) return { response, t };
+      last = `last answer: ${response.status} ${response.body.slice(0, 200)}`;
+    } catch (error) {
+      last = `last error: ${error.code ?? error.message}`;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${last})`);
+}
+
+/** A port nothing listens on now (the OS's pick for port 0), for a program told its port. */
+function freePort() {
+  const net = require("node:net");
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Asks a benchmark app (one that answers "gc" with a {type: "memory"} line) for its memory after gc(). */
 async function measureMemory(proc) {
   const from = proc.lines.length;
@@ -276,4 +392,15 @@ async function measureMemory(proc) {
   return msg;
 }
 
-module.exports = { TOOLS, ToolProcess, sleep, wallNow, quantile, measureMemory };
+module.exports = {
+  TOOLS,
+  ToolProcess,
+  sleep,
+  wallNow,
+  quantile,
+  measureMemory,
+  timedEdit,
+  httpGet,
+  pollHttp,
+  freePort,
+};
