@@ -35,18 +35,12 @@ const ENTRIES: Record<string, string> = {
 };
 
 /**
- * Not yet: the two cases below fail outside this file's reach (loader/esm-hooks.ts,
- * integration/cli/index.ts). `test.failing` keeps them visible: it fails once they work.
- * - an `.mts` entry in a CommonJS package importing a CommonJS `.ts` module: Node detects the
- *   named exports of a CommonJS module from the text on disk (TypeScript, `export function`),
- *   not from what chaud compiled, so `import { word }` finds none;
- * - on Node 20, a `.cts` entry in a `"type": "module"` package: the command preloads
- *   chaud/register with `-r`, but Node 20 runs such an entry through its ES module loader,
- *   where no hook is installed (Node 22 and later run it as CommonJS).
+ * Not yet: an `.mts` entry in a CommonJS package importing a CommonJS `.ts` module. Node
+ * detects the named exports of a CommonJS module from the text on disk (TypeScript, `export
+ * function`), not from what chaud compiled, so `import { word }` finds none (README, Limits).
+ * `test.failing` keeps it visible: it fails once it works.
  */
-const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
-const knownFailure = (type: PackageType, ext: string): boolean =>
-  (type === "commonjs" && ext === "mts") || (type === "module" && ext === "cts" && NODE_MAJOR < 22);
+const knownFailure = (type: PackageType, ext: string): boolean => type === "commonjs" && ext === "mts";
 
 describe.each<PackageType>(["commonjs", "module"])('a package of "type": "%s"', (type) => {
   describe.each(MODULES)('with tsconfig "module": "%s"', (module) => {

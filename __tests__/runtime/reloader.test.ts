@@ -117,6 +117,31 @@ test("re-evaluates importers when an export changed, naming why, but never the e
   expect(outcome.stoppedAtEntry).toEqual(["b"]);
 });
 
+test("an importer edited in the same batch is evaluated again, not updated in place, when an export it imports changed", async () => {
+  let version = 0;
+  const { system, reloader } = setup({
+    main: { deps: ["routes"], evaluate: constant(0) },
+    routes: { deps: ["service"], evaluate: constant("routes"), evaluateHotOnly: () => {} },
+    service: { deps: [], evaluate: () => ({ count: version++ }) },
+  });
+  const outcome = await reloader.run(["routes", "service"], []);
+  expect(system.log).toEqual(["service", "routes", "commit"]);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.inPlace).toEqual([]);
+  expect(outcome.reevaluated.map((item) => item.file)).toEqual(["service", "routes"]);
+});
+
+test("the entry, edited in the same batch as a module whose exports it imports changed, stops propagation", async () => {
+  let version = 0;
+  const { reloader } = setup({
+    main: { deps: ["config"], evaluate: constant(0) },
+    config: { deps: [], evaluate: () => ({ limit: version++ }) },
+  });
+  const outcome = await reloader.run(["main", "config"], []);
+  if (outcome.kind !== "reloaded") throw new Error(outcome.kind);
+  expect(outcome.stoppedAtEntry).toEqual(["config"]);
+});
+
 test("evaluates only the hot parts of an edited entry", async () => {
   const { system, reloader } = setup({ main: { deps: [], evaluate: constant(0) } });
   const outcome = await reloader.run(["main"], []);

@@ -7,10 +7,10 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { configureLogger, log } from "../../runtime/logger";
-import { isCommonJsFile } from "../../runtime/modules/format";
+import { isCommonJsFile, packageTypeOf } from "../../runtime/modules/format";
 import { isEsmEntry } from "../../runtime/modules/esm-without-loader";
 import { pathMatcher } from "../../runtime/watch/ignore";
 import { findWorkspace } from "../../runtime/watch/workspace";
@@ -47,6 +47,14 @@ function checkNodeOptions(nodeOptions: string[]): string | null {
   const said = check.stderr.trim();
   const bad = /bad option: (\S+)/.exec(said);
   return bad ? `unknown option ${bad[1]}: neither chaud nor node knows it` : `node refused the options: ${said}`;
+}
+
+/** Whether node runs the entry through its ES module loader, where only `--import` installs hooks in time. */
+function runsThroughEsmLoader(entry: string): boolean {
+  if (isEsmEntry(entry, isCommonJsFile)) return true;
+  // Before Node 22, every entry of a "type": "module" package but a .cjs one, a .cts included.
+  const major = Number(process.versions.node.split(".")[0]);
+  return major < 22 && /\.cts$/i.test(entry) && packageTypeOf(dirname(entry)) === "module";
 }
 
 /** The program's environment: chaud's resolved options win over what the variables said. */
@@ -111,7 +119,7 @@ function main(): void {
   // An ESM entry gets the register module through --import (ESM hooks are in place before
   // the entry loads); a CommonJS one through -r. The module installs both hooks either way.
   const register = join(__dirname, "../../loader/register.js");
-  const preload = isEsmEntry(entry, isCommonJsFile) ? ["--import", pathToFileURL(register).href] : ["-r", register];
+  const preload = runsThroughEsmLoader(entry) ? ["--import", pathToFileURL(register).href] : ["-r", register];
   const args = [...request.nodeOptions, ...preload, entry, ...request.args];
   const env = programEnv(options);
   // Under NODE_ENV=production chaud/register stays off (and says so): nothing to restart for.

@@ -104,8 +104,11 @@ export class Reloader {
         const exports = changedExports(before, after);
         if (exports.length === 0) continue;
         for (const importer of importers) {
-          if (done.some((item) => item.file === importer) || queue.has(importer)) continue;
+          if (done.some((item) => item.file === importer)) continue;
+          // The entry holds the old exports whether or not it changed too: only a restart helps.
           if (importer === entry) stoppedAtEntry.push(current);
+          // Queued because it changed as well: its edit may fit in its hot bodies, but the
+          // binding it holds of these exports does not update in place; it is evaluated again.
           else queue.set(importer, { kind: "importer", of: current, exports });
         }
       }
