@@ -81,9 +81,12 @@ export function watchRestartFiles(options: {
 export function watchWhileDown(options: {
   directories: string[];
   ignored: PathMatcher;
+  /** When the program ended: a save since then starts it again. */
+  since: number;
   onChange(file: string): void;
 }): Watching {
   return watchTree({
+    since: options.since,
     files: [],
     directories: options.directories,
     ignored: ALWAYS_IGNORED,

@@ -23,6 +23,8 @@ const PASSED_SIGNALS: NodeJS.Signals[] = ["SIGUSR1", "SIGUSR2"];
 const GROUP_POLL_MS = 10;
 /** How long a group that SIGKILL could not end yet is waited for before chaud moves on. */
 const AFTER_KILL_MS = 2000;
+/** How far a file's modification time may lag Date.now() (the kernel's clock ticks). */
+const COARSE_CLOCK_MS = 5;
 /** Clears the terminal and its scrollback, as `clear` does. */
 const CLEAR_SCREEN = "\x1bc";
 
@@ -98,8 +100,8 @@ export class Supervisor {
       this.program = null;
       if (this.state === "ending") return exitLike(code, signal);
       if (this.state === "running") {
-        log.info(`program ${ended(code, signal)}; waiting for a change to restart it (or type rs)`);
         this.waitForChange();
+        log.info(`program ${ended(code, signal)}; waiting for a change to restart it (or type rs)`);
       }
     });
   }
@@ -135,6 +137,8 @@ export class Supervisor {
     this.downWatching ??= watchWhileDown({
       directories: this.options.packageDirs,
       ignored: this.options.ignored,
+      // A save as the program ended counts: file times come from a coarser clock than Date.now().
+      since: Date.now() - COARSE_CLOCK_MS,
       onChange: (file) => void this.restart(`${this.relative(file)} changed`),
     });
   }

@@ -264,6 +264,8 @@ export interface TreeWatcherOptions {
   /** Globs of paths not to watch (node_modules, .git). */
   ignored: string[];
   aggregateTimeout: number;
+  /** Changes from this time on count (ms since the epoch; default: now). */
+  since?: number;
   /** Files that changed, appeared or were deleted, after a burst. */
   onChange(files: string[]): void;
 }
@@ -281,7 +283,7 @@ export function watchTree(options: TreeWatcherOptions): { close(): void } {
   });
   // "aggregated" names a watched folder, not the file inside it that changed: collect the files.
   const changed = new Set<string>();
-  const startTime = Date.now();
+  const startTime = options.since ?? Date.now();
   watchpack.on("change", (file: string) => changed.add(file));
   watchpack.on("remove", (file: string) => changed.add(file));
   watchpack.on("aggregated", () => {
