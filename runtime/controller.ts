@@ -143,8 +143,9 @@ export class Controller {
       this.hashes,
       () => this.startLine.schedule(),
       pathMatcher(environment.ignore ?? [], process.cwd()),
+      (files) => void this.runBatch(files, []),
     );
-    this.undoLoadHook = this.modules.watchLoads(() => this.watchList.scheduleRefresh());
+    this.undoLoadHook = this.modules.watchLoads((file, began) => this.watchList.noteLoad(file, began));
     getRegistry().noticeListeners.add(this.onNotice);
     this.watchList.refresh();
     log.debug(

@@ -58,12 +58,13 @@ export function createCommonJsModules(options: CommonJsOptions): ModuleSystem {
 }
 
 /** Calls `onLoad` after every CommonJS module load; returns an undo safe to call twice. */
-function hookModuleLoads(onLoad: () => void): () => void {
+function hookModuleLoads(onLoad: (file?: string, loadBegan?: number) => void): () => void {
   const proto = Module.prototype as unknown as { load(filename: string): void };
   const original = proto.load;
   const hooked = function (this: unknown, filename: string): void {
+    const began = Date.now();
     original.call(this, filename);
-    onLoad();
+    onLoad(filename, began);
   };
   proto.load = hooked;
   return () => {

@@ -11,8 +11,12 @@ export interface ModuleSystem {
   importersOf(file: string): string[];
   /** Opens a transaction: re-evaluations are undone by `rollback()`. */
   begin(): ModuleTransaction;
-  /** Calls `onLoad` after each module load (to keep the watch list current); returns an undo safe to call twice. */
-  watchLoads(onLoad: () => void): () => void;
+  /**
+   * Calls `onLoad` after each module load (to keep the watch list current), with the file and
+   * when its load began where the module system knows (a save after that may not be what
+   * runs); returns an undo safe to call twice.
+   */
+  watchLoads(onLoad: (file?: string, loadBegan?: number) => void): () => void;
   /** Old module versions kept alive because of reloads (ESM: Node cannot unload them). */
   retained?(): { records: number; bytes: number };
 }

@@ -49,6 +49,11 @@ export class ContentHashes {
     return this.unreadable.get(file);
   }
 
+  /** Whether the file's content is recorded (or marked failed). */
+  knows(file: string): boolean {
+    return this.hashes.has(file);
+  }
+
   /** Records a file's current content, if it was not known yet. */
   remember(file: string): void {
     if (this.hashes.has(file)) return;

@@ -2,6 +2,7 @@
 // Kept in step with loading (refreshed shortly after each load, and after each batch), so a
 // module required late is watched as soon as it exists. Files the user ignored are left out.
 
+import { statSync } from "node:fs";
 import type { ModuleSystem } from "../modules/module-system";
 import type { ContentHashes } from "../reload/content-hashes";
 import type { PathMatcher } from "./ignore";
@@ -22,7 +23,18 @@ export class WatchList {
     /** Told after each refresh that found files to watch. */
     private readonly onWatching: () => void,
     private readonly ignored: PathMatcher = () => false,
+    /** Told of files saved after their load began: what runs may not be what they hold. */
+    private readonly onChangedSinceLoad: (files: string[]) => void = () => {},
   ) {}
+
+  /** When each file loaded but not yet watched began loading. */
+  private readonly loadBegan = new Map<string, number>();
+
+  /** A module loaded: watched at the next refresh. */
+  noteLoad(file?: string, began?: number): void {
+    if (file !== undefined && began !== undefined) this.loadBegan.set(file, began);
+    this.scheduleRefresh();
+  }
 
   files(): string[] {
     return this.modules.loadedFiles().filter((file) => {
@@ -38,9 +50,22 @@ export class WatchList {
     this.refreshScheduled = false;
     if (this.stopped) return;
     const files = this.files();
-    for (const file of files) this.hashes.remember(file);
+    // A file saved between its load and now would never reload: the watcher starts after the
+    // save, and the content remembered would be the new one. Those are reloaded now. (A
+    // program restarted by the chaud command is answering requests by then.)
+    const changedSinceLoad: string[] = [];
+    for (const file of files) {
+      if (this.hashes.knows(file)) continue;
+      const began = this.loadBegan.get(file);
+      if (began !== undefined && modifiedAfter(file, began)) {
+        this.hashes.markFailed(file);
+        changedSinceLoad.push(file);
+      } else this.hashes.remember(file);
+    }
+    this.loadBegan.clear();
     this.watcher.watch(files);
     if (files.length > 0) this.onWatching();
+    if (changedSinceLoad.length > 0) this.onChangedSinceLoad(changedSinceLoad);
   }
 
   /** Refreshes once the current burst of loads is over (a program loads many modules in one tick). */
@@ -53,4 +78,9 @@ export class WatchList {
   stop(): void {
     this.stopped = true;
   }
+}
+
+/** Whether the file was written after `time` (ms since the epoch); a coarse file clock can only make this say no. */
+function modifiedAfter(file: string, time: number): boolean {
+  return (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > time;
 }
