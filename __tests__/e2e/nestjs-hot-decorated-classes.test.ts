@@ -5,8 +5,8 @@
 // controller's method body is served on the next request by the same process, with the data it
 // created; validation still works, and no class-validator rule is registered twice.
 
-import { request as httpRequest } from "node:http";
 import { join } from "node:path";
+import { request } from "../helpers/http";
 import { Child } from "../helpers/child";
 import { CLI, chaudLines, endCli, program, until, watching } from "../helpers/cli-program";
 import { atomicWrite } from "../helpers/hot-app";
@@ -131,34 +131,6 @@ export class ItemsController {
 }
 `;
 
-interface Response {
-  status: number;
-  body: any;
-}
-
-function send(port: number, method: string, path: string, body?: unknown): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        path,
-        method,
-        agent: false,
-        headers: payload === undefined ? {} : { "content-type": "application/json" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
 test("a service and a controller method body edit are served by the same process, with its data, validation and rules intact", async () => {
   project = createTempProject("nestjs-app");
   linkPackages(project.dir, [
@@ -186,20 +158,20 @@ test("a service and a controller method body edit are served by the same process
   const { port, pid } = await program(child, 0, 40000);
   await watching(child);
 
-  expect(await send(port, "POST", "/items", { name: "tea", quantity: 2 })).toEqual({
+  expect(await request(port, "POST", "/items", { name: "tea", quantity: 2 })).toMatchObject({
     status: 201,
     body: { id: 1, name: "tea", quantity: 2 },
   });
-  const invalid = await send(port, "POST", "/items", { name: "x", quantity: 0 });
+  const invalid = await request(port, "POST", "/items", { name: "x", quantity: 0 });
   expect(invalid.status).toBe(400);
   const messages = [...(invalid.body.message as string[])].sort();
   expect(messages).toHaveLength(2);
-  expect((await send(port, "GET", "/items/rules")).body).toEqual({ rules: 4 });
+  expect((await request(port, "GET", "/items/rules")).body).toEqual({ rules: 4 });
 
   // The service: the injected instance (same pid, same items) runs the new body.
   atomicWrite(join(project.dir, "src/items.service.ts"), SERVICE("s2"));
   const afterService = await until(child, "the service's new body", async () => {
-    const { body } = await send(port, "GET", "/items");
+    const { body } = await request(port, "GET", "/items");
     return body.items[0]?.by === "s2" && body;
   });
   expect(afterService).toEqual({ controller: "c1", pid, items: [{ id: 1, name: "tea", quantity: 2, by: "s2" }] });
@@ -207,17 +179,17 @@ test("a service and a controller method body edit are served by the same process
   // The controller: the route NestJS mapped at start runs the new body.
   atomicWrite(join(project.dir, "src/items.controller.ts"), CONTROLLER("c2"));
   const afterController = await until(child, "the controller's new body", async () => {
-    const { body } = await send(port, "GET", "/items");
+    const { body } = await request(port, "GET", "/items");
     return body.controller === "c2" && body;
   });
   expect(afterController).toEqual({ controller: "c2", pid, items: [{ id: 1, name: "tea", quantity: 2, by: "s2" }] });
 
   // Validation as before, each rule once.
-  const stillInvalid = await send(port, "POST", "/items", { name: "x", quantity: 0 });
+  const stillInvalid = await request(port, "POST", "/items", { name: "x", quantity: 0 });
   expect(stillInvalid.status).toBe(400);
   expect([...(stillInvalid.body.message as string[])].sort()).toEqual(messages);
-  expect((await send(port, "GET", "/items/rules")).body).toEqual({ rules: 4 });
-  expect((await send(port, "POST", "/items", { name: "cake", quantity: 1 })).body).toEqual({
+  expect((await request(port, "GET", "/items/rules")).body).toEqual({ rules: 4 });
+  expect((await request(port, "POST", "/items", { name: "cake", quantity: 1 })).body).toEqual({
     id: 2,
     name: "cake",
     quantity: 1,
@@ -239,7 +211,7 @@ test("a service and a controller method body edit are served by the same process
   expect(restarts[0]).toMatch(
     /^\[chaud\] restarting: nestjs-app\/src\/items\.controller\.ts: the decorators of class ItemsController changed/,
   );
-  expect((await send(restarted.port, "GET", "/items/all")).body).toEqual({
+  expect((await request(restarted.port, "GET", "/items/all")).body).toEqual({
     controller: "c3",
     pid: restarted.pid,
     items: [],

@@ -4,10 +4,10 @@
 // from TSX, a tsconfig that extends one from a package, and a tsconfig that cannot be read.
 
 import { mkdirSync, symlinkSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { dirname } from "node:path";
 import { Child } from "../helpers/child";
 import { atomicWrite } from "../helpers/hot-app";
+import { request } from "../helpers/http";
 import { CLI, chaudLines, endCli, freePort, get, until, watching, type Response } from "../helpers/cli-program";
 import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
@@ -32,26 +32,7 @@ function link(target: TempProject, ...names: string[]): void {
 }
 
 function post(port: number, path: string, body: unknown): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        path,
-        method: "POST",
-        agent: false,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      },
-    );
-    req.on("error", reject);
-    req.end(data);
-  });
+  return request(port, "POST", path, body);
 }
 
 const STOP_ON_STDIN = `
