@@ -9,7 +9,7 @@
 // process: a tsconfig edit applies from the next start.
 
 import { getTsconfig, type TsConfigJsonResolved, type TsConfigResult } from "get-tsconfig";
-import { dirname, relative } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { findUp, readPackageJson, readText } from "../runtime/fs";
 
@@ -104,7 +104,7 @@ function warnOnce(path: string, message: string): void {
   if (warned.has(path)) return;
   warned.add(path);
   configureLogger(); // on Node 20 the ESM hooks run on a thread of their own, where nothing else has
-  warn(`cannot read ${relative(process.cwd(), path) || path}: ${message}; compiling with chaud's defaults`);
+  warn(`cannot read ${shownPath(path)}: ${message}; compiling with chaud's defaults`);
 }
 
 /**
@@ -212,6 +212,12 @@ function logGoverning(found: TsConfigResult, file: string): void {
   ];
   configureLogger();
   log.debug(
-    `${relative(process.cwd(), found.path) || found.path} governs ${typeof name === "string" ? name : (packageDir ?? dirname(file))}: ${traits.join(", ")}`,
+    `${shownPath(found.path)} governs ${typeof name === "string" ? name : (packageDir ?? dirname(file))}: ${traits.join(", ")}`,
   );
+}
+
+/** A path as the user knows it: relative to the working directory when inside it, else absolute. */
+function shownPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
 }
