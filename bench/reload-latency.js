@@ -43,7 +43,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
-const { TOOLS, ToolProcess, sleep, quantile, timedEdit } = require("./tool-process");
+const { TOOLS, ToolProcess, sleep, timedEdit, latencySummary } = require("./tool-process");
 const { median, table, runAsScript } = require("./stats");
 
 const QUICK = process.argv.includes("--quick");
@@ -152,16 +152,7 @@ function persistence(subject) {
 
 function summary(subject) {
   return {
-    lang: subject.lang,
-    modules: subject.modules,
-    tool: subject.tool,
-    label: TOOLS[subject.tool].label,
-    edits: subject.samples.length,
-    misses: subject.misses,
-    medianMs: median(subject.samples),
-    p90Ms: quantile(subject.samples, 0.9),
-    minMs: Math.min(...subject.samples),
-    maxMs: Math.max(...subject.samples),
+    ...latencySummary(subject),
     startupMs: subject.startupMs,
     firstEditMs: subject.firstEditMs,
     reloadMsMedian: subject.reloadMs.length ? median(subject.reloadMs) : null,

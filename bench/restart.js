@@ -42,7 +42,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const { generateApp } = require("./app-generator");
 const { appUsingChaud } = require("./chaud-build");
-const { TOOLS, ToolProcess, sleep, quantile, timedEdit, httpGet, freePort } = require("./tool-process");
+const { TOOLS, ToolProcess, sleep, timedEdit, latencySummary, httpGet, freePort } = require("./tool-process");
 const { median, table, runAsScript } = require("./stats");
 
 const ROOT = path.join(__dirname, "..");
@@ -225,16 +225,7 @@ async function edit(subject, counted) {
 
 function summary(subject) {
   return {
-    lang: subject.lang,
-    modules: subject.modules,
-    tool: subject.tool,
-    label: TOOLS[subject.tool].label,
-    edits: subject.samples.length,
-    misses: subject.misses,
-    medianMs: median(subject.samples),
-    p90Ms: quantile(subject.samples, 0.9),
-    minMs: Math.min(...subject.samples),
-    maxMs: Math.max(...subject.samples),
+    ...latencySummary(subject),
     restarts: subject.restarts,
     inPlace: subject.inPlace,
     stale: subject.stale,

@@ -4,6 +4,7 @@
 // taken in the 'data' handler, before parsing), and the benchmark waits for the line it expects.
 // Each tool runs in its own process group, so stop() also ends the processes it started.
 
+const { median } = require("./stats");
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 const { chaudCli } = require("./chaud-build");
@@ -392,8 +393,25 @@ async function measureMemory(proc) {
   return msg;
 }
 
+/** What every latency benchmark reports of one (language, size, tool) subject's edits. */
+function latencySummary(subject) {
+  return {
+    lang: subject.lang,
+    modules: subject.modules,
+    tool: subject.tool,
+    label: TOOLS[subject.tool].label,
+    edits: subject.samples.length,
+    misses: subject.misses,
+    medianMs: median(subject.samples),
+    p90Ms: quantile(subject.samples, 0.9),
+    minMs: Math.min(...subject.samples),
+    maxMs: Math.max(...subject.samples),
+  };
+}
+
 module.exports = {
   TOOLS,
+  latencySummary,
   ToolProcess,
   sleep,
   wallNow,
