@@ -30,9 +30,10 @@
 // it keeps counting under chaud and is 1 again after every restart.
 //
 // With BENCH_TRACE=1 the entry also reports, under chaud, where a reload's time went: when its
-// own fs.watch saw the leaf change, when chaud's batch first read the file (fs.readFileSync,
-// wrapped), how long the Babel transform of the changed file and its evaluation took (by
-// wrapping the require hook and Module#_compile), and chaud's own figure for the batch.
+// own fs.watch saw the leaf change, when chaud's batch began (from the reads of the file,
+// fs.readFileSync wrapped), how long Babel took on the changed file and how much of that ran
+// ahead of the batch, while the burst window was open (chaud's @babel/core, wrapped), how long
+// evaluating it took (Module#_compile, wrapped), and chaud's own figure for the batch.
 
 const fs = require("node:fs");
 const os = require("node:os");
@@ -344,57 +345,62 @@ function startTrace()${t ? ": any" : ""} {
   const Module = require("node:module");
   const path = require("node:path");
   const leafFile = require.resolve("${leaf}");
-  const state${t ? ": any" : ""} = { watchAt: 0, batchAt: 0, transformMs: 0, evalMs: 0, compiles: 0 };
+  const state${t ? ": any" : ""} = { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0 };
   // Our own fs.watch on the leaf's folder: when the kernel's event reached this process.
   fs.watch(path.dirname(leafFile), (_type${t ? ": any" : ""}, name${t ? ": any" : ""}) => {
     if (name === path.basename(leafFile) && state.watchAt === 0) state.watchAt = now();
   }).unref();
-  // The batch starts when chaud first reads the changed file (its content hash).
+  // Every read of the leaf since the event: the batch reads it twice before it evaluates it
+  // (its content hash, then the source to compile or to look up), so the batch began at the
+  // second-to-last read before the leaf's evaluation, whether or not it was compiled ahead.
+  let reads${t ? ": number[]" : ""} = [];
   const readFileSync = fs.readFileSync;
   (fs${t ? " as any" : ""}).readFileSync = function (${t ? "this: any, " : ""}file${t ? ": any" : ""}, ...rest${t ? ": any[]" : ""}) {
-    if (state.watchAt !== 0 && state.batchAt === 0 && file === leafFile) state.batchAt = now();
-    if (file === leafFile) leafReadAt = performance.now();
+    if (state.watchAt !== 0 && file === leafFile) reads.push(now());
     return (readFileSync${t ? " as any" : ""}).call(this, file, ...rest);
   };
-  // Evaluation: Module#_compile (V8 compile + top-level run); transform: the rest of the hook.
-  // An update in place compiles the hot-only version outside the require hook (it reads the
-  // file, runs Babel, then calls _compile itself): its transform is from that read to _compile.
+  // Babel's time on the leaf, wherever chaud ran it (ahead of the batch, while its window was
+  // open, or in the batch): chaud's own @babel/core, wrapped where its index's getter reads it.
+  const babelIndex = require.resolve("@babel/core", { paths: [path.dirname(require.resolve("chaud"))] });
+  const babel = require(path.join(path.dirname(babelIndex), "transform.js"));
+  const transformSync = babel.transformSync;
+  babel.transformSync = function (${t ? "this: any, " : ""}...args${t ? ": any[]" : ""}) {
+    const started = now();
+    try {
+      return transformSync.apply(this, args);
+    } finally {
+      if (state.watchAt !== 0 && args[1]?.filename === leafFile) {
+        const ms = now() - started;
+        state.transformMs += ms;
+        state.aheadMs += ms; // until the batch is known to have begun after it (below)
+        state.lastTransformEnd = now();
+      }
+    }
+  };
+  // Evaluation: Module#_compile (V8 compile + running the hot-only version or the module).
   const proto = Module.prototype;
   const compile = proto._compile;
-  let inCompile = 0;
-  let inHandler = false;
-  let leafReadAt = 0;
   proto._compile = function (${t ? "this: any, " : ""}...args${t ? ": any[]" : ""}) {
     const started = performance.now();
-    if (!inHandler && args[1] === leafFile && leafReadAt > 0) state.transformMs += started - leafReadAt;
+    if (args[1] === leafFile && state.batchAt === 0 && reads.length >= 2) {
+      state.batchAt = reads[reads.length - 2];
+      // A transform that ended after the batch began ran in the batch, not ahead of it.
+      if ((state.lastTransformEnd ?? 0) > state.batchAt) state.aheadMs = 0;
+    }
     try {
       return compile.apply(this, args);
     } finally {
-      inCompile = performance.now() - started;
-      state.evalMs += inCompile;
-      state.compiles++;
+      if (args[1] === leafFile) {
+        state.evalMs += performance.now() - started;
+        state.compiles++;
+      }
     }
   };
-  const extensions = (Module${t ? " as any" : ""})._extensions;
-  for (const key of [".js", ".ts"]) {
-    const handler = extensions[key];
-    if (!handler) continue;
-    extensions[key] = function (${t ? "this: any, " : ""}module${t ? ": any" : ""}, filename${t ? ": string" : ""}) {
-      const started = performance.now();
-      inCompile = 0;
-      inHandler = true;
-      try {
-        return handler.call(this, module, filename);
-      } finally {
-        inHandler = false;
-        state.transformMs += performance.now() - started - inCompile;
-      }
-    };
-  }
   return {
     take() {
-      const out = { watchAt: state.watchAt, batchAt: state.batchAt, transformMs: state.transformMs, evalMs: state.evalMs, compiles: state.compiles };
-      Object.assign(state, { watchAt: 0, batchAt: 0, transformMs: 0, evalMs: 0, compiles: 0 });
+      const out = { watchAt: state.watchAt, batchAt: state.batchAt, transformMs: state.transformMs, aheadMs: state.aheadMs, evalMs: state.evalMs, compiles: state.compiles };
+      Object.assign(state, { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0, lastTransformEnd: 0 });
+      reads = [];
       return out;
     },
   };

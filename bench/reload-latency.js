@@ -187,13 +187,16 @@ async function traced(lang, app, cacheDir) {
       total: t.ms,
       // parent's write -> the app's own fs.watch callback (kernel event delivery, event loop wake-up)
       toWatchEvent: t.watchAt - t.wall,
-      // the app's fs.watch callback -> chaud's batch reads the file (watchpack's lstat + aggregateTimeout)
+      // the app's fs.watch callback -> chaud's batch begins (watchpack's lstat, the burst window)
       watcher: t.batchAt - t.watchAt,
-      // chaud's batch (its own "reloaded … in N ms"): Babel, evaluation, and the rest of it
+      // Babel on the changed file (the hot-only compile of an update in place), and the part of it
+      // that ran ahead of the batch, while the window was open
       transform: t.transformMs,
+      ahead: t.aheadMs,
       evaluate: t.evalMs,
-      // content hash, dependency order, importers, registry and require.cache commit
-      otherReload: t.reloadMs - t.transformMs - t.evalMs,
+      // the batch (chaud's "reloaded … in N ms") without Babel and evaluation: content hash, the
+      // registry's checks and commit, dependency order when several modules are queued
+      otherReload: t.reloadMs - (t.transformMs - t.aheadMs) - t.evalMs,
       // after the batch, before the app's listener runs: watch-list refresh, the log line, the event
       afterBatch: t.at - reloaderEnd,
       // the probe line written -> the parent reads it from the pipe
@@ -431,6 +434,7 @@ function render(result) {
         "write->event",
         "watcher",
         "transform",
+        "of it ahead",
         "evaluate",
         "rest of batch",
         "after batch",
@@ -445,6 +449,7 @@ function render(result) {
         f1(t.medians.toWatchEvent),
         f1(t.medians.watcher),
         f1(t.medians.transform),
+        f1(t.medians.ahead),
         f1(t.medians.evaluate),
         f1(t.medians.otherReload),
         f1(t.medians.afterBatch),

@@ -62,9 +62,18 @@ function register(): void {
   const entry = mainFile(resolve(entryArgument));
   const workspace = findWorkspace(entry);
   const cache = createTransformCache({ cwd: workspace.root, onWarn: (message) => warn(message) });
-  const transform = (file: string, source: string, hotOnly = false): string =>
+  // Compiled while a save's burst window was still open (prepare, below), by file: the reload
+  // takes the code when the file still holds the source it was compiled from.
+  const ahead = new Map<string, { source: string; hotOnly: boolean; code: string }>();
+  const transform = (file: string, source: string, hotOnly = false): string => {
+    const prepared = ahead.get(file);
+    if (prepared !== undefined) {
+      ahead.delete(file);
+      if (prepared.source === source && prepared.hotOnly === hotOnly) return prepared.code;
+    }
     // Everything the require hook hands over is being `require`d: it must come out CommonJS.
-    transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+    return transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+  };
 
   installRequireHook({
     shouldTransform: (file) => workspace.isWatchable(file),
@@ -72,10 +81,20 @@ function register(): void {
   });
 
   // In mode "all" every script has hot parts, markers or not; a JSON module has none.
+  const hasHotParts = (source: string): boolean => environment.mode === "all" || source.includes("@chaud");
   const compileHotOnly = (file: string): string | null => {
     if (!SCRIPT.test(file)) return null;
     const source = readFileSync(file, "utf8");
-    return environment.mode === "all" || source.includes("@chaud") ? transform(file, source, true) : null;
+    return hasHotParts(source) ? transform(file, source, true) : null;
+  };
+  // What a reload of a changed CommonJS file compiles first: its hot-only version where it has
+  // hot parts (an update in place), else the whole file. ES modules compile in the loader hooks.
+  const prepare = (file: string): void => {
+    if (!SCRIPT.test(file) || !isCommonJsFile(file)) return;
+    const source = readFileSync(file, "utf8");
+    const hotOnly = hasHotParts(source);
+    const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+    ahead.set(file, { source, hotOnly, code });
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
@@ -105,6 +124,7 @@ function register(): void {
   init({
     entry,
     compileHotOnly,
+    prepare,
     startupNote,
     moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs,
     ...(supervisor ? { supervisor } : {}),

@@ -161,7 +161,7 @@ function runBabel(filename: string, source: string, settings: BabelSettings): st
       settings.userConfig && hasBabelConfig(filename, settings.cwd) ? userOptions(babel, filename, settings) : null;
     // A config whose `ignore`/`only` leaves the file out gives way to the tsconfig's options.
     const chosen =
-      options ?? defaultOptions(filename, settings, settings.compile ?? compileOptionsFor(filename, source));
+      options ?? sharedDefaultOptions(filename, settings, settings.compile ?? compileOptionsFor(filename, source));
     const result = babel.transformSync(source, {
       ...chosen,
       // Babel's default, "auto", compacts a file over 500 KB and prints "[BABEL] Note: The code
@@ -256,6 +256,25 @@ function userOptions(babel: typeof Babel, filename: string, settings: BabelSetti
     presets: [...presets, ...(TYPESCRIPT.test(filename) && !hasTypeScript ? [typescriptPreset()] : [])],
     plugins: [...plugins, chaudPlugin(settings), ...(settings.commonjs && !hasCommonJs ? [commonJsPlugin()] : [])],
   };
+}
+
+// Babel caches what it derives from a config's `plugins` and `presets` by the arrays' identity:
+// equal options for every file of one kind reuse one object, so only the first file pays for it.
+const defaultOptionsByKind = new Map<string, Babel.TransformOptions>();
+
+function sharedDefaultOptions(filename: string, settings: BabelSettings, compile: CompileOptions): Babel.TransformOptions {
+  const kind = JSON.stringify([
+    TYPESCRIPT.test(filename),
+    settings.enabled,
+    settings.mode,
+    settings.commonjs,
+    settings.cwd,
+    settings.hotOnly,
+    compile,
+  ]);
+  let found = defaultOptionsByKind.get(kind);
+  if (!found) defaultOptionsByKind.set(kind, (found = defaultOptions(filename, settings, compile)));
+  return found;
 }
 
 function defaultOptions(filename: string, settings: BabelSettings, compile: CompileOptions): Babel.TransformOptions {

@@ -33,6 +33,11 @@ export interface InitOptions {
   poll?: boolean | number;
   /** Compiles an entry module's new source keeping only its hot parts (set by chaud/register). */
   compileHotOnly?: (file: string) => string | null;
+  /**
+   * Compiles what a reload of `file` will need, while the burst window is still open; the
+   * reload then finds it done (set by chaud/register). Errors are the reload's to report.
+   */
+  prepare?: (file: string) => void;
   /** The module system to reload through; default: Node's CommonJS (`require.cache`). For integrations (Jest). */
   moduleSystem?: ModuleSystem;
   /** Appended to the start line, e.g. what compiling cost at a cold start (set by chaud/register). */
@@ -125,6 +130,7 @@ export class Controller {
       aggregateTimeout: options.aggregateTimeout ?? environment.aggregateTimeout,
       ...(poll !== undefined ? { poll } : {}),
       onBatch: (changed, deleted) => void this.runBatch(changed, deleted),
+      ...(options.prepare ? { onChangeSeen: (file: string) => this.prepareAhead(file) } : {}),
     });
     if (poll !== undefined) log.debug(`polling for changes every ${poll} ms (inotify is not used)`);
     const { supervisor } = options;
@@ -156,6 +162,17 @@ export class Controller {
   private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void =>
     this.print([describeNotice(notice)]);
 
+  private prepareAhead(file: string): void {
+    // Watchpack also reports files written just before it started, and `touch` changes nothing:
+    // only new content is worth compiling.
+    if (this.stopped || !this.modules.isLoaded(file) || this.hashes.matches(file)) return;
+    try {
+      this.options.prepare!(file);
+    } catch {
+      // the reload compiles the file again and reports what is wrong with it
+    }
+  }
+
   watchedFiles(): string[] {
     return this.watchList.files();
   }
@@ -186,7 +203,7 @@ export class Controller {
     } catch (error) {
       outcome = { kind: "failed", files: changed, removed: deleted, file: changed[0] ?? "", error, ms: 0 };
     }
-    this.watchList.refresh();
+    this.watchList.refreshIfLoaded();
     this.publish(outcome);
     this.fileNotices.after(outcome);
     this.retainedNotice.check(this.modules.retained?.());

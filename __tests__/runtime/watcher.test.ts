@@ -31,3 +31,62 @@ test("a save that keeps the file's mtime (which watchpack ignores) still becomes
   while (batches.length === 0 && Date.now() < deadline) await sleep(20);
   expect(batches).toEqual([[file]]);
 });
+
+/** Keeps the event loop busy, as compiling a file does. */
+function busyFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
+test("a burst's first change of each file is handed to onChangeSeen once, before the batch", async () => {
+  const a = tmp.path("a.js");
+  const b = tmp.path("b.js");
+  writeFileSync(a, "exports.v = 1;\n");
+  writeFileSync(b, "exports.v = 1;\n");
+  const events: string[] = [];
+  watcher = createWatcher({
+    aggregateTimeout: 5,
+    onChangeSeen: (file) => events.push(`seen ${file}`),
+    onBatch: (changed) => events.push(`batch ${[...changed].sort().join(",")}`),
+  });
+  watcher.watch([a, b]);
+  await sleep(500);
+
+  writeFileSync(a, "exports.v = 2;\n");
+  writeFileSync(a, "exports.v = 3;\n");
+  writeFileSync(b, "exports.v = 2;\n");
+  const deadline = Date.now() + 5000;
+  while (!events.some((event) => event.startsWith("batch")) && Date.now() < deadline) await sleep(20);
+  // Each file once (three saves), whatever the order the OS reported them in, both before the
+  // batch. (Later batches of the same burst, which content hashes drop, may follow.)
+  const firstBatch = events.findIndex((event) => event.startsWith("batch"));
+  expect(events.slice(0, firstBatch).sort()).toEqual([`seen ${a}`, `seen ${b}`]);
+  expect(events[firstBatch]).toBe(`batch ${[a, b].sort().join(",")}`);
+});
+
+test("a save landing while onChangeSeen keeps the loop busy past the window joins the same batch", async () => {
+  const a = tmp.path("a.js");
+  const b = tmp.path("b.js");
+  writeFileSync(a, "exports.v = 1;\n");
+  writeFileSync(b, "exports.v = 1;\n");
+  const batches: string[][] = [];
+  let seen = 0;
+  watcher = createWatcher({
+    aggregateTimeout: 5,
+    onChangeSeen: () => {
+      if (seen++ > 0) return;
+      // The rest of the burst is saved while the first file compiles, which outlasts the window.
+      writeFileSync(b, "exports.v = 2;\n");
+      busyFor(40);
+    },
+    onBatch: (changed) => batches.push([...changed].sort()),
+  });
+  watcher.watch([a, b]);
+  await sleep(500);
+
+  writeFileSync(a, "exports.v = 2;\n");
+  const deadline = Date.now() + 5000;
+  while (batches.length === 0 && Date.now() < deadline) await sleep(20);
+  await sleep(300);
+  expect(batches[0]).toEqual([a, b]);
+});

@@ -66,7 +66,9 @@ export class Reloader {
     now: () => number,
   ): Promise<ReloadOutcome> {
     const { modules, registry, entry } = this.options;
-    const order = topologicalIndex(modules);
+    // Only a queue of several files needs the order (most saves queue one): computed then, once.
+    let order: Map<string, number> | undefined;
+    const first = (): string => takeFirst(queue, queue.size > 1 ? (order ??= topologicalIndex(modules)) : undefined);
     const queue = new Map<string, Reevaluated["reason"]>(
       files.map((file) => [file, file === entry ? { kind: "entry" } : { kind: "changed" }]),
     );
@@ -79,7 +81,7 @@ export class Reloader {
     let current = files[0]!;
     try {
       while (queue.size > 0) {
-        current = takeFirst(queue, order);
+        current = first();
         const reason = queue.get(current)!;
         queue.delete(current);
         if (current === entry) {
@@ -204,9 +206,10 @@ function topologicalIndex(modules: ModuleSystem): Map<string, number> {
   return index;
 }
 
-/** The queued file that comes first in dependencies-first order. */
-function takeFirst(queue: Map<string, unknown>, order: Map<string, number>): string {
+/** The queued file that comes first in dependencies-first order (the only one, without an order). */
+function takeFirst(queue: Map<string, unknown>, order: Map<string, number> | undefined): string {
   let best: string | null = null;
+  if (order === undefined) return queue.keys().next().value!;
   for (const file of queue.keys()) {
     if (best === null || (order.get(file) ?? Infinity) < (order.get(best) ?? Infinity)) best = file;
   }

@@ -13,6 +13,8 @@ export class WatchList {
   /** Whether each loaded file may be watched, decided once per file (it resolves symlinks). */
   private readonly watchable = new Map<string, boolean>();
   private refreshScheduled = false;
+  /** A module loaded since the last refresh. */
+  private loadedSinceRefresh = false;
   private stopped = false;
 
   constructor(
@@ -33,6 +35,7 @@ export class WatchList {
   /** A module loaded: watched at the next refresh. */
   noteLoad(file?: string, began?: number): void {
     if (file !== undefined && began !== undefined) this.loadBegan.set(file, began);
+    this.loadedSinceRefresh = true;
     this.scheduleRefresh();
   }
 
@@ -48,6 +51,7 @@ export class WatchList {
   /** Watches what the process has loaded now, remembering each new file's content. */
   refresh(): void {
     this.refreshScheduled = false;
+    this.loadedSinceRefresh = false;
     if (this.stopped) return;
     const files = this.files();
     // A file saved between its load and now would never reload: the watcher starts after the
@@ -68,11 +72,21 @@ export class WatchList {
     if (changedSinceLoad.length > 0) this.onChangedSinceLoad(changedSinceLoad);
   }
 
+  /**
+   * Refreshes now if a module loaded since the last refresh (a batch that evaluated modules);
+   * a batch that only updated hot bodies in place loaded nothing, and the list is current.
+   */
+  refreshIfLoaded(): void {
+    if (this.loadedSinceRefresh) this.refresh();
+  }
+
   /** Refreshes once the current burst of loads is over (a program loads many modules in one tick). */
   scheduleRefresh(): void {
     if (this.refreshScheduled || this.stopped) return;
     this.refreshScheduled = true;
-    setImmediate(() => this.refresh()).unref();
+    // Not unreferenced: an unreferenced immediate lets the loop sleep until some other event,
+    // and a module loaded while the program idles would go unwatched until then.
+    setImmediate(() => this.refresh());
   }
 
   stop(): void {

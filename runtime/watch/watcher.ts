@@ -110,6 +110,11 @@ export interface FileWatcher {
 export interface WatcherOptions {
   /** Quiet time that ends a burst, in ms. Small, so one save reaches running code fast. */
   aggregateTimeout: number;
+  /**
+   * Told of a watched file's first change in a burst, right after the burst window opens, so
+   * the work a reload of it needs (compiling) can run while the window is still open.
+   */
+  onChangeSeen?(file: string): void;
   /** Poll instead of using inotify (network file systems): true every DEFAULT_POLL_INTERVAL ms, a number is the interval. */
   poll?: boolean | number;
   onBatch(changed: string[], deleted: string[]): void;
@@ -143,6 +148,13 @@ class Watcher implements FileWatcher {
   /** Set while a batch with a missing file waits for it to come back. */
   private settleTimer: NodeJS.Timeout | undefined;
   private watchpack: InstanceType<typeof Watchpack>;
+  /** Files already handed to onChangeSeen in the current burst. */
+  private readonly seenThisBurst = new Set<string>();
+  /**
+   * Set when onChangeSeen ran during the window: the event loop was busy, and the OS may hold
+   * events of the same burst that the loop has not read yet.
+   */
+  private busyDuringWindow = false;
 
   constructor(private readonly options: WatcherOptions) {
     this.poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || undefined;
@@ -182,6 +194,19 @@ class Watcher implements FileWatcher {
       followSymlinks: false,
     });
     if (this.poll !== undefined) unrefPollTimers(created);
+    // Watchpack emits "change" just before it (re)arms its window timer, so what runs on the
+    // next turn of the loop overlaps the window instead of delaying it.
+    if (this.options.onChangeSeen)
+      created.on("change", (file: string) => {
+        if (this.isClosed || created !== this.watchpack || !this.watched.has(file) || this.seenThisBurst.has(file))
+          return;
+        this.seenThisBurst.add(file);
+        setImmediate(() => {
+          if (this.isClosed) return;
+          this.busyDuringWindow = true;
+          this.options.onChangeSeen!(file);
+        });
+      });
     created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
       if (!this.isClosed && created === this.watchpack) this.onAggregated([...changes, ...removals]);
     });
@@ -214,7 +239,12 @@ class Watcher implements FileWatcher {
     this.settleTimer = undefined;
     if ([...this.pending].some((file) => !fs.existsSync(file)))
       this.settleTimer = setTimeout(() => this.flush(), REMOVAL_SETTLE_MS).unref();
-    else this.flush();
+    else if (this.busyDuringWindow) {
+      // One more turn of the loop reads the OS events that arrived while it was busy (the rest
+      // of a burst saved meanwhile), so they join this batch instead of making the next one.
+      this.busyDuringWindow = false;
+      setImmediate(() => this.flush());
+    } else this.flush();
   }
 
   private readonly onOsEvent = (file: string): void => {
@@ -242,6 +272,7 @@ class Watcher implements FileWatcher {
    */
   private flush(): void {
     this.settleTimer = undefined;
+    this.seenThisBurst.clear();
     // The rest of the burst, already written but not yet stated by watchpack; a missing one
     // is left to watchpack's own report (which waits for it to come back).
     for (const file of this.reportedByOs) if (fs.existsSync(file)) this.pending.add(file);
