@@ -47,6 +47,11 @@ export interface VersionMessage {
   version: number | null;
 }
 
+/** What the main thread tells the hooks: a saved file, to compile while its burst window is open. */
+export interface PrepareMessage {
+  prepare: string;
+}
+
 export interface HookData {
   entry: string;
   /** Node 20: the channel to the main thread (absent when the hooks run in the main thread). */
@@ -85,6 +90,8 @@ export class EsmHooks {
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
   private readonly paths = createPathsResolver();
+  /** Hot-only versions compiled ahead of their import (prepare), by file, with the source they came from. */
+  private readonly ahead = new Map<string, { source: string; code: string }>();
 
   constructor(
     entry: string,
@@ -97,6 +104,31 @@ export class EsmHooks {
   setVersion(file: string, version: number | null): void {
     if (version === null) this.versions.delete(file);
     else this.versions.set(file, version);
+  }
+
+  /**
+   * Compiles the hot-only version of a saved ES module, which a reload imports first (an update
+   * in place, or the entry's hot parts), while the burst window is still open. Errors are left
+   * to that import, which compiles the file again and reports them.
+   */
+  prepare(file: string): void {
+    if (!this.workspace.isWatchable(file) || formatOf(file) !== "module") return;
+    try {
+      const source = readFileSync(file, "utf8");
+      const { code } = this.compile(file, source, true);
+      this.ahead.set(file, { source, code });
+    } catch {
+      this.ahead.delete(file);
+    }
+  }
+
+  private compile(file: string, source: string, hotOnly: boolean): { code: string; fromCache: boolean } {
+    const prepared = this.ahead.get(file);
+    if (prepared !== undefined && hotOnly) {
+      this.ahead.delete(file);
+      if (prepared.source === source) return { code: prepared.code, fromCache: true };
+    }
+    return transformFile(file, source, { commonjs: false, cache: this.cache, cwd: this.workspace.root, hotOnly });
   }
 
   /** Candidate specifiers for a TypeScript import that names the `.js` file it compiles to. */
@@ -172,12 +204,7 @@ export class EsmHooks {
     const inPlace = url.searchParams.has(IN_PLACE_PARAM);
     const hotOnly = inPlace || url.searchParams.has(HOT_ONLY_PARAM);
     const started = performance.now();
-    const result = transformFile(file, source, {
-      commonjs: false,
-      cache: this.cache,
-      cwd: this.workspace.root,
-      hotOnly,
-    });
+    const result = this.compile(file, source, hotOnly);
     const transformMs = result.fromCache ? 0 : performance.now() - started;
     const shape = shapeIn(result.code);
     if (!hotOnly) this.shapes.set(file, shape);
@@ -254,7 +281,8 @@ export function initialize(data: HookData): void {
   const port = data.port;
   threaded = new EsmHooks(data.entry, (event) => port?.postMessage(event));
   if (!port) return;
-  port.on("message", (message: VersionMessage) => {
+  port.on("message", (message: VersionMessage | PrepareMessage) => {
+    if ("prepare" in message) return threaded!.prepare(message.prepare);
     threaded!.setVersion(message.file, message.version);
     // The main thread waits for this before it imports, so no import can see the old version.
     port.postMessage({ ack: message.id });

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { EsmModules, type HookChannel } from "../runtime/modules/esm";
-import { EsmHooks, syncHooks, type HookData, type HookEvent, type VersionMessage } from "./esm-hooks";
+import {
+  EsmHooks,
+  syncHooks,
+  type HookData,
+  type HookEvent,
+  type PrepareMessage,
+  type VersionMessage,
+} from "./esm-hooks";
 
 interface ModuleApi {
   register?(specifier: string, parentURL: string, options: { data: HookData; transferList: unknown[] }): void;
@@ -42,6 +49,7 @@ function installInThread(api: ModuleApi, entry: string): EsmModules {
   const hooks = new EsmHooks(entry, (event) => (modules ? deliver(modules, event) : pending.push(event)));
   const channel: HookChannel = {
     setVersion: async (file, version) => hooks.setVersion(file, version),
+    prepare: (file) => hooks.prepare(file),
   };
   modules = new EsmModules(channel);
   for (const event of pending.splice(0)) deliver(modules, event);
@@ -62,6 +70,8 @@ function installThreaded(api: ModuleApi, entry: string): EsmModules {
         port1.postMessage(message);
       });
     },
+    // The hooks thread compiles while this one waits out the burst window: no answer needed.
+    prepare: (file) => port1.postMessage({ prepare: file } satisfies PrepareMessage),
   };
   const modules = new EsmModules(channel);
   port1.on("message", (message: HookEvent | { ack: number }) => {

@@ -88,9 +88,11 @@ function register(): void {
     return hasHotParts(source) ? transform(file, source, true) : null;
   };
   // What a reload of a changed CommonJS file compiles first: its hot-only version where it has
-  // hot parts (an update in place), else the whole file. ES modules compile in the loader hooks.
+  // hot parts (an update in place), else the whole file. ES modules compile in the loader hooks
+  // (on Node 20 in their own thread, in parallel with this one).
   const prepare = (file: string): void => {
-    if (!SCRIPT.test(file) || !isCommonJsFile(file)) return;
+    if (!SCRIPT.test(file)) return;
+    if (!isCommonJsFile(file)) return esm?.channel.prepare?.(file);
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
     const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;

@@ -22,6 +22,8 @@ import type { HotOnlyPurpose, ModuleSystem, ModuleTransaction } from "./module-s
 export interface HookChannel {
   /** Makes imports of `file` resolve to `version` (null: the original URL); resolves once the hooks applied it. */
   setVersion(file: string, version: number | null): Promise<void>;
+  /** Compiles a saved file's hot-only version ahead of its import (the hooks keep it until then). */
+  prepare?(file: string): void;
 }
 
 export interface EsmModuleInfo {
