@@ -21,9 +21,18 @@ const { ToolProcess, sleep, quantile, measureMemory: measure } = require("./tool
 const { appUsingChaud, chaudCli } = require("./chaud-build");
 const { median, table, runAsScript } = require("./stats");
 
-const RELOADS = process.argv.includes("--quick") ? 100 : 1000;
-const CHECKPOINTS = [0, 1, 10, 100, 250, 500, 750, 1000].filter((n) => n <= RELOADS);
+const reloadsArg = process.argv.find((arg) => arg.startsWith("--reloads="));
+const RELOADS = reloadsArg ? Number(reloadsArg.slice("--reloads=".length)) : process.argv.includes("--quick") ? 100 : 1000;
+const snapshotsArg = process.argv.find((arg) => arg.startsWith("--snapshots="));
+/** A folder for a heap snapshot at each checkpoint (for finding what grows), or null. */
+const SNAPSHOTS = snapshotsArg ? path.resolve(snapshotsArg.slice("--snapshots=".length)) : null;
+const CHECKPOINTS = [0, 1, 10, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000].filter(
+  (n) => n <= RELOADS,
+);
 const GOAL_GROWTH_BYTES = 1024 * 1024;
+/** Flat after warm-up: growth from reload 1,000 to the last checkpoint of a longer run. */
+const WARM_AFTER = 1000;
+const GOAL_FLAT_BYTES = 1024 * 1024;
 const MB = 1024 * 1024;
 
 const MAIN_JS = `"use strict";
@@ -40,6 +49,16 @@ on("reload", (event) => {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 process.stdin.on("data", async (chunk) => {
+  const snapshot = /^snapshot (.+)$/m.exec(String(chunk));
+  if (snapshot) {
+    for (let i = 0; i < 4; i++) {
+      globalThis.gc();
+      await settle();
+    }
+    require("node:v8").writeHeapSnapshot(snapshot[1]);
+    process.stdout.write(JSON.stringify({ type: "snapshot", file: snapshot[1] }) + "\\n");
+    return;
+  }
   if (!String(chunk).includes("gc")) return;
   // Several full GCs, with turns of the event loop between them so finalizers run.
   for (let i = 0; i < 4; i++) {
@@ -84,6 +103,13 @@ function createApp(workDir) {
   return dir;
 }
 
+async function snapshot(proc, file) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const from = proc.lines.length;
+  proc.send(`snapshot ${file}`);
+  await proc.waitFor((m) => m.type === "snapshot", { from, timeoutMs: 120000, what: "heap snapshot" });
+}
+
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "chaud-bench-memory-"));
   const dir = createApp(workDir);
@@ -100,6 +126,7 @@ async function main() {
     const checkpoints = [];
     const latencies = [];
     checkpoints.push({ reloads: 0, ...(await measure(proc)) });
+    if (SNAPSHOTS) await snapshot(proc, path.join(SNAPSHOTS, "memory-0.heapsnapshot"));
     for (let version = 1; version <= RELOADS; version++) {
       const from = proc.lines.length;
       const t0 = performance.now();
@@ -114,6 +141,7 @@ async function main() {
       if (CHECKPOINTS.includes(version)) {
         checkpoints.push({ reloads: version, ...(await measure(proc)) });
         console.error(`[memory] ${version} reloads: heap used ${(checkpoints.at(-1).heapUsed / MB).toFixed(2)} MB`);
+        if (SNAPSHOTS) await snapshot(proc, path.join(SNAPSHOTS, `memory-${version}.heapsnapshot`));
       }
     }
     const before = checkpoints[0];
