@@ -31,6 +31,8 @@ import { createPathsResolver, isAliasCandidate } from "./paths";
 /** What the hooks tell the main thread. */
 export type HookEvent =
   | { type: "edge"; parent: string; child: string }
+  /** What a workspace module's import specifier resolved to (a workspace file's URL without its version). */
+  | { type: "import"; parent: string; specifier: string; url: string; attributes?: Record<string, string> }
   | {
       type: "load";
       file: string;
@@ -85,6 +87,8 @@ export class EsmHooks {
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
   private readonly paths = createPathsResolver();
+  /** Import resolutions already reported, so that re-evaluations do not report them again. */
+  private readonly reportedImports = new Set<string>();
 
   constructor(
     entry: string,
@@ -129,7 +133,8 @@ export class EsmHooks {
   }
 
   /** Post-processes what Node resolved. */
-  afterResolve(result: ResolveResult, context: ResolveContext): ResolveResult {
+  afterResolve(result: ResolveResult, context: ResolveContext, specifier?: string): ResolveResult {
+    if (specifier !== undefined) this.reportImport(specifier, result.url, context);
     if (!result.url.startsWith("file:")) return result;
     const url = new URL(result.url);
     const file = fileURLToPath(url);
@@ -144,6 +149,35 @@ export class EsmHooks {
       if (version !== undefined) url.searchParams.set(VERSION_PARAM, String(version));
     }
     return { ...result, url: url.href, ...(format ? { format } : {}) };
+  }
+
+  /**
+   * Tells the main thread what a workspace module's import resolved to: it evaluates a hot-only
+   * version as a function with the imported namespaces passed in, not as a new ES module (which
+   * Node would keep for the life of the process).
+   */
+  private reportImport(specifier: string, resolved: string, context: ResolveContext): void {
+    const parentURL = context.parentURL;
+    if (!parentURL?.startsWith("file:") || context.conditions?.includes("require")) return;
+    const parent = fileURLToPath(parentURL);
+    if (!this.workspace.isWatchable(parent)) return;
+    let url = resolved;
+    if (url.startsWith("file:")) {
+      const clean = new URL(url);
+      clean.searchParams.delete(VERSION_PARAM);
+      url = clean.href;
+    }
+    const attributes = context.importAttributes ?? {};
+    const key = JSON.stringify([parent, specifier, url, attributes]);
+    if (this.reportedImports.has(key)) return;
+    this.reportedImports.add(key);
+    this.emit({
+      type: "import",
+      parent,
+      specifier,
+      url,
+      ...(Object.keys(attributes).length > 0 ? { attributes: { ...attributes } } : {}),
+    });
   }
 
   /** Our own load result for a workspace file, or null to let Node load it. */
@@ -281,7 +315,7 @@ export async function resolve(
       result = await firstResolvable(alternatives, context, nextResolve, error);
     }
   }
-  return hooks.afterResolve(result, context);
+  return hooks.afterResolve(result, context, specifier);
 }
 
 async function firstResolvable(
@@ -324,7 +358,7 @@ export function syncHooks(hooks: EsmHooks): {
           // gone since it was found: Node resolves the specifier as written
         }
       }
-      if (result) return hooks.afterResolve(result, context);
+      if (result) return hooks.afterResolve(result, context, specifier);
       try {
         result = nextResolve(specifier, context);
       } catch (error) {
@@ -339,7 +373,7 @@ export function syncHooks(hooks: EsmHooks): {
         }
         if (!result) throw error;
       }
-      return hooks.afterResolve(result, context);
+      return hooks.afterResolve(result, context, specifier);
     },
     load(url, context, nextLoad) {
       return hooks.load(url, context) ?? nextLoad(url, context);
