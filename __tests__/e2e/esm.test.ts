@@ -175,6 +175,50 @@ describe("node --import chaud/register", () => {
       meta: { url: true, dirname: true, filename: true },
     });
   });
+  test("a body-only save keeps no module record alive; the new body sees live imports, default and namespace imports, and import()", async () => {
+    esmProject();
+    project.write("src/counter.mjs", `export let n = 0;\nexport function bump() { n++; }\nexport default "D";\n`);
+    // bump() then n: a copy of the binding taken when the new body was evaluated would read the old count.
+    const app = (tag: string) => `
+      import label, { n, bump } from "./counter.mjs";
+      import * as path from "node:path";
+      /* @chaud.persist */ let calls = 0;
+      let loaded = "";
+      /* @chaud.hot */ export function probe() {
+        calls++;
+        bump();
+        import("./lib.mjs").then((lib) => { loaded = "${tag}:" + lib.shout("y"); });
+        return "${tag} " + label + " n=" + n + " " + path.basename("/a/b.txt") + " calls=" + calls + " loaded=" + loaded;
+      }
+    `;
+    project.write("src/app.mjs", app("v1"));
+    const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: env() }));
+    expect((await c.message("ready")).probe).toBe("v1 D n=1 b.txt calls=1 loaded=");
+    project.write("src/app.mjs", app("v2"));
+    const first = await c.message("reload");
+    expect(first.probe).toBe("v2 D n=2 b.txt calls=2 loaded=v1:Y");
+    project.write("src/app.mjs", app("v3"));
+    const second = await c.message("reload", 1);
+    // v2's body imported lib relative to src/app.mjs, as the module would.
+    expect(second.probe).toBe("v3 D n=3 b.txt calls=3 loaded=v2:Y");
+    // Updated in place both times (the module's top level never ran again), and no version kept.
+    expect(second.epoch).toBe(2);
+    expect(second.retained).toEqual({ records: 0, bytes: 0 });
+  });
+
+  test("a body-only save whose hot body reads import.meta still updates (as a hot-only module, which Node keeps)", async () => {
+    esmProject();
+    const app = (tag: string) => `
+      /* @chaud.hot */ export function probe() { return "${tag} " + import.meta.url.endsWith("/src/app.mjs"); }
+    `;
+    project.write("src/app.mjs", app("v1"));
+    const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: env() }));
+    expect((await c.message("ready")).probe).toBe("v1 true");
+    project.write("src/app.mjs", app("v2"));
+    const reload = await c.message("reload");
+    expect(reload.probe).toBe("v2 true");
+    expect(reload.retained.records).toBe(1);
+  });
 });
 
 test("200 reloads in a row each run the version just saved (the hooks thread acknowledges first)", async () => {
