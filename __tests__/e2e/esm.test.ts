@@ -95,7 +95,7 @@ describe("node --import chaud/register", () => {
     expect(second.retained.records).toBe(2);
     expect(second.retained.bytes).toBeGreaterThan(200);
     await child.waitFor("the restart suggestion", () =>
-      /ES module reloads have kept 2 old module versions \(~[\d.]+ MB of code\) alive/.test(child!.stderr),
+      /ES module reloads have kept 2 old module versions \(~[\d.]+ MB of heap, estimated\) alive/.test(child!.stderr),
     );
   });
 
