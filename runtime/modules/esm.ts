@@ -274,7 +274,8 @@ export class EsmTransaction implements ModuleTransaction {
       return namespaces.get(specifier);
     };
     try {
-      module._compile(code, file);
+      // "commonjs": Node 22 would otherwise check whether a `.mjs` file's code is an ES module.
+      module._compile(code, file, "commonjs");
     } catch (error) {
       // Thrown by the imports, before the hot-only version registered anything.
       if (error instanceof UnknownImport) return false;
@@ -310,7 +311,7 @@ interface HotOnlyModule {
   filename: string;
   paths: string[];
   require(specifier: string): unknown;
-  _compile(code: string, filename: string): unknown;
+  _compile(code: string, filename: string, format?: "commonjs"): unknown;
 }
 
 /** `import.meta` has no CommonJS counterpart: such a hot-only version is imported as a module. */
