@@ -9,7 +9,8 @@ import nodeModule from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
-import { EsmModules, type EsmOptions, type HookChannel } from "../runtime/modules/esm";
+import { EsmModules, readsImportMeta, type EsmOptions, type HookChannel } from "../runtime/modules/esm";
+import { replaceImportMeta } from "./hot-only-import-meta";
 import { EsmHooks, syncHooks, type HookData, type HookEvent, type VersionMessage } from "./esm-hooks";
 
 interface ModuleApi {
@@ -30,8 +31,17 @@ function deliver(modules: EsmModules, event: HookEvent): void {
 }
 
 /** Installs the hooks for a program whose entry is `entry`; returns its ESM module system. */
-export function installEsmLoader(entry: string, options: EsmOptions = {}): EsmModules | null {
+export function installEsmLoader(entry: string, given: EsmOptions = {}): EsmModules | null {
   const api = nodeModule as unknown as ModuleApi;
+  const compile = given.compileHotOnly;
+  const options: EsmOptions = compile
+    ? {
+        compileHotOnly(file) {
+          const code = compile(file);
+          return code !== null && readsImportMeta(code) ? replaceImportMeta(code, file) : code;
+        },
+      }
+    : {};
   if (typeof api.registerHooks === "function") return installInThread(api, entry, options);
   if (typeof api.register === "function") return installThreaded(api, entry, options);
   return null;

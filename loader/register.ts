@@ -80,7 +80,8 @@ function register(): void {
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry, { compileHotOnly }) : null;
+  const esm =
+    isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry, { compileHotOnly }) : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();

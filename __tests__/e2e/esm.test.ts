@@ -206,18 +206,24 @@ describe("node --import chaud/register", () => {
     expect(second.retained).toEqual({ records: 0, bytes: 0 });
   });
 
-  test("a body-only save whose hot body reads import.meta still updates (as a hot-only module, which Node keeps)", async () => {
+  test("a body-only save whose hot body reads import.meta keeps no module record either, and import.meta is the module's", async () => {
     esmProject();
     const app = (tag: string) => `
-      /* @chaud.hot */ export function probe() { return "${tag} " + import.meta.url.endsWith("/src/app.mjs"); }
+      /* @chaud.hot */ export function probe() {
+        const m = import.meta;
+        const where = new Error("here").stack.split("\\n")[1];
+        return ["${tag}", m.url.endsWith("/src/app.mjs") && !m.url.includes("?"), m.filename.endsWith("app.mjs"),
+          m.dirname.endsWith("src"), m.resolve("./lib.mjs").endsWith("/src/lib.mjs"), /app\\.mjs:4:/.test(where)].join(" ");
+      }
     `;
     project.write("src/app.mjs", app("v1"));
     const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: env() }));
-    expect((await c.message("ready")).probe).toBe("v1 true");
+    expect((await c.message("ready")).probe).toBe("v1 true true true true true");
     project.write("src/app.mjs", app("v2"));
     const reload = await c.message("reload");
-    expect(reload.probe).toBe("v2 true");
-    expect(reload.retained.records).toBe(1);
+    // The stack line too: the new body's source map maps its lines back to the file's.
+    expect(reload.probe).toBe("v2 true true true true true");
+    expect(reload.retained).toEqual({ records: 0, bytes: 0 });
   });
 });
 

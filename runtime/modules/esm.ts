@@ -18,6 +18,7 @@
 // save keeps nothing alive.
 
 import nodeModule from "node:module";
+import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { HotOnlyPurpose, ModuleSystem, ModuleTransaction } from "./module-system";
 
@@ -78,6 +79,9 @@ const importModule = new Function("url", "options", "return import(url, options)
   url: string,
   options?: object,
 ) => Promise<Record<string, unknown>>;
+
+/** What a hot-only function `require`s for the module's `import.meta` (see loader/hot-only-import-meta.ts). */
+export const IMPORT_META_SPECIFIER = "chaud:import-meta";
 
 /** Import attributes for a JSON module (`assert` for Node 20 before 20.10, which ignores `with`). */
 const JSON_IMPORT = { with: { type: "json" }, assert: { type: "json" } };
@@ -141,6 +145,22 @@ export class EsmModules implements ModuleSystem {
   /** What each of `parent`'s import specifiers resolved to. */
   importsOf(parent: string): Map<string, ResolvedImport> {
     return this.imports.get(parent) ?? new Map();
+  }
+
+  /** What `import.meta` is in the module (its URL without chaud's version, as the hooks make it). */
+  importMeta(file: string): object {
+    const url = pathToFileURL(file).href;
+    const imports = this.importsOf(file);
+    return {
+      url,
+      filename: file,
+      dirname: dirname(file),
+      resolve: (specifier: string) =>
+        imports.get(specifier)?.url ??
+        (/^\.{0,2}\//.test(specifier)
+          ? new URL(specifier, url).href
+          : pathToFileURL(nodeModule.createRequire(file).resolve(specifier)).href),
+    };
   }
 
   /** The namespace an import resolves to now (a moved workspace file: its newest version). */
@@ -262,7 +282,7 @@ export class EsmTransaction implements ModuleTransaction {
     } catch {
       return false; // the module import compiles it again and reports what is wrong
     }
-    if (code === null || IMPORT_META.test(code)) return false;
+    if (code === null || readsImportMeta(code)) return false;
     const namespaces = new Map<string, unknown>();
     for (const [specifier, resolved] of this.modules.importsOf(file))
       namespaces.set(specifier, esModuleView(await this.modules.namespaceOf(resolved)));
@@ -270,6 +290,7 @@ export class EsmTransaction implements ModuleTransaction {
     module.filename = file;
     module.paths = [];
     module.require = (specifier: string) => {
+      if (specifier === IMPORT_META_SPECIFIER) return this.modules.importMeta(file);
       if (!namespaces.has(specifier)) throw new UnknownImport(specifier);
       return namespaces.get(specifier);
     };
@@ -314,8 +335,10 @@ interface HotOnlyModule {
   _compile(code: string, filename: string, format?: "commonjs"): unknown;
 }
 
-/** `import.meta` has no CommonJS counterpart: such a hot-only version is imported as a module. */
-const IMPORT_META = /\bimport\s*\.\s*meta\b/;
+/** `import.meta` has no CommonJS counterpart: a hot-only version still reading it is imported as a module. */
+export function readsImportMeta(code: string): boolean {
+  return /\bimport\s*\.\s*meta\b/.test(code);
+}
 
 /** A hot-only version imports something its running version does not. */
 class UnknownImport extends Error {
