@@ -273,7 +273,7 @@ export class EsmTransaction implements ModuleTransaction {
   /**
    * Runs the hot-only version compiled to CommonJS, its `require` answering with the namespaces
    * of what the running version imports. False when it cannot run so (nothing compiled, an
-   * `import.meta`, an import the running version does not have): it is imported as a module.
+   * `import.meta` left in it, an import the running version does not have): it is imported as a module.
    */
   private async runHotOnlyFunction(file: string): Promise<boolean> {
     let code: string | null;
