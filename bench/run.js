@@ -238,15 +238,25 @@ function memoryRows(result) {
 function esmMemoryRows(result) {
   if (!result) return [];
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  const esm = result.esm.reevaluate;
   return [
     [
       "esm-memory",
-      `per ES module reload (${kb(result.sourceBytes)} module): heap growth vs status().retained bytes`,
-      kb(result.retainedBytesPerReload),
-      kb(result.heapPerReloadBytes),
-      `${(result.heapPerReloadBytes / result.retainedBytesPerReload).toFixed(2)}x`,
-      "-",
-      "(reported)",
+      `per ES module reload (${kb(result.sourceBytes)} module): status().retained bytes vs heap growth`,
+      kb(esm.retainedBytesPerSave),
+      kb(esm.heapPerSaveBytes),
+      `${result.estimate.ratio.toFixed(2)}x`,
+      `within ${result.estimate.goal}x`,
+      passFail(result.estimate.pass),
+    ],
+    [
+      "esm-memory",
+      "heap per save: CommonJS re-evaluation vs body-only ES module save",
+      kb(result.cjs.reevaluate.heapPerSaveBytes),
+      kb(result.esm.body.heapPerSaveBytes),
+      `${result.esm.body.retainedRecordsPerSave.toFixed(2)} records`,
+      `<= CommonJS + ${kb(result.bodyOnly.noiseBytes)}, no record`,
+      passFail(result.bodyOnly.pass),
     ],
   ];
 }

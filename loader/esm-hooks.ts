@@ -31,6 +31,8 @@ import { createPathsResolver, isAliasCandidate } from "./paths";
 /** What the hooks tell the main thread. */
 export type HookEvent =
   | { type: "edge"; parent: string; child: string }
+  /** What a workspace module's import specifier resolved to (a workspace file's URL without its version). */
+  | { type: "import"; parent: string; specifier: string; url: string; attributes?: Record<string, string> }
   | {
       type: "load";
       file: string;
@@ -45,11 +47,6 @@ export interface VersionMessage {
   id: number;
   file: string;
   version: number | null;
-}
-
-/** What the main thread tells the hooks: a saved file, to compile while its burst window is open. */
-export interface PrepareMessage {
-  prepare: string;
 }
 
 export interface HookData {
@@ -90,8 +87,8 @@ export class EsmHooks {
   private readonly workspace: Workspace;
   private readonly cache: TransformCache;
   private readonly paths = createPathsResolver();
-  /** Hot-only versions compiled ahead of their import (prepare), by file, with the source they came from. */
-  private readonly ahead = new Map<string, { source: string; code: string }>();
+  /** Import resolutions already reported, so that re-evaluations do not report them again. */
+  private readonly reportedImports = new Set<string>();
 
   constructor(
     entry: string,
@@ -104,31 +101,6 @@ export class EsmHooks {
   setVersion(file: string, version: number | null): void {
     if (version === null) this.versions.delete(file);
     else this.versions.set(file, version);
-  }
-
-  /**
-   * Compiles the hot-only version of a saved ES module, which a reload imports first (an update
-   * in place, or the entry's hot parts), while the burst window is still open. Errors are left
-   * to that import, which compiles the file again and reports them.
-   */
-  prepare(file: string): void {
-    if (!this.workspace.isWatchable(file) || formatOf(file) !== "module") return;
-    try {
-      const source = readFileSync(file, "utf8");
-      const { code } = this.compile(file, source, true);
-      this.ahead.set(file, { source, code });
-    } catch {
-      this.ahead.delete(file);
-    }
-  }
-
-  private compile(file: string, source: string, hotOnly: boolean): { code: string; fromCache: boolean } {
-    const prepared = this.ahead.get(file);
-    if (prepared !== undefined && hotOnly) {
-      this.ahead.delete(file);
-      if (prepared.source === source) return { code: prepared.code, fromCache: true };
-    }
-    return transformFile(file, source, { commonjs: false, cache: this.cache, cwd: this.workspace.root, hotOnly });
   }
 
   /** Candidate specifiers for a TypeScript import that names the `.js` file it compiles to. */
@@ -161,7 +133,8 @@ export class EsmHooks {
   }
 
   /** Post-processes what Node resolved. */
-  afterResolve(result: ResolveResult, context: ResolveContext): ResolveResult {
+  afterResolve(result: ResolveResult, context: ResolveContext, specifier?: string): ResolveResult {
+    if (specifier !== undefined) this.reportImport(specifier, result.url, context);
     if (!result.url.startsWith("file:")) return result;
     const url = new URL(result.url);
     const file = fileURLToPath(url);
@@ -176,6 +149,35 @@ export class EsmHooks {
       if (version !== undefined) url.searchParams.set(VERSION_PARAM, String(version));
     }
     return { ...result, url: url.href, ...(format ? { format } : {}) };
+  }
+
+  /**
+   * Tells the main thread what a workspace module's import resolved to: it evaluates a hot-only
+   * version as a function with the imported namespaces passed in, not as a new ES module (which
+   * Node would keep for the life of the process).
+   */
+  private reportImport(specifier: string, resolved: string, context: ResolveContext): void {
+    const parentURL = context.parentURL;
+    if (!parentURL?.startsWith("file:") || context.conditions?.includes("require")) return;
+    const parent = fileURLToPath(parentURL);
+    if (!this.workspace.isWatchable(parent)) return;
+    let url = resolved;
+    if (url.startsWith("file:")) {
+      const clean = new URL(url);
+      clean.searchParams.delete(VERSION_PARAM);
+      url = clean.href;
+    }
+    const attributes = context.importAttributes ?? {};
+    const key = JSON.stringify([parent, specifier, url, attributes]);
+    if (this.reportedImports.has(key)) return;
+    this.reportedImports.add(key);
+    this.emit({
+      type: "import",
+      parent,
+      specifier,
+      url,
+      ...(Object.keys(attributes).length > 0 ? { attributes: { ...attributes } } : {}),
+    });
   }
 
   /** Our own load result for a workspace file, or null to let Node load it. */
@@ -204,7 +206,12 @@ export class EsmHooks {
     const inPlace = url.searchParams.has(IN_PLACE_PARAM);
     const hotOnly = inPlace || url.searchParams.has(HOT_ONLY_PARAM);
     const started = performance.now();
-    const result = this.compile(file, source, hotOnly);
+    const result = transformFile(file, source, {
+      commonjs: false,
+      cache: this.cache,
+      cwd: this.workspace.root,
+      hotOnly,
+    });
     const transformMs = result.fromCache ? 0 : performance.now() - started;
     const shape = shapeIn(result.code);
     if (!hotOnly) this.shapes.set(file, shape);
@@ -281,8 +288,7 @@ export function initialize(data: HookData): void {
   const port = data.port;
   threaded = new EsmHooks(data.entry, (event) => port?.postMessage(event));
   if (!port) return;
-  port.on("message", (message: VersionMessage | PrepareMessage) => {
-    if ("prepare" in message) return threaded!.prepare(message.prepare);
+  port.on("message", (message: VersionMessage) => {
     threaded!.setVersion(message.file, message.version);
     // The main thread waits for this before it imports, so no import can see the old version.
     port.postMessage({ ack: message.id });
@@ -309,7 +315,7 @@ export async function resolve(
       result = await firstResolvable(alternatives, context, nextResolve, error);
     }
   }
-  return hooks.afterResolve(result, context);
+  return hooks.afterResolve(result, context, specifier);
 }
 
 async function firstResolvable(
@@ -352,7 +358,7 @@ export function syncHooks(hooks: EsmHooks): {
           // gone since it was found: Node resolves the specifier as written
         }
       }
-      if (result) return hooks.afterResolve(result, context);
+      if (result) return hooks.afterResolve(result, context, specifier);
       try {
         result = nextResolve(specifier, context);
       } catch (error) {
@@ -367,7 +373,7 @@ export function syncHooks(hooks: EsmHooks): {
         }
         if (!result) throw error;
       }
-      return hooks.afterResolve(result, context);
+      return hooks.afterResolve(result, context, specifier);
     },
     load(url, context, nextLoad) {
       return hooks.load(url, context) ?? nextLoad(url, context);

@@ -9,13 +9,13 @@ import nodeModule from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
-import { EsmModules, type HookChannel } from "../runtime/modules/esm";
+import { EsmModules, readsImportMeta, type EsmOptions, type HookChannel } from "../runtime/modules/esm";
+import { replaceImportMeta } from "./hot-only-import-meta";
 import {
   EsmHooks,
   syncHooks,
   type HookData,
   type HookEvent,
-  type PrepareMessage,
   type VersionMessage,
 } from "./esm-hooks";
 
@@ -26,6 +26,7 @@ interface ModuleApi {
 
 function deliver(modules: EsmModules, event: HookEvent): void {
   if (event.type === "edge") modules.noteEdge(event.parent, event.child);
+  else if (event.type === "import") modules.noteImport(event.parent, event.specifier, event.url, event.attributes);
   else
     modules.noteLoad(event.file, {
       format: event.format,
@@ -36,28 +37,36 @@ function deliver(modules: EsmModules, event: HookEvent): void {
 }
 
 /** Installs the hooks for a program whose entry is `entry`; returns its ESM module system. */
-export function installEsmLoader(entry: string): EsmModules | null {
+export function installEsmLoader(entry: string, given: EsmOptions = {}): EsmModules | null {
   const api = nodeModule as unknown as ModuleApi;
-  if (typeof api.registerHooks === "function") return installInThread(api, entry);
-  if (typeof api.register === "function") return installThreaded(api, entry);
+  const compile = given.compileHotOnly;
+  const options: EsmOptions = compile
+    ? {
+        compileHotOnly(file) {
+          const code = compile(file);
+          return code !== null && readsImportMeta(code) ? replaceImportMeta(code, file) : code;
+        },
+      }
+    : {};
+  if (typeof api.registerHooks === "function") return installInThread(api, entry, options);
+  if (typeof api.register === "function") return installThreaded(api, entry, options);
   return null;
 }
 
-function installInThread(api: ModuleApi, entry: string): EsmModules {
+function installInThread(api: ModuleApi, entry: string, options: EsmOptions): EsmModules {
   let modules: EsmModules | null = null;
   const pending: HookEvent[] = [];
   const hooks = new EsmHooks(entry, (event) => (modules ? deliver(modules, event) : pending.push(event)));
   const channel: HookChannel = {
     setVersion: async (file, version) => hooks.setVersion(file, version),
-    prepare: (file) => hooks.prepare(file),
   };
-  modules = new EsmModules(channel);
+  modules = new EsmModules(channel, true, options);
   for (const event of pending.splice(0)) deliver(modules, event);
   api.registerHooks!(syncHooks(hooks));
   return modules;
 }
 
-function installThreaded(api: ModuleApi, entry: string): EsmModules {
+function installThreaded(api: ModuleApi, entry: string, options: EsmOptions): EsmModules {
   const { port1, port2 } = new MessageChannel();
   const waiting = new Map<number, () => void>();
   let nextId = 1;
@@ -70,10 +79,8 @@ function installThreaded(api: ModuleApi, entry: string): EsmModules {
         port1.postMessage(message);
       });
     },
-    // The hooks thread compiles while this one waits out the burst window: no answer needed.
-    prepare: (file) => port1.postMessage({ prepare: file } satisfies PrepareMessage),
   };
-  const modules = new EsmModules(channel);
+  const modules = new EsmModules(channel, true, options);
   port1.on("message", (message: HookEvent | { ack: number }) => {
     if ("ack" in message) {
       waiting.get(message.ack)?.();

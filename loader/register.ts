@@ -87,21 +87,22 @@ function register(): void {
     const source = readFileSync(file, "utf8");
     return hasHotParts(source) ? transform(file, source, true) : null;
   };
-  // What a reload of a changed CommonJS file compiles first: its hot-only version where it has
-  // hot parts (an update in place), else the whole file. ES modules compile in the loader hooks
-  // (on Node 20 in their own thread, in parallel with this one).
+  // What a reload of a changed file compiles first: its hot-only version where it has hot parts
+  // (an update in place; an ES module's runs as a function over its imports), else a CommonJS
+  // file's whole new version (an ES module's is the loader hooks' to compile).
   const prepare = (file: string): void => {
     if (!SCRIPT.test(file)) return;
-    if (!isCommonJsFile(file)) return esm?.channel.prepare?.(file);
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
+    if (!hotOnly && !isCommonJsFile(file)) return;
     const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
     ahead.set(file, { source, hotOnly, code });
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry) : null;
+  const esm =
+    isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry, { compileHotOnly }) : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();

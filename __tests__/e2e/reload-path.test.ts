@@ -93,39 +93,32 @@ test("a saved file is compiled once, while the burst window is still open, and t
   }
 });
 
-// With the loader hooks in this thread (Node 22.15 and later) the hooks' compiles can be counted
-// here; on Node 20 they run on the loader's thread, in parallel with this one.
-const inThreadHooks = typeof (require("node:module") as { registerHooks?: unknown }).registerHooks === "function";
-
-(inThreadHooks ? test : test.skip)(
-  "an ES module is compiled once too, while the window is open, by the loader hooks",
-  async () => {
-    project = createTempProject("reload-path-ahead-esm", { type: "module" });
-    project.write("probe.js", PROBE(1).replace("module.exports = { probe };", "export { probe };"));
-    project.write(
-      "main.cjs",
-      MAIN.replace(`const { probe } = require("./probe.js");`, "").replace(
-        "value: probe()",
-        "value: globalThis.probeModule.probe()",
-      ),
-    );
-    project.write(
-      "main.js",
-      `import * as probeModule from "./probe.js";\nglobalThis.probeModule = probeModule;\nawait import("./main.cjs");\n`,
-    );
-    child = new Child([CLI, "--restart=off", "main.js"], {
-      cwd: project.dir,
-      env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info" }),
-    });
-    await child.message("ready");
-    await sleep(500);
-    project.write("probe.js", PROBE(2).replace("module.exports = { probe };", "export { probe };"));
-    expect(await child.message("reload")).toEqual({
-      type: "reload",
-      value: 2,
-      compiles: 1,
-      compiledAhead: true,
-      inPlace: ["probe.js"],
-    });
-  },
-);
+test("an ES module's hot-only version is compiled once too, while the window is open", async () => {
+  project = createTempProject("reload-path-ahead-esm", { type: "module" });
+  project.write("probe.js", PROBE(1).replace("module.exports = { probe };", "export { probe };"));
+  project.write(
+    "main.cjs",
+    MAIN.replace(`const { probe } = require("./probe.js");`, "").replace(
+      "value: probe()",
+      "value: globalThis.probeModule.probe()",
+    ),
+  );
+  project.write(
+    "main.js",
+    `import * as probeModule from "./probe.js";\nglobalThis.probeModule = probeModule;\nawait import("./main.cjs");\n`,
+  );
+  child = new Child([CLI, "--restart=off", "main.js"], {
+    cwd: project.dir,
+    env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info" }),
+  });
+  await child.message("ready");
+  await sleep(500);
+  project.write("probe.js", PROBE(2).replace("module.exports = { probe };", "export { probe };"));
+  expect(await child.message("reload")).toEqual({
+    type: "reload",
+    value: 2,
+    compiles: 1,
+    compiledAhead: true,
+    inPlace: ["probe.js"],
+  });
+});

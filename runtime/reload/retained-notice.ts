@@ -16,7 +16,7 @@ export class RetainedNotice {
     if (!retained || retained.records < this.nextAt) return;
     this.nextAt = (Math.floor(retained.records / this.step) + 1) * this.step;
     log.info(
-      `ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of code) alive; Node cannot unload them. Restart when convenient to free that memory.`,
+      `ES module reloads have kept ${retained.records} old module versions (~${(retained.bytes / 1048576).toFixed(1)} MB of heap, estimated) alive; Node cannot unload them. Restart when convenient to free that memory.`,
     );
   }
 }
