@@ -50,7 +50,7 @@ const QUICK = process.argv.includes("--quick");
 const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
 // "chaud" runs in mode "marked" (the default), "chaud-all" in mode "all" (CHAUD_MODE=all).
 const ALL_LANGS = {
-  cjs: ["chaud", "chaud-all", "node-watch", "nodemon"],
+  cjs: ["chaud", "chaud-all", "re-require", "node-watch", "nodemon"],
   ts: ["chaud", "chaud-all", "node-watch-tsx", "nodemon-tsx", "tsx-watch"],
   esm: ["chaud", "chaud-all", "dynohot", "hot-hook", "vite-node"],
   mts: ["chaud", "chaud-all", "dynohot", "hot-hook", "vite-node"],
@@ -284,6 +284,10 @@ async function runLanguage(lang, workDir) {
   }
   // The traced run reuses the largest chaud app (its compiled files are cached now).
   const largest = subjects.find((s) => s.tool === "chaud" && s.modules === SIZES.at(-1));
+  if (!largest) {
+    for (const subject of subjects) subject.app.remove(); // --tools left chaud out: nothing to trace
+    return { results, trace: null };
+  }
   largest.app.lastVersion = largest.version;
   console.error(`[reload-latency] ${lang}: traced chaud run on ${largest.modules} modules…`);
   const trace = await traced(lang, largest.app, cacheDir);
@@ -360,7 +364,7 @@ async function main() {
     }
     for (const r of results) {
       const chaud = results.find((c) => c.lang === r.lang && c.modules === r.modules && c.tool === "chaud");
-      r.vsChaud = r.medianMs / chaud.medianMs;
+      r.vsChaud = chaud ? r.medianMs / chaud.medianMs : null;
     }
     return {
       quick: QUICK,
@@ -389,7 +393,11 @@ function render(result) {
     f1(r.medianMs),
     f1(r.p90Ms),
     `${f1(r.minMs)}-${f1(r.maxMs)}`,
-    r.tool === "chaud" ? "1x" : !(r.edits > 0) ? "-" : `${r.vsChaud.toFixed(r.vsChaud < 10 ? 2 : 0)}x`,
+    r.tool === "chaud"
+      ? "1x"
+      : !(r.edits > 0) || r.vsChaud === null
+        ? "-"
+        : `${r.vsChaud.toFixed(r.vsChaud < 10 ? 2 : 0)}x`,
     TOOLS[r.tool].chaud ? f1(r.reloadMsMedian) : "-",
     TOOLS[r.tool].chaud ? `${r.inPlaceEdits}/${r.edits}` : "-",
     f1(r.firstEditMs),

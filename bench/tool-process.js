@@ -29,6 +29,13 @@ const TOOLS = {
     env: { CHAUD_MODE: "all" },
     command: (rel) => [process.execPath, [chaudCli(), rel]],
   },
+  "re-require": {
+    // The floor: fs.watch and a re-require of the edited file, nothing else (CommonJS only).
+    label: "fs.watch + re-require (floor)",
+    restarts: false,
+    hmr: true,
+    command: (rel) => [process.execPath, [path.join(__dirname, "re-require.js"), rel]],
+  },
   "node-watch": {
     // --watch-preserve-output: no screen clearing (escape codes) between runs.
     label: "node --watch",
