@@ -11,13 +11,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { EsmModules, readsImportMeta, type EsmOptions, type HookChannel } from "../runtime/modules/esm";
 import { replaceImportMeta } from "./hot-only-import-meta";
-import {
-  EsmHooks,
-  syncHooks,
-  type HookData,
-  type HookEvent,
-  type VersionMessage,
-} from "./esm-hooks";
+import { EsmHooks, syncHooks, type HookData, type HookEvent, type VersionMessage } from "./esm-hooks";
 
 interface ModuleApi {
   register?(specifier: string, parentURL: string, options: { data: HookData; transferList: unknown[] }): void;

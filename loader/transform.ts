@@ -262,7 +262,11 @@ function userOptions(babel: typeof Babel, filename: string, settings: BabelSetti
 // equal options for every file of one kind reuse one object, so only the first file pays for it.
 const defaultOptionsByKind = new Map<string, Babel.TransformOptions>();
 
-function sharedDefaultOptions(filename: string, settings: BabelSettings, compile: CompileOptions): Babel.TransformOptions {
+function sharedDefaultOptions(
+  filename: string,
+  settings: BabelSettings,
+  compile: CompileOptions,
+): Babel.TransformOptions {
   const kind = JSON.stringify([
     TYPESCRIPT.test(filename),
     settings.enabled,
