@@ -61,7 +61,14 @@ function register(): void {
   }
   const entry = mainFile(resolve(entryArgument));
   const workspace = findWorkspace(entry);
-  const cache = createTransformCache({ cwd: workspace.root, onWarn: (message) => warn(message) });
+  const withEsm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport();
+  // A CommonJS start loads its modules in one synchronous run, which the pack is made for; with
+  // ES modules loading spreads over many ticks, and entry files serve it.
+  const cache = createTransformCache({
+    cwd: workspace.root,
+    onWarn: (message) => warn(message),
+    ...(withEsm ? {} : { pack: entry }),
+  });
   const transform = (file: string, source: string, hotOnly = false): string =>
     // Everything the require hook hands over is being `require`d: it must come out CommonJS.
     transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
@@ -80,7 +87,7 @@ function register(): void {
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry) : null;
+  const esm = withEsm ? installEsmLoader(entry) : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();
