@@ -71,7 +71,7 @@ function register(): void {
   });
   const transform = (file: string, source: string, hotOnly = false): string =>
     // Everything the require hook hands over is being `require`d: it must come out CommonJS.
-    transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+    transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode }).code;
 
   installRequireHook({
     shouldTransform: (file) => workspace.isWatchable(file),
