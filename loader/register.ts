@@ -11,7 +11,7 @@ import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "./require-hook";
 import { transformFile, warmUp } from "./transform";
 import { safely } from "../runtime/safely";
-import { createTransformCache } from "./transform-cache";
+import { createTransformCache, enableCompileCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
 import { installEsmLoader } from "./esm-loader";
 import { isCommonJsFile } from "../runtime/modules/format";
@@ -69,6 +69,7 @@ function register(): void {
     onWarn: (message) => warn(message),
     ...(withEsm ? {} : { pack: entry }),
   });
+  safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
   const transform = (file: string, source: string, hotOnly = false): string =>
     // Everything the require hook hands over is being `require`d: it must come out CommonJS.
     transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode }).code;

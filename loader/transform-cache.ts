@@ -28,6 +28,7 @@ import {
   writeFileSync,
   type Stats,
 } from "node:fs";
+import NodeModule from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { settings } from "../runtime/settings";
@@ -209,7 +210,10 @@ export function createTransformCache(options: TransformCacheOptions = {}): Trans
   let used = new Map<string, string>();
   /** Whether the start used an entry the pack lacked (or a damaged one): the pack is rewritten. */
   let packStale = false;
-  const packFile = (root: string): string => join(root, `${sha256(options.pack ?? "").slice(0, 32)}.pack`);
+  // Keys differ between Node versions, so each version keeps a pack of its own (no rewriting
+  // each other's when a project alternates).
+  const packFile = (root: string): string =>
+    join(root, `${sha256(`${process.version}\0${options.pack ?? ""}`).slice(0, 32)}.pack`);
 
   function loadPack(root: string): void {
     pack = null;
@@ -310,4 +314,22 @@ export function createTransformCache(options: TransformCacheOptions = {}): Trans
     stats: () => ({ ...counts }),
     savePack,
   };
+}
+
+/**
+ * Turns on V8's compile cache (Node 22.1 and later) in the `v8` folder of the cache's own: the
+ * modules of later starts, compiled code and dependencies alike, then skip V8's parsing and
+ * compiling. It must live in the private folder too, since its content becomes code. Returns
+ * the folder, or null where Node has no compile cache or nothing is cached on disk.
+ */
+export function enableCompileCache(
+  cache: Pick<TransformCache, "dir">,
+  moduleApi: { enableCompileCache?: (dir: string) => unknown } = NodeModule as never,
+): string | null {
+  if (typeof moduleApi.enableCompileCache !== "function") return null;
+  const root = cache.dir;
+  if (root === null) return null;
+  const dir = join(root, "v8");
+  moduleApi.enableCompileCache(dir);
+  return dir;
 }

@@ -14,6 +14,7 @@ import {
 import { join } from "node:path";
 import {
   createTransformCache,
+  enableCompileCache,
   hasBabelConfig,
   transformCacheKey,
   type CacheKeyInput,
@@ -235,5 +236,23 @@ describe("the folder", () => {
       expect(cache.dir).toBeNull();
       expect(warnings).toEqual([expect.stringContaining("is a symbolic link")]);
     });
+  });
+});
+
+describe("V8's compile cache", () => {
+  test("is turned on in the cache's private folder where Node has it", () => {
+    const dirs: string[] = [];
+    const cache = createTransformCache({ dir: join(root, "cache"), onWarn });
+    expect(enableCompileCache(cache, { enableCompileCache: (dir) => dirs.push(dir) })).toBe(join(root, "cache", "v8"));
+    expect(dirs).toEqual([join(root, "cache", "v8")]);
+  });
+
+  test("is left alone on a Node without it, or when nothing is cached on disk", () => {
+    const cache = createTransformCache({ dir: join(root, "cache"), onWarn });
+    expect(enableCompileCache(cache, {})).toBeNull();
+    const dirs: string[] = [];
+    const off = createTransformCache({ disk: false });
+    expect(enableCompileCache(off, { enableCompileCache: (dir) => dirs.push(dir) })).toBeNull();
+    expect(dirs).toEqual([]);
   });
 });
