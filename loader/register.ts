@@ -6,14 +6,14 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
 import { createCommonJsModules } from "../runtime/modules/commonjs";
-import { combineModuleSystems } from "../runtime/modules/combined";
+import type * as Combined from "../runtime/modules/combined";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "./require-hook";
 import { transformFile, warmUp } from "./transform";
 import { safely } from "../runtime/safely";
 import { createTransformCache, enableCompileCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
-import { installEsmLoader } from "./esm-loader";
+import type * as EsmLoader from "./esm-loader";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
@@ -88,7 +88,8 @@ function register(): void {
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm = withEsm ? installEsmLoader(entry) : null;
+  // The ESM loader and its hooks load only for a start that uses them.
+  const esm = withEsm ? (require("./esm-loader") as typeof EsmLoader).installEsmLoader(entry) : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();
@@ -114,7 +115,9 @@ function register(): void {
     entry,
     compileHotOnly,
     startupNote,
-    moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs,
+    moduleSystem: esm
+      ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
+      : commonjs,
     ...(supervisor ? { supervisor } : {}),
   });
 }
