@@ -6,14 +6,14 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
 import { createCommonJsModules } from "../runtime/modules/commonjs";
-import { combineModuleSystems } from "../runtime/modules/combined";
+import type * as Combined from "../runtime/modules/combined";
 import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "./require-hook";
 import { transformFile, warmUp } from "./transform";
 import { safely } from "../runtime/safely";
-import { createTransformCache } from "./transform-cache";
+import { createTransformCache, enableCompileCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
-import { installEsmLoader } from "./esm-loader";
+import type * as EsmLoader from "./esm-loader";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
@@ -61,7 +61,15 @@ function register(): void {
   }
   const entry = mainFile(resolve(entryArgument));
   const workspace = findWorkspace(entry);
-  const cache = createTransformCache({ cwd: workspace.root, onWarn: (message) => warn(message) });
+  const withEsm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport();
+  // A CommonJS start loads its modules in one synchronous run, which the pack is made for; with
+  // ES modules loading spreads over many ticks, and entry files serve it.
+  const cache = createTransformCache({
+    cwd: workspace.root,
+    onWarn: (message) => warn(message),
+    ...(withEsm ? {} : { pack: entry }),
+  });
+  safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
   // Compiled while a save's burst window was still open (prepare, below), by file: the reload
   // takes the code when the file still holds the source it was compiled from.
   const ahead = new Map<string, { source: string; hotOnly: boolean; code: string }>();
@@ -72,7 +80,8 @@ function register(): void {
       if (prepared.source === source && prepared.hotOnly === hotOnly) return prepared.code;
     }
     // Everything the require hook hands over is being `require`d: it must come out CommonJS.
-    return transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+    return transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode })
+      .code;
   };
 
   installRequireHook({
@@ -95,14 +104,16 @@ function register(): void {
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
     if (!hotOnly && !isCommonJsFile(file)) return;
-    const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly }).code;
+    const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode }).code;
     ahead.set(file, { source, hotOnly, code });
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
   const commonjs = createCommonJsModules({ compileHotOnly });
-  const esm =
-    isEsmEntry(entry, isCommonJsFile) || loadedThroughImport() ? installEsmLoader(entry, { compileHotOnly }) : null;
+  // The ESM loader and its hooks load only for a start that uses them.
+  const esm = withEsm
+    ? (require("./esm-loader") as typeof EsmLoader).installEsmLoader(entry, { compileHotOnly })
+    : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
     const stats = cache.stats();
@@ -129,7 +140,9 @@ function register(): void {
     compileHotOnly,
     prepare,
     startupNote,
-    moduleSystem: esm ? combineModuleSystems(commonjs, esm) : commonjs,
+    moduleSystem: esm
+      ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
+      : commonjs,
     ...(supervisor ? { supervisor } : {}),
   });
 }

@@ -7,11 +7,11 @@
 // `require`s other files is keyed on its own text only: after editing such a dependency,
 // delete the cache folder.
 
-import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { settings } from "../runtime/settings";
 import { findPackage, readJsonFile, readText } from "../runtime/fs";
+import { sha256Hex } from "./cache-pack";
 
 export interface CacheKeyInput {
   filename: string;
@@ -211,9 +211,40 @@ function configInputs(filename: string, root: string): ConfigInputs {
   }
 }
 
+// What a synchronous run of work (a start's loading, a reload's batch) looked up is kept until
+// the run ends (the next microtask): a thousand files of one folder then check that folder's
+// stamps once, not once each. A file changed during a run is seen by the next run, as if it
+// had changed just after.
+let run: { configs: Map<string, ConfigInputs>; babelEnv: Map<NodeJS.ProcessEnv | undefined, string> } | null = null;
+
+function thisRun(): NonNullable<typeof run> {
+  if (run === null) {
+    run = { configs: new Map(), babelEnv: new Map() };
+    queueMicrotask(() => {
+      run = null;
+    });
+  }
+  return run;
+}
+
+function configInputsInRun(filename: string, root: string): ConfigInputs {
+  const { configs } = thisRun();
+  const key = `${dirname(filename)}\0${root}`;
+  let found = configs.get(key);
+  if (found === undefined) configs.set(key, (found = configInputs(filename, root)));
+  return found;
+}
+
+function babelEnvInRun(env: NodeJS.ProcessEnv | undefined): string {
+  const { babelEnv } = thisRun();
+  let found = babelEnv.get(env);
+  if (found === undefined) babelEnv.set(env, (found = settings(env).babelEnv));
+  return found;
+}
+
 /** Whether any Babel config file could apply to `filename` (Babel itself is not loaded). */
 export function hasBabelConfig(filename: string, root: string): boolean {
-  return configInputs(filename, root).configs.length > 0;
+  return configInputsInRun(filename, root).configs.length > 0;
 }
 
 /** The cache key of one transform: a sha256 over every input that shapes its output. */
@@ -223,13 +254,12 @@ export function transformCacheKey(input: CacheKeyInput): string {
     input.filename,
     ...toolVersions(),
     process.version,
-    settings(input.env).babelEnv,
+    babelEnvInRun(input.env),
     JSON.stringify(input.options) ?? "",
   ];
-  const { configs, packageFields } = configInputs(input.filename, input.root);
+  const { configs, packageFields } = configInputsInRun(input.filename, input.root);
   parts.push(packageFields, ...configs.flatMap((config) => [config.path, config.text]));
-  const hash = createHash("sha256");
-  // Length-prefixed, so no two different lists of parts hash the same text.
-  for (const part of parts) hash.update(`${part.length}:`).update(part);
-  return hash.digest("hex");
+  // Length-prefixed, so no two different lists of parts hash the same text; one string, one
+  // hash call.
+  return sha256Hex(parts.map((part) => `${part.length}:${part}`).join(""));
 }

@@ -10,8 +10,14 @@
 // an entry can run code in this process. Each entry carries a sha256 of its code, checked on
 // every read (a torn or edited entry is rejected and transformed again), and is written to a
 // temporary file and renamed into place, so readers never see half an entry.
+//
+// A program's start also reads and writes a pack (cache-pack.ts): the entries that start used,
+// in one file named after the program, so a warm start reads one file rather than one per
+// module. The per-entry files stay the store; the pack is rewritten (temporary file, then
+// rename) only after a start that used an entry it lacked, once the start's synchronous loading
+// is done, and each of its entries keeps its own sha256.
 
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
@@ -22,10 +28,12 @@ import {
   writeFileSync,
   type Stats,
 } from "node:fs";
+import NodeModule from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { settings } from "../runtime/settings";
 import { findUp, isDirectory } from "../runtime/fs";
+import { encodePack, parsePack, readPackEntry, sha256Hex, type PackEntry } from "./cache-pack";
 
 // The key's computation lives in its own file; the cache's users take it from here.
 export { hasBabelConfig, transformCacheKey, type CacheKeyInput } from "./transform-cache-key";
@@ -50,6 +58,11 @@ export interface TransformCache {
   /** Counts one Babel transform that took `ms` milliseconds (for "transformed N files in M ms"). */
   recordTransform(ms: number): void;
   stats(): TransformCacheStats;
+  /**
+   * Writes the pack if this start used entries it lacked, then stops using it (later lookups
+   * read entry files). Runs by itself on the tick after the first lookup; a no-op without `pack`.
+   */
+  savePack(): void;
 }
 
 export interface TransformCacheOptions {
@@ -64,13 +77,16 @@ export interface TransformCacheOptions {
   tmpdir?: string;
   /** Called with a sentence when the cache cannot be used or an entry was rejected. */
   onWarn?: (message: string) => void;
+  /**
+   * The program whose start this cache serves (its entry file, say): its entries are also read
+   * from and written to one pack file named after it. Absent: entry files only.
+   */
+  pack?: string;
 }
 
 const ENTRY_HEADER = "chaud-transform-cache v1 sha256=";
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
+const sha256 = sha256Hex;
 
 function currentUid(): number | undefined {
   return typeof process.getuid === "function" ? process.getuid() : undefined;
@@ -187,39 +203,133 @@ export function createTransformCache(options: TransformCacheOptions = {}): Trans
     return code;
   }
 
+  // The pack: loaded at the first lookup and used until savePack (the start's first tick).
+  let packDone = options.pack === undefined;
+  let pack: { file: string; buffer: Buffer; entries: Map<string, PackEntry> } | null | undefined;
+  /** Every entry the start used, in order, with its code: the next pack. */
+  let used = new Map<string, string>();
+  /** Whether the start used an entry the pack lacked (or a damaged one): the pack is rewritten. */
+  let packStale = false;
+  // Keys differ between Node versions, so each version keeps a pack of its own (no rewriting
+  // each other's when a project alternates).
+  const packFile = (root: string): string =>
+    join(root, `${sha256(`${process.version}\0${options.pack ?? ""}`).slice(0, 32)}.pack`);
+
+  function loadPack(root: string): void {
+    pack = null;
+    const file = packFile(root);
+    let buffer: Buffer;
+    try {
+      buffer = readFileSync(file);
+    } catch {
+      packStale = true; // none yet
+      return;
+    }
+    const parsed = parsePack(buffer);
+    if (parsed.damaged !== null) {
+      counts.rejected++;
+      packStale = true;
+      warn(`rejected part of the cache pack ${file}: ${parsed.damaged}. Reading those entries one by one.`);
+    }
+    pack = { file, buffer, entries: parsed.entries };
+  }
+
+  function fromPack(root: string, key: string): string | undefined {
+    if (pack === undefined) {
+      loadPack(root);
+      // The start's synchronous loading ends before the next tick: the pack is saved then.
+      process.nextTick(savePack);
+    }
+    const entry = pack?.entries.get(key);
+    if (pack && entry) {
+      const code = readPackEntry(pack.buffer, entry);
+      if (code !== null) return code;
+      counts.rejected++;
+      warn(`rejected the entry ${key} of the cache pack ${pack.file}: its code does not match its sha256.`);
+    }
+    packStale = true;
+    return undefined;
+  }
+
+  function writeFileAtomically(root: string, file: string, data: string | Buffer): void {
+    const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      writeFileSync(temporary, data, { mode: 0o600, flag: "wx" });
+      renameSync(temporary, file);
+    } catch (error) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // never created
+      }
+      if (!writeWarned) warn(`could not write to the transform cache in ${root}: ${(error as Error).message}`);
+      writeWarned = true;
+    }
+  }
+
+  function savePack(): void {
+    if (packDone) return;
+    packDone = true;
+    const entries = used;
+    const stale = packStale;
+    // The pack's buffer and the start's code are not kept past the start.
+    used = new Map();
+    pack = null;
+    const root = dir;
+    if (!stale || root === undefined || root === null || entries.size === 0) return;
+    writeFileAtomically(root, packFile(root), encodePack(entries));
+  }
+
   return {
     get dir() {
       return folder();
     },
     get(key) {
       const root = folder();
-      const code = root === null ? undefined : read(root, key);
+      let code: string | undefined;
+      if (root !== null) {
+        if (!packDone) code = fromPack(root, key);
+        if (code === undefined) code = read(root, key);
+      }
       if (code === undefined) counts.misses++;
-      else counts.hits++;
+      else {
+        counts.hits++;
+        if (!packDone) used.set(key, code);
+      }
       return code;
     },
     set(key, code) {
       const root = folder();
       if (root === null) return;
-      const file = entryPath(root, key);
-      const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-      try {
-        writeFileSync(temporary, `${ENTRY_HEADER}${sha256(code)}\n${code}`, { mode: 0o600, flag: "wx" });
-        renameSync(temporary, file);
-      } catch (error) {
-        try {
-          unlinkSync(temporary);
-        } catch {
-          // never created
-        }
-        if (!writeWarned) warn(`could not write to the transform cache in ${root}: ${(error as Error).message}`);
-        writeWarned = true;
+      if (!packDone) {
+        used.set(key, code);
+        packStale = true;
       }
+      writeFileAtomically(root, entryPath(root, key), `${ENTRY_HEADER}${sha256(code)}\n${code}`);
     },
     recordTransform(ms) {
       counts.transformed++;
       counts.transformMs += ms;
     },
     stats: () => ({ ...counts }),
+    savePack,
   };
+}
+
+/**
+ * Turns on V8's compile cache (Node 22.1 and later) in the `v8` folder of the cache's own: the
+ * modules of later starts, compiled code and dependencies alike, then skip V8's parsing and
+ * compiling. It must live in the private folder too, since its content becomes code. Returns
+ * the folder, or null where Node has no compile cache or nothing is cached on disk.
+ */
+export function enableCompileCache(
+  cache: Pick<TransformCache, "dir">,
+  moduleApi: { enableCompileCache?: (dir: string) => unknown } = NodeModule as never,
+): string | null {
+  if (typeof moduleApi.enableCompileCache !== "function") return null;
+  const root = cache.dir;
+  if (root === null) return null;
+  const dir = join(root, "v8");
+  moduleApi.enableCompileCache(dir);
+  return dir;
 }

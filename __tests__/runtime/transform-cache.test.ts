@@ -14,6 +14,7 @@ import {
 import { join } from "node:path";
 import {
   createTransformCache,
+  enableCompileCache,
   hasBabelConfig,
   transformCacheKey,
   type CacheKeyInput,
@@ -36,6 +37,8 @@ function keyInput(overrides: Partial<CacheKeyInput> = {}): CacheKeyInput {
   };
 }
 
+/** Ends the synchronous run: the key's lookups are remembered for one run only. */
+const nextRun = (): Promise<void> => Promise.resolve();
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const isPosix = process.platform !== "win32";
 const posixTest = isPosix ? test : test.skip;
@@ -60,17 +63,37 @@ describe("keys", () => {
     expect(transformCacheKey(keyInput({ env: { NODE_ENV: "test" } }))).not.toBe(base);
   });
 
-  test("a change to any Babel config that could apply changes the key", () => {
+  test("a change to any Babel config that could apply changes the key (from the next run on)", async () => {
     const keys = [transformCacheKey(keyInput())];
     const config = tmp.write("app/babel.config.js", "module.exports = {};");
+    await nextRun();
     keys.push(transformCacheKey(keyInput()));
     writeFileSync(config, "module.exports = { plugins: [] };");
+    await nextRun();
     keys.push(transformCacheKey(keyInput()));
     tmp.write("app/src/.babelrc", "{}");
+    await nextRun();
     keys.push(transformCacheKey(keyInput()));
     tmp.write("app/package.json", JSON.stringify({ name: "app", version: "1.0.0", babel: { presets: [] } }));
+    await nextRun();
     keys.push(transformCacheKey(keyInput()));
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test("within one synchronous run, the files of a folder are looked up once, not once per file", async () => {
+    transformCacheKey(keyInput());
+    await nextRun();
+    const stats = jest.spyOn(require("node:fs") as typeof import("node:fs"), "statSync");
+    try {
+      transformCacheKey(keyInput({ filename: join(root, "app/src/b.ts") }));
+      const first = stats.mock.calls.length;
+      expect(first).toBeGreaterThan(0); // a new run checks the folders' stamps again
+      transformCacheKey(keyInput({ filename: join(root, "app/src/c.ts") }));
+      expect(hasBabelConfig(join(root, "app/src/d.ts"), join(root, "app"))).toBe(false);
+      expect(stats.mock.calls.length).toBe(first);
+    } finally {
+      stats.mockRestore();
+    }
   });
 
   test("package.json fields Babel does not read leave the key alone", () => {
@@ -79,13 +102,15 @@ describe("keys", () => {
     expect(transformCacheKey(keyInput())).toBe(before);
   });
 
-  test("config files above the package root or outside the Babel root are not read", () => {
+  test("config files above the package root or outside the Babel root are not read", async () => {
     const before = transformCacheKey(keyInput());
     tmp.write(".babelrc", "{}"); // above app/package.json: Babel stops at the package root
     tmp.write("app/src/babel.config.js", "module.exports = {};"); // not the root
+    await nextRun();
     expect(transformCacheKey(keyInput())).toBe(before);
     expect(hasBabelConfig(join(root, "app/src/a.ts"), join(root, "app"))).toBe(false);
     tmp.write("app/.babelrc.json", "{}");
+    await nextRun();
     expect(hasBabelConfig(join(root, "app/src/a.ts"), join(root, "app"))).toBe(true);
   });
 });
@@ -211,5 +236,23 @@ describe("the folder", () => {
       expect(cache.dir).toBeNull();
       expect(warnings).toEqual([expect.stringContaining("is a symbolic link")]);
     });
+  });
+});
+
+describe("V8's compile cache", () => {
+  test("is turned on in the cache's private folder where Node has it", () => {
+    const dirs: string[] = [];
+    const cache = createTransformCache({ dir: join(root, "cache"), onWarn });
+    expect(enableCompileCache(cache, { enableCompileCache: (dir) => dirs.push(dir) })).toBe(join(root, "cache", "v8"));
+    expect(dirs).toEqual([join(root, "cache", "v8")]);
+  });
+
+  test("is left alone on a Node without it, or when nothing is cached on disk", () => {
+    const cache = createTransformCache({ dir: join(root, "cache"), onWarn });
+    expect(enableCompileCache(cache, {})).toBeNull();
+    const dirs: string[] = [];
+    const off = createTransformCache({ disk: false });
+    expect(enableCompileCache(off, { enableCompileCache: (dir) => dirs.push(dir) })).toBeNull();
+    expect(dirs).toEqual([]);
   });
 });

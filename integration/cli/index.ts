@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { configureLogger, log } from "../../runtime/logger";
 import { isCommonJsFile, packageTypeOf } from "../../runtime/modules/format";
 import { isEsmEntry } from "../../runtime/modules/esm-without-loader";
-import { pathMatcher } from "../../runtime/watch/ignore";
+import type * as Ignore from "../../runtime/watch/ignore";
 import { findWorkspace } from "../../runtime/watch/workspace";
 import { settings } from "../../runtime/settings";
 import { envFiles, HELP, parseCliArgs } from "./args";
@@ -88,6 +88,12 @@ function runOnce(args: string[], env: NodeJS.ProcessEnv): void {
   });
 }
 
+/** `--ignore`'s matcher, compiled (and picomatch loaded) at its first use, after the program started. */
+function ignoredLazily(globs: string[], cwd: string): Ignore.PathMatcher {
+  let matcher: Ignore.PathMatcher | undefined;
+  return (file) => (matcher ??= (require("../../runtime/watch/ignore") as typeof Ignore).pathMatcher(globs, cwd))(file);
+}
+
 function main(): void {
   const request = parseCliArgs(process.argv.slice(2));
   switch (request.kind) {
@@ -136,7 +142,7 @@ function main(): void {
     clearScreen: options.clearScreen,
     restartFiles: [...envFiles(request.nodeOptions), ...configFiles([workspace.root, ...packageDirs])],
     watch: options.watch,
-    ignored: pathMatcher(options.ignore, cwd),
+    ignored: ignoredLazily(options.ignore, cwd),
     packageDirs,
   }).start();
 }

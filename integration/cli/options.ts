@@ -4,7 +4,7 @@
 // it); a bad variable is reported and skipped, as every CHAUD_* variable is.
 
 import { dirname, isAbsolute, join } from "node:path";
-import { findSuggestion } from "@babel/helper-validator-option";
+import type * as ValidatorOption from "@babel/helper-validator-option";
 import { findUp, readPackageJson } from "../../runtime/fs";
 import {
   DEFAULT_KILL_TIMEOUT,
@@ -87,6 +87,8 @@ function readPackageOptions(entry: string): { values: Partial<Record<PackageKey,
   const values: Partial<Record<PackageKey, unknown>> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!(PACKAGE_KEYS as readonly string[]).includes(key)) {
+      // Loaded only for this message: the chaud command's start does not pay for it.
+      const { findSuggestion } = require("@babel/helper-validator-option") as typeof ValidatorOption;
       const suggestion = findSuggestion(key, [...PACKAGE_KEYS]);
       throw new OptionError(
         `${where} has an unknown key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; chaud reads ${PACKAGE_KEYS.map((k) => `"${k}"`).join(", ")}`,

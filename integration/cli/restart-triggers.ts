@@ -6,9 +6,17 @@
 import { existsSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
 import { isDirectory } from "../../runtime/fs";
-import picomatch from "picomatch";
-import { pathMatcher, type PathMatcher } from "../../runtime/watch/ignore";
-import { watchTree } from "../../runtime/watch/watcher";
+import type Picomatch from "picomatch";
+import type { PathMatcher } from "../../runtime/watch/ignore";
+import type * as Watcher from "../../runtime/watch/watcher";
+import type * as Ignore from "../../runtime/watch/ignore";
+
+// The watcher (watchpack) and picomatch load when the supervisor starts watching, after it has
+// started the program: the program's start does not wait for them.
+const watchTree: typeof Watcher.watchTree = (options) =>
+  (require("../../runtime/watch/watcher") as typeof Watcher).watchTree(options);
+const pathMatcher: typeof Ignore.pathMatcher = (globs, cwd) =>
+  (require("../../runtime/watch/ignore") as typeof Ignore).pathMatcher(globs, cwd);
 
 /** Quiet time that ends a burst of saves (an editor's write-and-rename, a checkout). */
 const AGGREGATE_MS = 20;
@@ -58,7 +66,7 @@ export function watchRestartFiles(options: {
   const files = [...exact];
   const directories: string[] = [];
   for (const pattern of options.watch) {
-    const scan = picomatch.scan(pattern);
+    const scan = (require("picomatch") as typeof Picomatch).scan(pattern);
     const path = resolve(options.cwd, scan.isGlob ? scan.base : pattern);
     if (scan.isGlob || isDirectory(path)) directories.push(path);
     else if (existsSync(path)) files.push(path);

@@ -52,17 +52,11 @@ export class Supervisor {
   /** When the restart under way began, for `restarted in N ms`. */
   private restartBegan: number | null = null;
   private stdinEnded = false;
-  private readonly restartFiles: Watching | null;
+  /** Undefined until the first start, which begins watching right after spawning the program. */
+  private restartFiles: Watching | null | undefined;
   private downWatching: Watching | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.restartFiles = watchRestartFiles({
-      cwd: options.cwd,
-      files: options.restartFiles,
-      watch: options.watch,
-      ignored: options.ignored,
-      onChange: (file) => void this.restart(`${this.relative(file)} changed`),
-    });
     for (const signal of ENDING_SIGNALS) process.on(signal, this.onEndingSignal);
     for (const signal of PASSED_SIGNALS) process.on(signal, this.onPassedSignal);
     this.readStdin();
@@ -94,6 +88,14 @@ export class Supervisor {
     program.on("error", (error) => {
       warn(`could not start node: ${error.message}`);
       if (program === this.program) this.waitForChange();
+    });
+    // The program starts first; the watchers (and the modules they load) are set up while it loads.
+    this.restartFiles ??= watchRestartFiles({
+      cwd: this.options.cwd,
+      files: this.options.restartFiles,
+      watch: this.options.watch,
+      ignored: this.options.ignored,
+      onChange: (file) => void this.restart(`${this.relative(file)} changed`),
     });
     program.on("exit", (code, signal) => {
       if (program !== this.program) return;
