@@ -1,0 +1,268 @@
+// Compiles a cold start's files in parallel: worker threads (compile-worker.ts) compile the
+// files the main thread is about to `require`, found by reading the import specifiers of each
+// file it compiles, while the main thread compiles and runs the others.
+//
+// The main thread's `require` is synchronous, so it never waits on the event loop: it reads
+// the workers' results with `receiveMessageOnPort`, and waits for a file a worker is in the
+// middle of with `Atomics.wait` on that job's slot of a SharedArrayBuffer. A job a worker has
+// not started yet is taken back (compare-and-swap on the slot) and compiled on the main
+// thread. Whatever goes wrong in a worker (a compile error, a crash, a file changed since)
+// leaves the file to the main thread, which then compiles it exactly as without workers.
+
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+
+/** A job's slot in the shared state. */
+export const QUEUED = 0;
+export const STARTED = 1;
+export const DONE = 2;
+/** Taken back by the main thread before the worker started it. */
+export const TAKEN = 3;
+/** Its worker died while compiling it. */
+export const CRASHED = 4;
+
+export interface WorkerData {
+  cwd: string;
+  state: SharedArrayBuffer;
+  port: MessagePort;
+  /** Tests only: crash while compiling the file whose path ends so. */
+  crashOn?: string;
+}
+
+export interface WorkerJob {
+  id: number;
+  file: string;
+}
+
+/**
+ * A worker's answer: `code` (with the cache entry's key and the compile's ms), or none when the
+ * main thread should compile the file (`source` null: unreadable, or not compiled by Babel;
+ * `cached`: the cache has it; `failed`: the compile threw).
+ */
+export interface WorkerResult {
+  id: number;
+  file: string;
+  source: string | null;
+  code?: string;
+  key?: string;
+  ms?: number;
+  cached?: true;
+  failed?: true;
+}
+
+/** What a worker compiled for a file: its code, and the cache entry the main thread stores. */
+export interface Compiled {
+  code: string;
+  key: string;
+  ms: number;
+}
+
+export interface CompilePoolOptions {
+  /** Babel's cwd (the workspace root), as the main thread's transform uses it. */
+  cwd: string;
+  /** Worker threads; default: one per core beyond the main thread's, at least 1, at most 3. */
+  size?: number;
+  /** How long the main thread waits for a job a worker started before it compiles the file itself. */
+  waitMs?: number;
+  crashOn?: string;
+  /** The files `file` (whose text is `source`) will require: a worker's result queues them for the workers. */
+  importsOf?: (file: string, source: string) => string[];
+}
+
+/** Slots for this many jobs (the pool stops taking jobs beyond them). */
+const CAPACITY = 1 << 16;
+/** Jobs posted to a worker at once: the next one is there when it finishes, and few enough to take back. */
+const IN_FLIGHT = 2;
+
+interface Slot {
+  worker: Worker;
+  port: MessagePort;
+  inFlight: number;
+  alive: boolean;
+}
+
+interface Job {
+  id: number;
+  file: string;
+  slot: Slot | null;
+  result: WorkerResult | null;
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
+}
+
+export class CompilePool {
+  private readonly state = new Int32Array(new SharedArrayBuffer(CAPACITY * 4));
+  private readonly slots: Slot[] = [];
+  /** Jobs the main thread has not asked for yet, by file. */
+  private readonly jobs = new Map<string, Job>();
+  /** Jobs a worker may still answer, by id. */
+  private readonly byId = new Map<number, Job>();
+  /** Files known to the pool (every file prefetched, taken or not), so each is queued once. */
+  private readonly seen = new Set<string>();
+  /** Jobs not yet posted to a worker, oldest first: the main thread needs the newest first. */
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+  private readonly waitMs: number;
+  private readonly importsOf: CompilePoolOptions["importsOf"];
+  /** How the main thread's asks went (for chaud's debug line and benchmarks). */
+  readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0 };
+
+  constructor(options: CompilePoolOptions) {
+    this.waitMs = options.waitMs ?? 10_000;
+    this.importsOf = options.importsOf;
+    const size = options.size ?? defaultPoolSize();
+    for (let i = 0; i < size; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const data: WorkerData = {
+        cwd: options.cwd,
+        state: this.state.buffer as SharedArrayBuffer,
+        port: port2,
+        ...(options.crashOn ? { crashOn: options.crashOn } : {}),
+      };
+      // stdout/stderr: true keeps whatever a worker might print away from the program's output.
+      const worker = new Worker(join(__dirname, "compile-worker.js"), {
+        workerData: data,
+        transferList: [port2],
+        stdout: true,
+        stderr: true,
+      });
+      const slot: Slot = { worker, port: port1, inFlight: 0, alive: true };
+      worker.on("error", () => (slot.alive = false));
+      worker.on("exit", () => (slot.alive = false));
+      worker.unref();
+      port1.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  /** Files waiting or being compiled by the workers (for the progress line). */
+  get pending(): number {
+    return this.jobs.size;
+  }
+
+  /**
+   * Hands `files` to the workers, ahead of their `require`; files already seen are skipped.
+   * The queue works like a work-stealing deque: the main thread requires depth first, so it
+   * needs the files it queued last first, and the workers take the oldest; the imports of a
+   * file a worker compiled go to the workers' end (`forWorkers`), so a worker stays on the
+   * part of the import graph the main thread reaches last.
+   */
+  prefetch(files: readonly string[], forWorkers = false): void {
+    if (this.closed) return;
+    const added: Job[] = [];
+    for (const file of files) {
+      if (this.seen.has(file) || this.nextId >= CAPACITY) continue;
+      this.seen.add(file);
+      const job: Job = { id: this.nextId++, file, slot: null, result: null };
+      this.jobs.set(file, job);
+      this.byId.set(job.id, job);
+      added.push(job);
+    }
+    if (forWorkers) this.queue.unshift(...added);
+    else this.queue.push(...added);
+    this.dispatch();
+  }
+
+  /**
+   * A worker's compile of `file` whose text is `source`, waiting for it if a worker is on it;
+   * null when the main thread should compile the file itself.
+   */
+  take(file: string, source: string): Compiled | null {
+    this.seen.add(file);
+    const job = this.jobs.get(file);
+    if (!job) return null;
+    this.jobs.delete(file);
+    this.drain();
+    if (job.slot === null) {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      this.byId.delete(job.id);
+      this.counts.notQueued++;
+      return null;
+    }
+    if (job.result === null && Atomics.compareExchange(this.state, job.id, QUEUED, TAKEN) === QUEUED) {
+      job.slot.inFlight--; // the worker skips it
+      this.byId.delete(job.id);
+      this.dispatch();
+      this.counts.takenBack++;
+      return null;
+    }
+    let result = job.result;
+    if (result === null) {
+      const began = performance.now();
+      result = this.wait(job);
+      this.counts.waits++;
+      this.counts.waitedMs += performance.now() - began;
+    }
+    this.byId.delete(job.id);
+    this.dispatch();
+    if (result?.source !== source || result.code === undefined || result.key === undefined) return null;
+    this.counts.fromWorker++;
+    return { code: result.code, key: result.key, ms: result.ms ?? 0 };
+  }
+
+  /** Ends the workers; later calls take nothing and prefetch nothing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.jobs.clear();
+    this.byId.clear();
+    for (const slot of this.slots) {
+      slot.alive = false;
+      void slot.worker.terminate();
+      slot.port.close();
+    }
+  }
+
+  private wait(job: Job): WorkerResult | null {
+    const deadline = performance.now() + this.waitMs;
+    for (;;) {
+      this.drain();
+      if (job.result !== null) return job.result;
+      const state = Atomics.load(this.state, job.id);
+      if (state === CRASHED || !job.slot!.alive) {
+        job.slot!.alive = false;
+        return null;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        // No word from the worker in all that time: treat it as gone.
+        job.slot!.alive = false;
+        return null;
+      }
+      // DONE: the result is posted before the slot says so, so the next drain has it.
+      if (state === STARTED) Atomics.wait(this.state, job.id, STARTED, Math.min(left, 50));
+    }
+  }
+
+  /** Reads every result the workers have posted. */
+  private drain(): void {
+    for (const slot of this.slots) {
+      for (;;) {
+        const message = receiveMessageOnPort(slot.port) as { message: WorkerResult } | undefined;
+        if (!message) break;
+        slot.inFlight--;
+        const result = message.message;
+        const job = this.byId.get(result.id);
+        if (job) job.result = result;
+        if (result.source !== null && this.importsOf) this.prefetch(this.importsOf(result.file, result.source), true);
+      }
+    }
+  }
+
+  /** Posts the oldest queued jobs to workers with room for them. */
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      while (slot.alive && slot.inFlight < IN_FLIGHT && this.queue.length > 0) {
+        const job = this.queue.shift()!;
+        job.slot = slot;
+        slot.inFlight++;
+        slot.worker.postMessage({ id: job.id, file: job.file } satisfies WorkerJob);
+      }
+    }
+  }
+}
