@@ -52,6 +52,8 @@ export interface ColdStartOptions {
   stream?: ProgressStream;
   /** Whether the logger shows info lines. */
   infoVisible: boolean;
+  /** Where the pool's figures go once the program has loaded (a debug log line). */
+  debug?: (message: string) => void;
 }
 
 export interface ColdStart {
@@ -68,6 +70,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   const threshold = env["CHAUD_INTERNAL_PROGRESS_MS"];
   const progress = new CompileProgress({
     stream: options.stream ?? process.stderr,
+    watch: options.stream ? [] : [process.stdout, process.stderr],
     visible: options.infoVisible,
     ...(threshold ? { thresholdMs: Number(threshold) } : {}),
   });
@@ -76,8 +79,9 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   let pool: CompilePool | null = null;
   let finished = false;
   let misses = 0;
-  /** Files found in the first misses' imports, for the pool to start with. */
+  /** Files found in the first misses' imports, for the pool to start with, and those misses. */
   const early: string[] = [];
+  const compiledEarly = new Set<string>();
 
   /** The files `file`'s imports name that the require hook will compile. */
   const importsOf = (file: string, source: string): string[] => {
@@ -112,7 +116,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
     } catch {
       return; // no workers (a sandbox without threads?): compile on this thread, as before
     }
-    pool.prefetch(early.splice(0));
+    pool.prefetch(early.splice(0).filter((file) => !compiledEarly.has(file)));
   };
 
   return {
@@ -133,6 +137,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
         const compiled = options.cache.stats().transformed > before.transformed;
         if (compiled && !pool) {
           misses++;
+          compiledEarly.add(file);
           early.push(...importsOf(file, source));
           if (misses >= MISSES_BEFORE_POOL) startPool();
         }
@@ -143,10 +148,13 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
     },
     finish() {
       finished = true;
-      if (pool && env["CHAUD_INTERNAL_COMPILE_STATS"])
-        process.stderr.write(
-          `compile pool: ${JSON.stringify(pool.counts)} main-compiled ${options.cache.stats().transformed}\n`,
+      if (pool) {
+        const { fromWorker, takenBack, waits, waitedMs, lost } = pool.counts;
+        options.debug?.(
+          `cold start: ${fromWorker} files compiled on worker threads, ${takenBack} taken back from them, ${waits} waits (${Math.round(waitedMs)} ms)` +
+            (lost > 0 ? `; worker threads lost: ${lost}` : ""),
         );
+      }
       pool?.close();
       pool = null;
       progress.finish();

@@ -109,7 +109,7 @@ export class CompilePool {
   private readonly waitMs: number;
   private readonly importsOf: CompilePoolOptions["importsOf"];
   /** How the main thread's asks went (for chaud's debug line and benchmarks). */
-  readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0 };
+  readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0, lost: 0 };
 
   constructor(options: CompilePoolOptions) {
     this.waitMs = options.waitMs ?? 10_000;
@@ -224,13 +224,10 @@ export class CompilePool {
       this.drain();
       if (job.result !== null) return job.result;
       const state = Atomics.load(this.state, job.id);
-      if (state === CRASHED || !job.slot!.alive) {
-        job.slot!.alive = false;
-        return null;
-      }
       const left = deadline - performance.now();
-      if (left <= 0) {
-        // No word from the worker in all that time: treat it as gone.
+      // Crashed, or no word from the worker in all that time: treat it as gone.
+      if (state === CRASHED || !job.slot!.alive || left <= 0) {
+        if (job.slot!.alive) this.counts.lost++;
         job.slot!.alive = false;
         return null;
       }

@@ -10,6 +10,11 @@ export interface ProgressStream {
 
 export interface CompileProgressOptions {
   stream: ProgressStream;
+  /**
+   * Streams the program writes to (its stdout and stderr): while the line is shown, a write
+   * to one erases it first, so the program's output never lands behind it.
+   */
+  watch?: ProgressStream[];
   /** Whether info lines are shown (the logger's level). */
   visible: boolean;
   /** How long compiling runs before the line appears; default 1000 ms. */
@@ -29,9 +34,12 @@ export class CompileProgress {
   private readonly enabled: boolean;
   private readonly thresholdMs: number;
   private readonly now: () => number;
+  private readonly write: (text: string) => unknown;
+  private readonly restores: Array<() => void> = [];
 
   constructor(private readonly options: CompileProgressOptions) {
     this.enabled = options.visible && options.stream.isTTY === true;
+    this.write = options.stream.write.bind(options.stream);
     this.thresholdMs = options.thresholdMs ?? 1000;
     this.now = options.now ?? (() => performance.now());
   }
@@ -43,15 +51,38 @@ export class CompileProgress {
     this.started ??= now;
     if (now - this.started < this.thresholdMs || now - this.drawnAt < REDRAW_MS) return;
     this.drawnAt = now;
+    if (!this.shown && this.restores.length === 0) this.watchWrites();
     this.shown = true;
     const count = known > done ? `${done}/${known}` : `${done}`;
-    this.options.stream.write(`${ERASE}chaud: compiling ${count} files…`);
+    this.write(`${ERASE}chaud: compiling ${count} files…`);
   }
 
   /** Erases the line (the program has loaded); later updates show nothing. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.shown) this.options.stream.write(ERASE);
+    this.hide();
+    for (const restore of this.restores.splice(0)) restore();
+  }
+
+  private hide(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    this.write(ERASE);
+  }
+
+  private watchWrites(): void {
+    for (const stream of new Set([this.options.stream, ...(this.options.watch ?? [])])) {
+      const original = stream.write;
+      const hide = (): void => this.hide();
+      const patched = function (this: unknown, ...args: unknown[]): unknown {
+        hide();
+        return (original as (...args: unknown[]) => unknown).apply(this, args);
+      };
+      stream.write = patched;
+      this.restores.push(() => {
+        if (stream.write === patched) stream.write = original;
+      });
+    }
   }
 }

@@ -76,6 +76,7 @@ function register(): void {
     claims: (file) => workspace.isWatchable(file),
     transform: (file, source) => transform(file, source),
     infoVisible: log.getLevel() <= log.levels.INFO,
+    debug: (message) => log.debug(message),
   });
   installRequireHook({
     shouldTransform: (file) => workspace.isWatchable(file),
