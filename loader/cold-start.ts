@@ -12,7 +12,7 @@ import { CompileProgress, type ProgressStream } from "./compile-progress";
 import type { TransformCache } from "./transform-cache";
 
 /** Cache misses before the workers start: a warm start, or a few edited files, starts none. */
-const MISSES_BEFORE_POOL = 3;
+const MISSES_BEFORE_POOL = 5;
 
 /** The extensions the require hook compiles (require-hook.ts), ES module ones excluded. */
 const REQUIRED = /\.(?:c?[jt]s|[jt]sx)$/;
@@ -104,11 +104,12 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
     return files;
   };
 
-  const startPool = (): void => {
+  const startPool = (warmUpFile: string): void => {
     if (size < 1 || finished) return;
     try {
       pool = new CompilePool({
         cwd: options.cwd,
+        warmUpFile,
         size,
         importsOf,
         ...(env["CHAUD_INTERNAL_COMPILE_CRASH"] ? { crashOn: env["CHAUD_INTERNAL_COMPILE_CRASH"] } : {}),
@@ -139,7 +140,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
           misses++;
           compiledEarly.add(file);
           early.push(...importsOf(file, source));
-          if (misses >= MISSES_BEFORE_POOL) startPool();
+          if (misses >= MISSES_BEFORE_POOL) startPool(file);
         }
       }
       const stats = options.cache.stats();
@@ -149,10 +150,11 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
     finish() {
       finished = true;
       if (pool) {
-        const { fromWorker, takenBack, waits, waitedMs, lost } = pool.counts;
+        const { fromWorker, takenBack, waits, waitedMs, lost, failed } = pool.counts;
         options.debug?.(
           `cold start: ${fromWorker} files compiled on worker threads, ${takenBack} taken back from them, ${waits} waits (${Math.round(waitedMs)} ms)` +
-            (lost > 0 ? `; worker threads lost: ${lost}` : ""),
+            (lost > 0 ? `; worker threads lost: ${lost}` : "") +
+            (failed > 0 ? `; compile errors left to the main thread: ${failed}` : ""),
         );
       }
       pool?.close();

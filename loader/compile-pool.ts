@@ -24,6 +24,8 @@ export const CRASHED = 4;
 
 export interface WorkerData {
   cwd: string;
+  /** A file like those to compile, to load Babel and its plugins for before the first job. */
+  warmUpFile: string;
   state: SharedArrayBuffer;
   port: MessagePort;
   /** Tests only: crash while compiling the file whose path ends so. */
@@ -61,6 +63,8 @@ export interface Compiled {
 export interface CompilePoolOptions {
   /** Babel's cwd (the workspace root), as the main thread's transform uses it. */
   cwd: string;
+  /** A file like those to compile (the worker loads Babel and its plugins for it first). */
+  warmUpFile: string;
   /** Worker threads; default: one per core beyond the main thread's, at least 1, at most 3. */
   size?: number;
   /** How long the main thread waits for a job a worker started before it compiles the file itself. */
@@ -109,7 +113,7 @@ export class CompilePool {
   private readonly waitMs: number;
   private readonly importsOf: CompilePoolOptions["importsOf"];
   /** How the main thread's asks went (for chaud's debug line and benchmarks). */
-  readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0, lost: 0 };
+  readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0, lost: 0, failed: 0 };
 
   constructor(options: CompilePoolOptions) {
     this.waitMs = options.waitMs ?? 10_000;
@@ -119,6 +123,7 @@ export class CompilePool {
       const { port1, port2 } = new MessageChannel();
       const data: WorkerData = {
         cwd: options.cwd,
+        warmUpFile: options.warmUpFile,
         state: this.state.buffer as SharedArrayBuffer,
         port: port2,
         ...(options.crashOn ? { crashOn: options.crashOn } : {}),
@@ -199,6 +204,7 @@ export class CompilePool {
     }
     this.byId.delete(job.id);
     this.dispatch();
+    if (result?.failed) this.counts.failed++;
     if (result?.source !== source || result.code === undefined || result.key === undefined) return null;
     this.counts.fromWorker++;
     return { code: result.code, key: result.key, ms: result.ms ?? 0 };

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { transformFile } from "./transform";
+import { transformFile, warmUp } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
 import { CRASHED, DONE, QUEUED, STARTED, type WorkerData, type WorkerJob, type WorkerResult } from "./compile-pool";
 
@@ -96,6 +96,14 @@ function schedule(): void {
   if (scheduled || jobs.length === 0) return;
   scheduled = true;
   setImmediate(next);
+}
+
+// Babel loads before the first job is taken: a job taken while Babel loads would keep the main
+// thread waiting for it.
+try {
+  warmUp(data.warmUpFile, data.cwd);
+} catch {
+  // the first compile will fail the same way and leave its file to the main thread
 }
 
 parentPort!.on("message", (job: WorkerJob) => {

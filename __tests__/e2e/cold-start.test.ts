@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createTempDir, type TempDir } from "../helpers/temp-dir";
 import { createTempProject, type TempProject } from "../helpers/temp-project";
 
-const MODULES = 40;
+// Enough files that the main thread is still compiling when the worker has loaded Babel.
+const MODULES = 150;
 const ERASE = "\r\u001b[2K";
 
 let project: TempProject;
@@ -19,7 +20,7 @@ afterEach(() => {
   for (const cache of caches.splice(0)) cache.remove();
 });
 
-const name = (i: number): string => `m${String(i).padStart(2, "0")}`;
+const name = (i: number): string => `m${String(i).padStart(3, "0")}`;
 
 /** Module i imports modules 2i+1 and 2i+2 (a binary tree, as the startup benchmark's app). */
 function moduleSource(i: number): string {
@@ -56,7 +57,7 @@ function writeApp(): void {
   // The timer lets the cold start's debug line (written once the main module has loaded) out.
   project.write(
     "main.ts",
-    `import { total, describe } from "./m00.js";
+    `import { total, describe } from "./m000.js";
 console.log(JSON.stringify({ total, summary: describe() }));
 setTimeout(() => process.exit(0), 20);
 `,
@@ -101,22 +102,40 @@ test("workers compile part of a cold start: the same output and the same cache e
 
 test("a compile error in a file a worker compiles is thrown from its require, as without workers", () => {
   writeApp();
-  project.write("m30.ts", "export const total: number = ;\n");
+  // m126: a leaf of m002's subtree, which the worker compiles (the main thread gets there last).
+  project.write("m126.ts", "export const total: number = ;\n");
   // CHAUD_LOG=warn: the debug lines (worker figures) differ, everything else must not.
   const alone = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "0", CHAUD_LOG: "warn" });
   const pooled = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "1", CHAUD_LOG: "warn" });
   expect(alone.status).not.toBe(0);
-  expect(alone.stderr).toContain("m30.ts");
+  expect(alone.stderr).toContain("m126.ts");
   expect(alone.stderr).toMatch(/Unexpected token/);
   expect(pooled.status).toBe(alone.status);
   expect(pooled.stderr).toBe(alone.stderr);
   expect(pooled.stdout).toBe(alone.stdout);
+  // A program that catches the error runs on, to the debug line that says the worker met it.
+  project.write(
+    "main.ts",
+    `declare const require: (id: string) => unknown;
+try {
+  require("./m000.js");
+} catch (error) {
+  console.log(String((error as Error).message).split("\\n")[0]);
+}
+setTimeout(() => process.exit(0), 20);
+`,
+  );
+  const caught = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "0" });
+  const traced = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "1" });
+  expect(caught.stdout).toContain("m126.ts");
+  expect(traced.stdout).toBe(caught.stdout);
+  expect(traced.stderr).toContain("compile errors left to the main thread: 1");
 }, 60000);
 
 test("a worker that crashes mid-compile leaves its files to the main thread", () => {
   writeApp();
   const alone = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "0" });
-  // m02 is the first file handed to the worker (the main thread needs it last).
+  // m002 is the first file handed to the worker (the main thread needs it last).
   const crashed = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "1", CHAUD_INTERNAL_COMPILE_CRASH: `/${name(2)}.ts` });
   expect(crashed.stderr).toContain("worker threads lost: 1");
   expect(crashed.status).toBe(0);
