@@ -13,6 +13,9 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 
+/** Set in a compile worker's environment: chaud/register does nothing there. */
+export const COMPILE_WORKER_ENV = "CHAUD_INTERNAL_COMPILE_WORKER";
+
 /** A job's slot in the shared state. */
 export const QUEUED = 0;
 export const STARTED = 1;
@@ -35,6 +38,8 @@ export interface WorkerData {
 export interface WorkerJob {
   id: number;
   file: string;
+  /** As transformFile's option: true for a file being `require`d, false for an ES module. */
+  commonjs: boolean;
 }
 
 /**
@@ -93,6 +98,35 @@ interface Job {
   result: WorkerResult | null;
 }
 
+/** Starts one worker thread: unref'd, its output kept away from the program's. */
+function startWorker(options: CompilePoolOptions, state: Int32Array): Slot {
+  const { port1, port2 } = new MessageChannel();
+  const data: WorkerData = {
+    cwd: options.cwd,
+    warmUpFile: options.warmUpFile,
+    state: state.buffer as SharedArrayBuffer,
+    port: port2,
+    ...(options.crashOn ? { crashOn: options.crashOn } : {}),
+  };
+  // stdout/stderr: true keeps whatever a worker might print away from the program's output.
+  // No `-r`/`--import chaud/register` of the program's (execArgv), and a register that a
+  // NODE_OPTIONS preload still runs stands down (COMPILE_WORKER_ENV): a worker only compiles.
+  const worker = new Worker(join(__dirname, "compile-worker.js"), {
+    workerData: data,
+    transferList: [port2],
+    stdout: true,
+    stderr: true,
+    execArgv: [],
+    env: { ...process.env, [COMPILE_WORKER_ENV]: "1" },
+  });
+  const slot: Slot = { worker, port: port1, inFlight: 0, alive: true };
+  worker.on("error", () => (slot.alive = false));
+  worker.on("exit", () => (slot.alive = false));
+  worker.unref();
+  port1.unref();
+  return slot;
+}
+
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
@@ -120,26 +154,7 @@ export class CompilePool {
     this.importsOf = options.importsOf;
     const size = options.size ?? defaultPoolSize();
     for (let i = 0; i < size; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const data: WorkerData = {
-        cwd: options.cwd,
-        warmUpFile: options.warmUpFile,
-        state: this.state.buffer as SharedArrayBuffer,
-        port: port2,
-        ...(options.crashOn ? { crashOn: options.crashOn } : {}),
-      };
-      // stdout/stderr: true keeps whatever a worker might print away from the program's output.
-      const worker = new Worker(join(__dirname, "compile-worker.js"), {
-        workerData: data,
-        transferList: [port2],
-        stdout: true,
-        stderr: true,
-      });
-      const slot: Slot = { worker, port: port1, inFlight: 0, alive: true };
-      worker.on("error", () => (slot.alive = false));
-      worker.on("exit", () => (slot.alive = false));
-      worker.unref();
-      port1.unref();
+      const slot = startWorker(options, this.state);
       this.slots.push(slot);
     }
   }
@@ -264,8 +279,89 @@ export class CompilePool {
         const job = this.queue.shift()!;
         job.slot = slot;
         slot.inFlight++;
-        slot.worker.postMessage({ id: job.id, file: job.file } satisfies WorkerJob);
+        slot.worker.postMessage({ id: job.id, file: job.file, commonjs: true } satisfies WorkerJob);
       }
+    }
+  }
+}
+
+/**
+ * The same workers for hooks that may wait asynchronously (the ESM load hook on Node 20's
+ * loader thread): Node asks for many modules at once, so each file goes to an idle worker
+ * while the loader thread compiles the others itself. The workers end after a second without
+ * work.
+ */
+export class AsyncCompilePool {
+  private readonly state = new Int32Array(new SharedArrayBuffer(CAPACITY * 4));
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, (result: WorkerResult | null) => void>();
+  private nextId = 0;
+  private idle: NodeJS.Timeout | null = null;
+  closed = false;
+  /** Files compiled by the workers (the rest were compiled by the caller). */
+  fromWorker = 0;
+
+  constructor(private readonly options: CompilePoolOptions) {
+    const size = options.size ?? defaultPoolSize();
+    for (let i = 0; i < size; i++) {
+      const slot = startWorker(options, this.state);
+      slot.port.on("message", (result: WorkerResult) => this.settle(slot, result));
+      slot.port.unref();
+      // A worker that fails leaves its files to the caller.
+      const abandon = (): void => {
+        for (const [id, resolve] of this.pending) if (this.owner.get(id) === slot) resolve(null);
+      };
+      slot.worker.on("error", abandon);
+      slot.worker.on("exit", abandon);
+      this.slots.push(slot);
+    }
+  }
+
+  private readonly owner = new Map<number, Slot>();
+
+  /**
+   * A worker's compile of the ES module `file` (text `source`); null when no worker is free
+   * or it could not compile it: the caller compiles the file itself.
+   */
+  compile(file: string, source: string): Promise<Compiled | null> | null {
+    const slot = this.slots.find((candidate) => candidate.alive && candidate.inFlight === 0);
+    if (this.closed || !slot || this.nextId >= CAPACITY) return null;
+    const id = this.nextId++;
+    slot.inFlight++;
+    slot.port.ref(); // the loader waits on this answer: its thread must not go idle meanwhile
+    this.owner.set(id, slot);
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    return new Promise<WorkerResult | null>((resolve) => {
+      this.pending.set(id, resolve);
+      slot.worker.postMessage({ id, file, commonjs: false } satisfies WorkerJob);
+    }).then((result) => {
+      if (result?.source !== source || result.code === undefined || result.key === undefined) return null;
+      this.fromWorker++;
+      return { code: result.code, key: result.key, ms: result.ms ?? 0 };
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const slot of this.slots) {
+      slot.alive = false;
+      void slot.worker.terminate();
+      slot.port.close();
+    }
+    for (const resolve of this.pending.values()) resolve(null);
+    this.pending.clear();
+  }
+
+  private settle(slot: Slot, result: WorkerResult): void {
+    slot.inFlight--;
+    if (slot.inFlight === 0) slot.port.unref();
+    this.pending.get(result.id)?.(result);
+    this.pending.delete(result.id);
+    this.owner.delete(result.id);
+    if (this.pending.size === 0 && !this.closed) {
+      this.idle = setTimeout(() => this.close(), 1000);
+      this.idle.unref();
     }
   }
 }

@@ -56,7 +56,11 @@ function compile(job: WorkerJob): WorkerResult {
   };
   try {
     const started = performance.now();
-    const result = transformFile(job.file, source, { cache: recorder, cwd: data.cwd, commonjs: true });
+    const result = transformFile(job.file, source, {
+      cache: recorder,
+      cwd: data.cwd,
+      commonjs: job.commonjs,
+    });
     if (cached) return { id: job.id, file: job.file, source, cached: true };
     const entry = found as { key: string; code: string } | null;
     // A file handed back untouched (needsNoBabel) has no cache entry: the main thread does it.

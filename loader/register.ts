@@ -15,6 +15,8 @@ import { createTransformCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
 import { installEsmLoader } from "./esm-loader";
 import { createColdStart } from "./cold-start";
+import { COMPILE_WORKER_ENV } from "./compile-pool";
+import { isMainThread } from "node:worker_threads";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
@@ -44,6 +46,8 @@ function register(): void {
   const holder = globalThis as { [REGISTERED]?: boolean };
   if (holder[REGISTERED]) return;
   holder[REGISTERED] = true;
+  // A compile worker of chaud's own (compile-pool.ts), reached by a NODE_OPTIONS preload.
+  if (!isMainThread && process.env[COMPILE_WORKER_ENV]) return;
   configureLogger();
 
   const environment = settings();

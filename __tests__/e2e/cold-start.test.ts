@@ -23,10 +23,10 @@ afterEach(() => {
 const name = (i: number): string => `m${String(i).padStart(3, "0")}`;
 
 /** Module i imports modules 2i+1 and 2i+2 (a binary tree, as the startup benchmark's app). */
-function moduleSource(i: number): string {
+function moduleSource(i: number, ext = "js"): string {
   const children = [2 * i + 1, 2 * i + 2].filter((c) => c < MODULES);
-  return `import type { Summary } from "./types.js";
-${children.map((c, k) => `import * as child${k} from "./${name(c)}.js";`).join("\n")}
+  return `import type { Summary } from "./types.${ext}";
+${children.map((c, k) => `import * as child${k} from "./${name(c)}.${ext}";`).join("\n")}
 
 export enum Level { Low = 1, High = ${i + 2} }
 
@@ -64,10 +64,31 @@ setTimeout(() => process.exit(0), 20);
   );
 }
 
-function coldRun(env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; cache: TempDir } {
+/** The same app as ES modules (.mts), loaded through chaud's ESM hooks. */
+function writeEsmApp(): void {
+  project = createTempProject("cold-start-esm-app", { type: "module" });
+  project.write(
+    "tsconfig.json",
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", strict: true } }),
+  );
+  project.write("types.mts", "export interface Summary { id: number; level: number }\n");
+  for (let i = 0; i < MODULES; i++) project.write(`${name(i)}.mts`, moduleSource(i, "mjs"));
+  project.write(
+    "main.mts",
+    `import { total, describe } from "./m000.mjs";
+console.log(JSON.stringify({ total, summary: describe() }));
+setTimeout(() => process.exit(0), 20);
+`,
+  );
+}
+
+function coldRun(
+  env: NodeJS.ProcessEnv,
+  args = ["-r", "chaud/register", "main.ts"],
+): { status: number | null; stdout: string; stderr: string; cache: TempDir } {
   const cache = createTempDir("chaud-cold-cache");
   caches.push(cache);
-  const result = project.run(["-r", "chaud/register", "main.ts"], {
+  const result = project.run(args, {
     CHAUD_CACHE_DIR: cache.dir,
     CHAUD_LOG: "debug",
     ...env,
@@ -143,6 +164,22 @@ test("a worker that crashes mid-compile leaves its files to the main thread", ()
   expect(crashed.stderr).not.toContain("compile worker crash");
   expect(entries(crashed.cache)).toEqual(entries(alone.cache));
 }, 60000);
+
+test("ES modules: workers on the ESM hooks' thread give the same output and cache entries, and a crash changes nothing", () => {
+  writeEsmApp();
+  const args = ["--import", "chaud/register", "main.mts"];
+  const alone = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "0" }, args);
+  const pooled = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "1" }, args);
+  const crashed = coldRun({ CHAUD_INTERNAL_COMPILE_WORKERS: "1", CHAUD_INTERNAL_COMPILE_CRASH: ".mts" }, args);
+  expect(alone.status).toBe(0);
+  expect(JSON.parse(alone.stdout)).toEqual({ total: expect.any(Number), summary: { id: 0, level: 2 } });
+  for (const run of [pooled, crashed]) {
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(alone.stdout);
+    expect(entries(run.cache)).toEqual(entries(alone.cache));
+  }
+  expect(Object.keys(entries(alone.cache))).toHaveLength(MODULES + 1);
+}, 90000);
 
 describe("the progress line", () => {
   /** Runs the app with stderr on a terminal (`script` gives it a pseudo-terminal). */
