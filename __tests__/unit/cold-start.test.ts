@@ -2,6 +2,7 @@
 // specifiers read from a file's text) and when the progress line shows.
 
 import { importSpecifiers } from "../../loader/cold-start";
+import { defaultPoolSize } from "../../loader/compile-pool";
 import { CompileProgress, type ProgressStream } from "../../loader/compile-progress";
 
 describe("importSpecifiers", () => {
@@ -101,5 +102,16 @@ describe("CompileProgress", () => {
       progress.finish();
       expect(stream.text).toBe("");
     }
+  });
+});
+
+describe("defaultPoolSize", () => {
+  test("one worker per core the load leaves idle, beside the main thread's, at most 3", () => {
+    expect(defaultPoolSize(2, 0.3)).toBe(1);
+    expect(defaultPoolSize(8, 0.5)).toBe(3);
+    expect(defaultPoolSize(4, 2.2)).toBe(1);
+    expect(defaultPoolSize(2, 1.5)).toBe(0);
+    expect(defaultPoolSize(2, 9)).toBe(0);
+    expect(defaultPoolSize(1, 0)).toBe(0);
   });
 });
