@@ -136,7 +136,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
         if (imports) pool!.prefetch(imports);
         code = options.transform(file, source);
         const compiled = options.cache.stats().transformed > before.transformed;
-        if (compiled && !pool) {
+        if (compiled && !pool && size > 0 && misses < MISSES_BEFORE_POOL) {
           misses++;
           compiledEarly.add(file);
           early.push(...importsOf(file, source));
