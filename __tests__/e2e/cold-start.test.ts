@@ -119,7 +119,24 @@ test("workers compile part of a cold start: the same output and the same cache e
   expect(workerCount(pooled.stderr)).toBeGreaterThan(0);
   expect(entries(pooled.cache)).toEqual(entries(alone.cache));
   expect(Object.keys(entries(alone.cache))).toHaveLength(MODULES + 1);
-}, 60000);
+
+  // A warm start, or one with a few files edited, starts no worker.
+  const warm = project.run(["-r", "chaud/register", "main.ts"], {
+    CHAUD_CACHE_DIR: pooled.cache.dir,
+    CHAUD_LOG: "debug",
+    CHAUD_INTERNAL_COMPILE_WORKERS: "1",
+  });
+  expect(warm.stdout).toBe(alone.stdout);
+  expect(workerCount(warm.stderr)).toBe(-1);
+  for (const i of [3, 40, 90]) project.write(`${name(i)}.ts`, `${moduleSource(i)}// edited\n`);
+  const edited = project.run(["-r", "chaud/register", "main.ts"], {
+    CHAUD_CACHE_DIR: pooled.cache.dir,
+    CHAUD_LOG: "debug",
+    CHAUD_INTERNAL_COMPILE_WORKERS: "1",
+  });
+  expect(edited.stdout).toBe(alone.stdout);
+  expect(workerCount(edited.stderr)).toBe(-1);
+}, 90000);
 
 test("a compile error in a file a worker compiles is thrown from its require, as without workers", () => {
   writeApp();
