@@ -58,7 +58,7 @@ export interface ColdStartOptions {
 
 export interface ColdStart {
   transform(file: string, source: string): string;
-  /** The program has loaded: ends the workers and erases the progress line. */
+  /** The program has loaded (called on the tick after the first compile, and before the start line): ends the workers and erases the progress line. */
   finish(): void;
 }
 
@@ -120,9 +120,16 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
     pool.prefetch(early.splice(0).filter((file) => !compiledEarly.has(file)));
   };
 
-  return {
+  let ending = false;
+  const coldStart: ColdStart = {
     transform(file, source) {
       if (finished) return options.transform(file, source);
+      if (!ending) {
+        // The first compile is part of the main module's synchronous load (`-r` or `--import`
+        // alike): the tick after it comes once that load is done, before the program's callbacks.
+        ending = true;
+        process.nextTick(() => coldStart.finish());
+      }
       const before = options.cache.stats();
       const taken = pool?.take(file, source) ?? null;
       let code: string;
@@ -162,4 +169,5 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
       progress.finish();
     },
   };
+  return coldStart;
 }

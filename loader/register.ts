@@ -86,9 +86,6 @@ function register(): void {
     shouldTransform: (file) => workspace.isWatchable(file),
     transform: (file, source) => coldStart.transform(file, source),
   });
-  // Runs once the main module has loaded (its synchronous requires are done), before any
-  // callback of the program's own.
-  process.nextTick(() => coldStart.finish());
 
   // In mode "all" every script has hot parts, markers or not; a JSON module has none.
   const compileHotOnly = (file: string): string | null => {
