@@ -130,7 +130,7 @@ function register(): void {
 
 /**
  * Runs `compile` with stack traces that skip source maps: Babel reads an Error's stack each
- * time it builds code from a template, and mapping those stacks cost a cold start about 5%.
+ * time it builds code from a template, and mapping those stacks cost 8-15% of each compile.
  * Errors that reach the program format their stack later, source-mapped as usual.
  */
 function withPlainStacks<T>(compile: () => T): T {
