@@ -27,6 +27,10 @@ import { transformFile } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
 import { createPathsResolver, isAliasCandidate } from "./paths";
+import { AsyncCompilePool, defaultPoolSize, type Compiled } from "./compile-pool";
+
+/** Cache misses before the compile workers start (Node 20's loader thread only). */
+const MISSES_BEFORE_POOL = 5;
 
 /** What the hooks tell the main thread. */
 export type HookEvent =
@@ -89,6 +93,10 @@ export class EsmHooks {
   private readonly paths = createPathsResolver();
   /** Import resolutions already reported, so that re-evaluations do not report them again. */
   private readonly reportedImports = new Set<string>();
+  /** Node 20: compile workers for a cold start, started after a few misses (compile-pool.ts). */
+  private pool: AsyncCompilePool | null = null;
+  private poolSize = 0;
+  private misses = 0;
 
   constructor(
     entry: string,
@@ -96,6 +104,33 @@ export class EsmHooks {
   ) {
     this.workspace = findWorkspace(entry);
     this.cache = createTransformCache({ cwd: this.workspace.root });
+  }
+
+  /** Lets a cold start's compiles go to worker threads too (for hooks that may wait: Node 20's). */
+  allowWorkers(env: NodeJS.ProcessEnv = process.env): void {
+    const setting = env["CHAUD_INTERNAL_COMPILE_WORKERS"];
+    this.poolSize = setting ? Number(setting) : defaultPoolSize();
+  }
+
+  /**
+   * A worker's compile of the ES module `urlText` names, when the pool runs, has a free worker,
+   * and the file is a plain first load; null leaves the compile to `load`.
+   */
+  async compileAhead(urlText: string, context: LoadContext): Promise<(Compiled & { source: string }) | null> {
+    const pool = this.pool;
+    if (!pool || pool.closed || !urlText.startsWith("file:")) return null;
+    const url = new URL(urlText);
+    if (url.search) return null; // a re-import or a hot-only version: never a cold start's
+    const file = fileURLToPath(url);
+    if (!this.workspace.isWatchable(file) || (normalFormat(context.format) ?? formatOf(file)) !== "module") return null;
+    let source: string;
+    try {
+      source = readFileSync(file, "utf8");
+    } catch {
+      return null; // load says why
+    }
+    const compiled = await pool.compile(file, source);
+    return compiled && { ...compiled, source };
   }
 
   setVersion(file: string, version: number | null): void {
@@ -181,7 +216,7 @@ export class EsmHooks {
   }
 
   /** Our own load result for a workspace file, or null to let Node load it. */
-  load(urlText: string, context: LoadContext): LoadResult | null {
+  load(urlText: string, context: LoadContext, ahead: (Compiled & { source: string }) | null = null): LoadResult | null {
     if (!urlText.startsWith("file:")) return null;
     const url = new URL(urlText);
     const file = fileURLToPath(url);
@@ -206,13 +241,19 @@ export class EsmHooks {
     const inPlace = url.searchParams.has(IN_PLACE_PARAM);
     const hotOnly = inPlace || url.searchParams.has(HOT_ONLY_PARAM);
     const started = performance.now();
-    const result = transformFile(file, source, {
-      commonjs: false,
-      cache: this.cache,
-      cwd: this.workspace.root,
-      hotOnly,
-    });
-    const transformMs = result.fromCache ? 0 : performance.now() - started;
+    let result: { code: string; fromCache: boolean };
+    let transformMs: number;
+    if (ahead && !hotOnly && ahead.source === source) {
+      // Compiled by a worker: stored and counted here, as a compile on this thread would be.
+      this.cache.set(ahead.key, ahead.code);
+      this.cache.recordTransform(ahead.ms);
+      result = { code: ahead.code, fromCache: false };
+      transformMs = ahead.ms;
+    } else {
+      result = transformFile(file, source, { commonjs: false, cache: this.cache, cwd: this.workspace.root, hotOnly });
+      transformMs = result.fromCache ? 0 : performance.now() - started;
+      if (!result.fromCache && result.code !== source && ++this.misses === MISSES_BEFORE_POOL) this.startPool(file);
+    }
     const shape = shapeIn(result.code);
     if (!hotOnly) this.shapes.set(file, shape);
     else if (inPlace && shape !== this.shapes.get(file)) {
@@ -230,6 +271,21 @@ export class EsmHooks {
       transformMs,
     });
     return { format: "module", source: hideVersion(url) + result.code, shortCircuit: true };
+  }
+
+  private startPool(warmUpFile: string): void {
+    if (this.poolSize < 1) return;
+    try {
+      const crashOn = process.env["CHAUD_INTERNAL_COMPILE_CRASH"]; // tests only
+      this.pool = new AsyncCompilePool({
+        cwd: this.workspace.root,
+        warmUpFile,
+        size: this.poolSize,
+        ...(crashOn ? { crashOn } : {}),
+      });
+    } catch {
+      // no worker threads here: this thread compiles everything, as before
+    }
   }
 }
 
@@ -287,6 +343,8 @@ let threaded: EsmHooks | null = null;
 export function initialize(data: HookData): void {
   const port = data.port;
   threaded = new EsmHooks(data.entry, (event) => port?.postMessage(event));
+  // Node asks this thread for many modules at once: a cold start's compiles can wait on workers.
+  threaded.allowWorkers();
   if (!port) return;
   port.on("message", (message: VersionMessage) => {
     threaded!.setVersion(message.file, message.version);
@@ -335,7 +393,8 @@ async function firstResolvable(
 }
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
-  return threaded!.load(url, context) ?? nextLoad(url, context);
+  const ahead = await threaded!.compileAhead(url, context);
+  return threaded!.load(url, context, ahead) ?? nextLoad(url, context);
 }
 
 // ----- Node 22.15 and later: `module.registerHooks` (main thread, synchronous hooks) ------

@@ -14,6 +14,9 @@ import { safely } from "../runtime/safely";
 import { createTransformCache, enableCompileCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
 import type * as EsmLoader from "./esm-loader";
+import { createColdStart } from "./cold-start";
+import { COMPILE_WORKER_ENV } from "./compile-pool";
+import { isMainThread } from "node:worker_threads";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
@@ -43,6 +46,8 @@ function register(): void {
   const holder = globalThis as { [REGISTERED]?: boolean };
   if (holder[REGISTERED]) return;
   holder[REGISTERED] = true;
+  // A compile worker of chaud's own (compile-pool.ts), reached by a NODE_OPTIONS preload.
+  if (!isMainThread && process.env[COMPILE_WORKER_ENV]) return;
   configureLogger();
 
   const environment = settings();
@@ -70,6 +75,13 @@ function register(): void {
     ...(withEsm ? {} : { pack: entry }),
   });
   safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
+  // Everything the require hook hands over is being `require`d: it must come out CommonJS.
+  const compile = (file: string, source: string, hotOnly: boolean): string =>
+    withPlainStacks(
+      () =>
+        transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode })
+          .code,
+    );
   // Compiled while a save's burst window was still open (prepare, below), by file: the reload
   // takes the code when the file still holds the source it was compiled from.
   const ahead = new Map<string, { source: string; hotOnly: boolean; code: string }>();
@@ -79,14 +91,19 @@ function register(): void {
       ahead.delete(file);
       if (prepared.source === source && prepared.hotOnly === hotOnly) return prepared.code;
     }
-    // Everything the require hook hands over is being `require`d: it must come out CommonJS.
-    return transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode })
-      .code;
+    return compile(file, source, hotOnly);
   };
-
+  const coldStart = createColdStart({
+    cache,
+    cwd: workspace.root,
+    claims: (file) => workspace.isWatchable(file),
+    transform: (file, source) => transform(file, source),
+    infoVisible: log.getLevel() <= log.levels.INFO,
+    debug: (message) => log.debug(message),
+  });
   installRequireHook({
     shouldTransform: (file) => workspace.isWatchable(file),
-    transform: (file, source) => transform(file, source),
+    transform: (file, source) => coldStart.transform(file, source),
   });
 
   // In mode "all" every script has hot parts, markers or not; a JSON module has none.
@@ -104,8 +121,7 @@ function register(): void {
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
     if (!hotOnly && !isCommonJsFile(file)) return;
-    const code = transformFile(file, source, { cache, cwd: workspace.root, commonjs: true, hotOnly, mode: environment.mode }).code;
-    ahead.set(file, { source, hotOnly, code });
+    ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
@@ -116,6 +132,7 @@ function register(): void {
     : null;
   // After a cold start (cache misses), the start line says what compiling cost.
   const startupNote = (): string | null => {
+    coldStart.finish(); // the progress line, if any, makes way for the start line
     const stats = cache.stats();
     const files = stats.transformed + (esm?.compiled.files ?? 0);
     const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
@@ -145,6 +162,22 @@ function register(): void {
       : commonjs,
     ...(supervisor ? { supervisor } : {}),
   });
+}
+
+/**
+ * Runs `compile` with stack traces that skip source maps: Babel reads an Error's stack each
+ * time it builds code from a template, and mapping those stacks cost 8-15% of each compile.
+ * Errors that reach the program format their stack later, source-mapped as usual.
+ */
+function withPlainStacks<T>(compile: () => T): T {
+  const enabled = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? true;
+  if (!enabled) return compile();
+  process.setSourceMapsEnabled(false);
+  try {
+    return compile();
+  } finally {
+    process.setSourceMapsEnabled(true);
+  }
 }
 
 /** `electron .` (under `NODE_OPTIONS="-r chaud/register"`) names the app folder: its package.json names the main file. */

@@ -1,0 +1,116 @@
+// A compile worker of the cold start's pool (compile-pool.ts): it compiles the workspace files
+// the main thread expects to `require` soon, the way the require hook would, and posts the code
+// back. It never prints and never writes the cache: the main thread does both, so the output,
+// the cache and the start line stay exactly those of a compile on the main thread.
+
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { transformFile, warmUp } from "./transform";
+import { createTransformCache, type TransformCache } from "./transform-cache";
+import { CRASHED, DONE, QUEUED, STARTED, type WorkerData, type WorkerJob, type WorkerResult } from "./compile-pool";
+
+const data = workerData as WorkerData;
+const state = new Int32Array(data.state);
+const port: MessagePort = data.port;
+// Read-only use of the disk cache: a file the main thread will find there needs no compile.
+const disk = createTransformCache({ cwd: data.cwd });
+const jobs: WorkerJob[] = [];
+let current = -1;
+let scheduled = false;
+
+// A worker that dies mid-compile says so, so that the main thread stops waiting and compiles
+// the file itself.
+process.on("exit", () => {
+  if (current >= 0) {
+    Atomics.store(state, current, CRASHED);
+    Atomics.notify(state, current);
+  }
+});
+
+function compile(job: WorkerJob): WorkerResult {
+  let source: string;
+  try {
+    source = readFileSync(job.file, "utf8");
+  } catch {
+    return { id: job.id, file: job.file, source: null };
+  }
+  if (data.crashOn && job.file.endsWith(data.crashOn)) {
+    // Tests only (CHAUD_INTERNAL_COMPILE_CRASH): an uncaught error ends the worker mid-compile.
+    throw new Error("chaud test: compile worker crash");
+  }
+  let found: { key: string; code: string } | null = null;
+  let ms = 0;
+  let cached = false;
+  // A cache that remembers what transformFile stores, for the main thread to store.
+  const recorder: TransformCache = {
+    dir: null,
+    get: (key) => {
+      const code = disk.get(key);
+      cached = code !== undefined;
+      return code;
+    },
+    set: (key, code) => (found = { key, code }),
+    recordTransform: (took) => (ms = took),
+    stats: () => disk.stats(),
+  };
+  try {
+    const started = performance.now();
+    const result = transformFile(job.file, source, {
+      cache: recorder,
+      cwd: data.cwd,
+      commonjs: job.commonjs,
+    });
+    if (cached) return { id: job.id, file: job.file, source, cached: true };
+    const entry = found as { key: string; code: string } | null;
+    // A file handed back untouched (needsNoBabel) has no cache entry: the main thread does it.
+    if (!entry) return { id: job.id, file: job.file, source: null };
+    return {
+      id: job.id,
+      file: job.file,
+      source,
+      code: result.code,
+      key: entry.key,
+      ms: ms || performance.now() - started,
+    };
+  } catch {
+    // The main thread compiles it again, so the error is thrown there exactly as without workers.
+    return { id: job.id, file: job.file, source, failed: true };
+  }
+}
+
+function next(): void {
+  scheduled = false;
+  const job = jobs.shift();
+  if (!job) return;
+  // The main thread may have taken the job itself meanwhile.
+  if (Atomics.compareExchange(state, job.id, QUEUED, STARTED) === QUEUED) {
+    current = job.id;
+    const result = compile(job);
+    port.postMessage(result);
+    current = -1;
+    Atomics.store(state, job.id, DONE);
+    Atomics.notify(state, job.id);
+  }
+  schedule();
+}
+
+// One job per turn of the event loop, so the jobs posted meanwhile arrive in between.
+function schedule(): void {
+  if (scheduled || jobs.length === 0) return;
+  scheduled = true;
+  setImmediate(next);
+}
+
+// Babel loads before the first job is taken: a job taken while Babel loads would keep the main
+// thread waiting for it.
+try {
+  warmUp(data.warmUpFile, data.cwd);
+} catch {
+  // the first compile will fail the same way and leave its file to the main thread
+}
+
+parentPort!.on("message", (job: WorkerJob) => {
+  jobs.push(job);
+  schedule();
+});
