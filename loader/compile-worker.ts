@@ -53,6 +53,7 @@ function compile(job: WorkerJob): WorkerResult {
     set: (key, code) => (found = { key, code }),
     recordTransform: (took) => (ms = took),
     stats: () => disk.stats(),
+    savePack: () => {}, // the main thread's cache keeps the pack
   };
   try {
     const started = performance.now();
