@@ -96,9 +96,11 @@ function coldRun(
   return { ...result, cache };
 }
 
+/** The cache's entry files (not the start's pack, nor V8's compile cache folder). */
 function entries(cache: TempDir): Record<string, string> {
   return Object.fromEntries(
     readdirSync(cache.dir)
+      .filter((file) => file.endsWith(".cache"))
       .sort()
       .map((file) => [file, readFileSync(cache.path(file), "utf8")]),
   );

@@ -190,16 +190,20 @@ describe("the transform cache", () => {
     expect(entries.length).toBeGreaterThan(0);
     for (const name of entries) expect(statSync(join(cacheDir, name)).mode & 0o777).toBe(0o600);
 
-    // Whoever could write the entry for src/app.js tries to make the next start run their code.
-    const appEntry = entries
+    // Whoever could write the cache tries to make the next start run their code: src/app.js's
+    // entry file and its copy in the start's pack (same length, so the pack still parses).
+    const copies = readdirSync(cacheDir)
       .map((name) => join(cacheDir, name))
-      .find((file) => readFileSync(file, "utf8").includes("app-v1"))!;
-    writeFileSync(appEntry, readFileSync(appEntry, "utf8").replace('"app-v1"', '"tampered"'));
+      .filter((file) => statSync(file).isFile() && readFileSync(file, "utf8").includes('"app-v1"'));
+    expect(copies.some((file) => file.endsWith(".cache"))).toBe(true);
+    expect(copies.some((file) => !file.endsWith(".cache"))).toBe(true);
+    for (const file of copies) writeFileSync(file, readFileSync(file, "utf8").replace('"app-v1"', '"evil-1"'));
 
     c = start();
     expect((await c.message("ready")).app).toBe("app-v1:1");
+    expect(c.stderr).toMatch(/rejected the entry \S+ of the cache pack .*does not match its sha256/);
     expect(c.stderr).toMatch(/rejected the cache entry .*does not match its sha256/);
-    expect(loads(c, "tampered")).toBe(0);
+    expect(loads(c, "evil-1")).toBe(0);
   });
 
   test("a cache folder other users can write to is not used", async () => {
