@@ -123,19 +123,17 @@ test("workers compile part of a cold start: the same output and the same cache e
   expect(Object.keys(entries(alone.cache))).toHaveLength(MODULES + 1);
 
   // A warm start, or one with a few files edited, starts no worker.
-  const warm = project.run(["-r", "chaud/register", "main.ts"], {
-    CHAUD_CACHE_DIR: pooled.cache.dir,
-    CHAUD_LOG: "debug",
-    CHAUD_INTERNAL_COMPILE_WORKERS: "1",
-  });
+  const startAgain = () =>
+    project.run(["-r", "chaud/register", "main.ts"], {
+      CHAUD_CACHE_DIR: pooled.cache.dir,
+      CHAUD_LOG: "debug",
+      CHAUD_INTERNAL_COMPILE_WORKERS: "1",
+    });
+  const warm = startAgain();
   expect(warm.stdout).toBe(alone.stdout);
   expect(workerCount(warm.stderr)).toBe(-1);
   for (const i of [3, 40, 90]) project.write(`${name(i)}.ts`, `${moduleSource(i)}// edited\n`);
-  const edited = project.run(["-r", "chaud/register", "main.ts"], {
-    CHAUD_CACHE_DIR: pooled.cache.dir,
-    CHAUD_LOG: "debug",
-    CHAUD_INTERNAL_COMPILE_WORKERS: "1",
-  });
+  const edited = startAgain();
   expect(edited.stdout).toBe(alone.stdout);
   expect(workerCount(edited.stderr)).toBe(-1);
 }, 90000);
