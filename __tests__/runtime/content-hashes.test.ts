@@ -1,7 +1,7 @@
 // Content hashes against real files in a temporary folder: what counts as a change, and what
 // a failed reload leaves behind.
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { utimesSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { ContentHashes } from "../../runtime/reload/content-hashes";
 import { useTempDir } from "../helpers/temp-dir";
 
@@ -45,6 +45,24 @@ test("the same bytes saved again after a failed reload are retried", () => {
   writeFileSync(file, "broken");
   expect(hashes.check(file)).toBe("changed");
   hashes.markFailed(file);
+  writeFileSync(file, "broken");
+  const later = new Date(Date.now() + 5000);
+  utimesSync(file, later, later);
+  expect(hashes.check(file)).toBe("changed");
+});
+
+test("the save that failed, reported again by the OS, is not retried; a new save of it is", () => {
+  const file = tmp.path("a.js");
+  writeFileSync(file, "v1");
+  const hashes = new ContentHashes();
+  hashes.remember(file);
+  writeFileSync(file, "broken");
+  expect(hashes.check(file)).toBe("changed");
+  hashes.markFailed(file);
+  expect(hashes.check(file)).toBe("unchanged");
+  expect(hashes.check(file)).toBe("unchanged");
+  const later = new Date(Date.now() + 5000);
+  utimesSync(file, later, later);
   expect(hashes.check(file)).toBe("changed");
 });
 

@@ -2,7 +2,7 @@
 // unchanged (editors do that, and so do `touch` and some formatters) triggers nothing.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 /**
  * "empty": the file has no content. Editors and `writeFile` save by truncating, then writing;
@@ -31,6 +31,11 @@ export class ContentHashes {
   private readonly changedLines = new Map<string, number>();
   /** Why each file was last unreadable: the error code (ENOENT, EISDIR, EACCES, …). */
   private readonly unreadable = new Map<string, string>();
+  /**
+   * The content and mtime that failed to reload, by file: the OS can report one save twice
+   * (a write's events straddling the batch), and that second report is not a new save.
+   */
+  private readonly failedSaves = new Map<string, { hash: string | undefined; mtimeMs: number | undefined }>();
 
   private hashFile(file: string, keepText = false): string | null {
     try {
@@ -67,8 +72,21 @@ export class ContentHashes {
     if (hash === null) return "unreadable";
     if (hash === EMPTY) return "empty";
     const previous = this.hashes.get(file);
+    if (previous === FAILED && this.isFailedSave(file, hash)) return "unchanged";
+    this.failedSaves.delete(file);
     this.hashes.set(file, hash);
     return previous === hash ? "unchanged" : "changed";
+  }
+
+  /** Whether the file still holds the save that failed: the same bytes, not written since. */
+  private isFailedSave(file: string, hash: string): boolean {
+    const failed = this.failedSaves.get(file);
+    return (
+      failed !== undefined &&
+      failed.hash === hash &&
+      failed.mtimeMs !== undefined &&
+      statSync(file, { throwIfNoEntry: false })?.mtimeMs === failed.mtimeMs
+    );
   }
 
   /** Whether the file still holds what the last check read (false once it changed, or cannot be read). */
@@ -96,6 +114,9 @@ export class ContentHashes {
 
   /** Marks a file's content as not loaded, so its next save (same bytes or not) is retried. */
   markFailed(file: string): void {
+    const hash = this.hashes.get(file);
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    this.failedSaves.set(file, { hash: hash === FAILED ? undefined : hash, mtimeMs });
     this.hashes.set(file, FAILED);
   }
 }
