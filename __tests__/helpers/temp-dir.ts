@@ -34,7 +34,9 @@ export function createTempDir(prefix = "chaud-test"): TempDir {
       return file;
     },
     read: (relative) => readFileSync(path(relative), "utf8"),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    // Retried: a child process that is still ending can write into the folder meanwhile (V8's
+    // compile cache, flushed at exit, into a cache folder), which makes rmdir fail with ENOTEMPTY.
+    remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }),
   };
 }
 
