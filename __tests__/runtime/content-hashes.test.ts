@@ -37,7 +37,8 @@ test("after a failed reload the next check is a change, even when the watch-list
   expect(hashes.check(file)).toBe("unchanged");
 });
 
-test("the same bytes saved again after a failed reload are retried", () => {
+/** A file whose save "broken" was checked and failed to reload. */
+function failedSave(): { file: string; hashes: ContentHashes } {
   const file = tmp.path("a.js");
   writeFileSync(file, "v1");
   const hashes = new ContentHashes();
@@ -45,24 +46,27 @@ test("the same bytes saved again after a failed reload are retried", () => {
   writeFileSync(file, "broken");
   expect(hashes.check(file)).toBe("changed");
   hashes.markFailed(file);
-  writeFileSync(file, "broken");
+  return { file, hashes };
+}
+
+/** Moves the file's mtime forward, as a new save does. */
+function touchLater(file: string): void {
   const later = new Date(Date.now() + 5000);
   utimesSync(file, later, later);
+}
+
+test("the same bytes saved again after a failed reload are retried", () => {
+  const { file, hashes } = failedSave();
+  writeFileSync(file, "broken");
+  touchLater(file);
   expect(hashes.check(file)).toBe("changed");
 });
 
 test("the save that failed, reported again by the OS, is not retried; a new save of it is", () => {
-  const file = tmp.path("a.js");
-  writeFileSync(file, "v1");
-  const hashes = new ContentHashes();
-  hashes.remember(file);
-  writeFileSync(file, "broken");
-  expect(hashes.check(file)).toBe("changed");
-  hashes.markFailed(file);
+  const { file, hashes } = failedSave();
   expect(hashes.check(file)).toBe("unchanged");
   expect(hashes.check(file)).toBe("unchanged");
-  const later = new Date(Date.now() + 5000);
-  utimesSync(file, later, later);
+  touchLater(file);
   expect(hashes.check(file)).toBe("changed");
 });
 
