@@ -113,6 +113,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
         size,
         importsOf,
         ...(env["CHAUD_INTERNAL_COMPILE_CRASH"] ? { crashOn: env["CHAUD_INTERNAL_COMPILE_CRASH"] } : {}),
+        ...(env["CHAUD_INTERNAL_COMPILE_TAKE_BACK"] === "0" ? { takeBack: false } : {}),
       });
     } catch {
       return; // no workers (a sandbox without threads?): compile on this thread, as before

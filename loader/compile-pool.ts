@@ -74,6 +74,11 @@ export interface CompilePoolOptions {
   size?: number;
   /** How long the main thread waits for a job a worker started before it compiles the file itself. */
   waitMs?: number;
+  /**
+   * false: the main thread waits for a job handed to a worker even before the worker starts it
+   * (tests: which thread compiles a file handed out is then certain). Default true.
+   */
+  takeBack?: boolean;
   crashOn?: string;
   /** The files `file` (whose text is `source`) will require: a worker's result queues them for the workers. */
   importsOf?: (file: string, source: string) => string[];
@@ -152,12 +157,14 @@ export class CompilePool {
   private nextId = 0;
   private closed = false;
   private readonly waitMs: number;
+  private readonly takeBack: boolean;
   private readonly importsOf: CompilePoolOptions["importsOf"];
   /** How the main thread's asks went (for chaud's debug line and benchmarks). */
   readonly counts = { fromWorker: 0, takenBack: 0, notQueued: 0, waits: 0, waitedMs: 0, lost: 0, failed: 0 };
 
   constructor(options: CompilePoolOptions) {
     this.waitMs = options.waitMs ?? 10_000;
+    this.takeBack = options.takeBack ?? true;
     this.importsOf = options.importsOf;
     const size = options.size ?? defaultPoolSize();
     for (let i = 0; i < size; i++) {
@@ -210,7 +217,7 @@ export class CompilePool {
       this.counts.notQueued++;
       return null;
     }
-    if (job.result === null && Atomics.compareExchange(this.state, job.id, QUEUED, TAKEN) === QUEUED) {
+    if (this.takeBack && job.result === null && Atomics.compareExchange(this.state, job.id, QUEUED, TAKEN) === QUEUED) {
       job.slot.inFlight--; // the worker skips it
       this.byId.delete(job.id);
       this.dispatch();
@@ -260,7 +267,7 @@ export class CompilePool {
         return null;
       }
       // DONE: the result is posted before the slot says so, so the next drain has it.
-      if (state === STARTED) Atomics.wait(this.state, job.id, STARTED, Math.min(left, 50));
+      if (state === STARTED || state === QUEUED) Atomics.wait(this.state, job.id, state, Math.min(left, 50));
     }
   }
 
