@@ -8,7 +8,6 @@ import type * as PoolModule from "../../loader/compile-pool";
 import { createTempDir, type TempDir } from "../helpers/temp-dir";
 import { REPO_ROOT } from "../helpers/temp-project";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CompilePool } = require(join(REPO_ROOT, "dist/loader/compile-pool.js")) as typeof PoolModule;
 
 let dir: TempDir;
