@@ -33,7 +33,7 @@
 // own fs.watch saw the leaf change, when chaud's batch began (from the reads of the file,
 // fs.readFileSync wrapped), how long Babel took on the changed file and how much of that ran
 // ahead of the batch, while the burst window was open (chaud's @babel/core, wrapped), how long
-// evaluating it took (Module#_compile, wrapped), and chaud's own figure for the batch.
+// the batch waited for chaud's reload compiler (Atomics.wait, wrapped), how long evaluating it took (Module#_compile, wrapped), and chaud's own figure for the batch.
 
 const fs = require("node:fs");
 const os = require("node:os");
@@ -345,7 +345,7 @@ function startTrace()${t ? ": any" : ""} {
   const Module = require("node:module");
   const path = require("node:path");
   const leafFile = require.resolve("${leaf}");
-  const state${t ? ": any" : ""} = { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0 };
+  const state${t ? ": any" : ""} = { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0, waitMs: 0 };
   // Our own fs.watch on the leaf's folder: when the kernel's event reached this process.
   fs.watch(path.dirname(leafFile), (_type${t ? ": any" : ""}, name${t ? ": any" : ""}) => {
     if (name === path.basename(leafFile) && state.watchAt === 0) state.watchAt = now();
@@ -377,6 +377,17 @@ function startTrace()${t ? ": any" : ""} {
       }
     }
   };
+  // The batch waiting for chaud's reload compiler (a worker thread, where Babel runs then): it
+  // blocks in Atomics.wait until the worker's answer is in.
+  const atomicsWait = Atomics.wait;
+  (Atomics${t ? " as any" : ""}).wait = function (...args${t ? ": any[]" : ""}) {
+    const started = now();
+    try {
+      return (atomicsWait${t ? " as any" : ""}).apply(Atomics, args);
+    } finally {
+      if (state.watchAt !== 0) state.waitMs += now() - started;
+    }
+  };
   // Evaluation: Module#_compile (V8 compile + running the hot-only version or the module).
   const proto = Module.prototype;
   const compile = proto._compile;
@@ -398,8 +409,8 @@ function startTrace()${t ? ": any" : ""} {
   };
   return {
     take() {
-      const out = { watchAt: state.watchAt, batchAt: state.batchAt, transformMs: state.transformMs, aheadMs: state.aheadMs, evalMs: state.evalMs, compiles: state.compiles };
-      Object.assign(state, { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0, lastTransformEnd: 0 });
+      const out = { watchAt: state.watchAt, batchAt: state.batchAt, transformMs: state.transformMs, aheadMs: state.aheadMs, evalMs: state.evalMs, compiles: state.compiles, waitMs: state.waitMs };
+      Object.assign(state, { watchAt: 0, batchAt: 0, transformMs: 0, aheadMs: 0, evalMs: 0, compiles: 0, lastTransformEnd: 0, waitMs: 0 });
       reads = [];
       return out;
     },

@@ -58,7 +58,8 @@ const ALL_LANGS = {
 const ESM_LANGS = ["esm", "mts"];
 // `--only=ts` or `--only=cjs`: one language (for trying things out).
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
-// `--tools=chaud,nodemon`: only those tools (for trying a change out; not for results).
+// `--tools=chaud,nodemon`: only those tools (for trying a change out; not for results); a tool
+// outside the language's list (chaud-in-thread) runs when named.
 const tools = process.argv
   .find((arg) => arg.startsWith("--tools="))
   ?.slice("--tools=".length)
@@ -66,7 +67,7 @@ const tools = process.argv
 const LANGS = Object.fromEntries(
   Object.entries(only ? { [only]: ALL_LANGS[only] } : ALL_LANGS).map(([lang, list]) => [
     lang,
-    tools ? list.filter((tool) => tools.includes(tool)) : list,
+    tools ? tools.filter((tool) => list.includes(tool) || !Object.values(ALL_LANGS).flat().includes(tool)) : list,
   ]),
 );
 const CHAUD_EDITS = QUICK ? 6 : 24;
@@ -193,10 +194,12 @@ async function traced(lang, app, cacheDir) {
       // that ran ahead of the batch, while the window was open
       transform: t.transformMs,
       ahead: t.aheadMs,
+      // the batch waiting for the reload compiler's answer (its worker thread runs Babel then)
+      waited: t.waitMs ?? 0,
       evaluate: t.evalMs,
-      // the batch (chaud's "reloaded … in N ms") without Babel and evaluation: content hash, the
-      // registry's checks and commit, dependency order when several modules are queued
-      otherReload: t.reloadMs - (t.transformMs - t.aheadMs) - t.evalMs,
+      // the batch (chaud's "reloaded … in N ms") without Babel, the wait and evaluation: content
+      // hash, the registry's checks and commit, dependency order when several modules are queued
+      otherReload: t.reloadMs - (t.transformMs - t.aheadMs) - (t.waitMs ?? 0) - t.evalMs,
       // after the batch, before the app's listener runs: watch-list refresh, the log line, the event
       afterBatch: t.at - reloaderEnd,
       // the probe line written -> the parent reads it from the pipe
@@ -441,6 +444,7 @@ function render(result) {
         "watcher",
         "transform",
         "of it ahead",
+        "waited for worker",
         "evaluate",
         "rest of batch",
         "after batch",
@@ -456,6 +460,7 @@ function render(result) {
         f1(t.medians.watcher),
         f1(t.medians.transform),
         f1(t.medians.ahead),
+        f1(t.medians.waited),
         f1(t.medians.evaluate),
         f1(t.medians.otherReload),
         f1(t.medians.afterBatch),

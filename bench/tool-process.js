@@ -29,6 +29,15 @@ const TOOLS = {
     env: { CHAUD_MODE: "all" },
     command: (rel) => [process.execPath, [chaudCli(), rel]],
   },
+  "chaud-in-thread": {
+    // chaud with its reload compiler off (reloads compile on the program's thread, as before
+    // it had one): for an A/B of that worker, with --tools=; not in the default lists.
+    label: "chaud, compiling in the program's thread",
+    chaud: true,
+    restarts: false,
+    env: { CHAUD_INTERNAL_RELOAD_WORKER: "0" },
+    command: (rel) => [process.execPath, [chaudCli(), rel]],
+  },
   "re-require": {
     // The floor: fs.watch and a re-require of the edited file, nothing else (CommonJS only).
     label: "fs.watch + re-require (floor)",

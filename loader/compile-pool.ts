@@ -12,6 +12,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { Mode } from "../runtime/settings";
 
 /** Set in a compile worker's environment: chaud/register does nothing there. */
 export const COMPILE_WORKER_ENV = "CHAUD_INTERNAL_COMPILE_WORKER";
@@ -33,13 +34,22 @@ export interface WorkerData {
   port: MessagePort;
   /** Tests only: crash while compiling the file whose path ends so. */
   crashOn?: string;
+  /**
+   * Files to compile over and over while no job waits (reload-compiler.ts), so that V8 has
+   * optimized Babel's code before the first save needs it; in this mode.
+   */
+  rehearsal?: { files: string[]; mode: Mode };
 }
 
 export interface WorkerJob {
+  /** Its slot in the shared state is `id` modulo the state's length. */
   id: number;
   file: string;
   /** As transformFile's option: true for a file being `require`d, false for an ES module. */
   commonjs: boolean;
+  /** As transformFile's options (a reload's compile); absent: a whole file, in the settings' mode. */
+  hotOnly?: boolean;
+  mode?: Mode;
 }
 
 /**
@@ -89,7 +99,7 @@ const CAPACITY = 1 << 16;
 /** Jobs posted to a worker at once: the next one is there when it finishes, and few enough to take back. */
 const IN_FLIGHT = 2;
 
-interface Slot {
+export interface Slot {
   worker: Worker;
   port: MessagePort;
   inFlight: number;
@@ -104,7 +114,10 @@ interface Job {
 }
 
 /** Starts one worker thread: unref'd, its output kept away from the program's. */
-function startWorker(options: CompilePoolOptions, state: Int32Array): Slot {
+export function startWorker(
+  options: Pick<CompilePoolOptions, "cwd" | "warmUpFile" | "crashOn"> & Pick<WorkerData, "rehearsal">,
+  state: Int32Array,
+): Slot {
   const { port1, port2 } = new MessageChannel();
   const data: WorkerData = {
     cwd: options.cwd,
@@ -112,6 +125,7 @@ function startWorker(options: CompilePoolOptions, state: Int32Array): Slot {
     state: state.buffer as SharedArrayBuffer,
     port: port2,
     ...(options.crashOn ? { crashOn: options.crashOn } : {}),
+    ...(options.rehearsal ? { rehearsal: options.rehearsal } : {}),
   };
   // stdout/stderr: true keeps whatever a worker might print away from the program's output.
   // No `-r`/`--import chaud/register` of the program's (execArgv), and a register that a

@@ -16,6 +16,7 @@ import { findWorkspace } from "../runtime/watch/workspace";
 import type * as EsmLoader from "./esm-loader";
 import { createColdStart } from "./cold-start";
 import { COMPILE_WORKER_ENV } from "./compile-pool";
+import { ReloadCompiler } from "./reload-compiler";
 import { isMainThread } from "node:worker_threads";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
@@ -24,8 +25,10 @@ import { linkToSupervisor } from "../integration/cli/supervisor-link";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
-/** How long after start the chaud command's program loads Babel, once its own loading is done. */
+/** How long after start the chaud command's program starts its reload compiler, once its own loading is done. */
 const WARM_UP_DELAY_MS = 300;
+/** The program's files the reload compiler rehearses on (compile-worker.ts). */
+const REHEARSAL_FILES = 12;
 
 /** Files Babel compiles (JSON and other modules load as they are). */
 const SCRIPT = /\.[cm]?[jt]sx?$/;
@@ -83,13 +86,20 @@ function register(): void {
           .code,
     );
   // Compiled while a save's burst window was still open (prepare, below), by file: the reload
-  // takes the code when the file still holds the source it was compiled from.
+  // takes the code when the file still holds the source it was compiled from. On the reload
+  // compiler's worker thread when it runs, else here.
   const ahead = new Map<string, { source: string; hotOnly: boolean; code: string }>();
+  let reloadCompiler: ReloadCompiler | null = null;
   const transform = (file: string, source: string, hotOnly = false): string => {
     const prepared = ahead.get(file);
     if (prepared !== undefined) {
       ahead.delete(file);
       if (prepared.source === source && prepared.hotOnly === hotOnly) return prepared.code;
+    }
+    const compiled = reloadCompiler?.take(file, source, hotOnly);
+    if (compiled) {
+      cache.set(compiled.key, compiled.code);
+      return compiled.code;
     }
     return compile(file, source, hotOnly);
   };
@@ -121,7 +131,27 @@ function register(): void {
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
     if (!hotOnly && !isCommonJsFile(file)) return;
-    ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
+    reloadCompiler ??= startReloadCompiler(); // the first save of a `-r` start
+    if (reloadCompiler?.alive) reloadCompiler.prepare(file, hotOnly);
+    else ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
+  };
+  // CHAUD_INTERNAL_RELOAD_WORKER=0 (benchmarks): reloads compile on the program's thread.
+  const startReloadCompiler = (): ReloadCompiler | null => {
+    if (process.env["CHAUD_INTERNAL_RELOAD_WORKER"] === "0") return null;
+    let started: ReloadCompiler | null = null;
+    safely("chaud could not start its reload compiler (reloads compile on the program's thread)", () => {
+      const rehearsalFiles = Object.keys(require.cache)
+        .filter((file) => SCRIPT.test(file) && workspace.isWatchable(file))
+        .slice(0, REHEARSAL_FILES);
+      started = new ReloadCompiler({
+        cwd: workspace.root,
+        warmUpFile: entry,
+        // An ES module program's files are not in require.cache: its entry stands for them.
+        rehearsalFiles: rehearsalFiles.length > 0 ? rehearsalFiles : [entry],
+        mode: environment.mode,
+      });
+    });
+    return started;
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
@@ -146,11 +176,13 @@ function register(): void {
   });
   if (supervisor) {
     // Under the chaud command, the first save is decided by compiling (a hot-only version, or
-    // the files a restart needs): load Babel while the program idles after its start, not then.
-    setTimeout(
-      () => safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root)),
-      WARM_UP_DELAY_MS,
-    ).unref();
+    // the files a restart needs): ready the reload compiler while the program idles after its
+    // start, not then. Without it, load Babel here.
+    setTimeout(() => {
+      reloadCompiler ??= startReloadCompiler();
+      if (!reloadCompiler)
+        safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root));
+    }, WARM_UP_DELAY_MS).unref();
   }
   init({
     entry,

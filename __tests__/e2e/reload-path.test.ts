@@ -1,5 +1,8 @@
 // The path from a save to new code running, as the chaud command runs a program: a changed file
-// is compiled while the burst window is still open, and the reload uses that compile.
+// is compiled while the burst window is still open, and the reload uses that compile. The
+// compile runs on chaud's reload compiler (a worker thread), so the program's thread runs Babel
+// for none of it; without that worker (CHAUD_INTERNAL_RELOAD_WORKER=0, as when a worker cannot
+// start) it runs on the program's thread, once per save, before the batch begins.
 
 import { join } from "node:path";
 import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
@@ -60,65 +63,71 @@ transform.transformSync = function (...args) {
 };
 on("reload", (event) => {
   const batchBegan = performance.now() - event.ms;
-  console.log(JSON.stringify({ type: "reload", value: probe(), compiles, compiledAhead: lastCompileEnd < batchBegan, inPlace: event.inPlace }));
+  console.log(JSON.stringify({ type: "reload", value: probe(), compiles, compiledAhead: compiles > 0 && lastCompileEnd < batchBegan, inPlace: event.inPlace }));
   compiles = 0;
 });
 setTimeout(() => console.log(JSON.stringify({ type: "ready" })), 100);
 ${STOP_ON_STDIN}`;
 
-test("a saved file is compiled once, while the burst window is still open, and the reload runs that code", async () => {
-  project = createTempProject("reload-path-ahead");
-  project.write("probe.js", PROBE(1));
-  project.write("main.js", MAIN);
-  // A long window leaves no doubt about what ran before it closed.
-  child = new Child([CLI, "--restart=off", "main.js"], {
-    cwd: project.dir,
-    env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info" }),
-  });
-  await child.message("ready");
-  await sleep(500); // the warm-up load of Babel, 300 ms after start
+const ON_WORKER = { compiles: 0, compiledAhead: false };
+const ON_MAIN_THREAD = { compiles: 1, compiledAhead: true };
 
-  for (const [value, index] of [
-    [2, 0],
-    [3, 1],
-  ] as const) {
-    project.write("probe.js", PROBE(value));
-    expect(await child.message("reload", index)).toEqual({
+describe.each([
+  ["on the reload compiler's worker thread", {}, ON_WORKER],
+  ["on the program's thread when the worker is off", { CHAUD_INTERNAL_RELOAD_WORKER: "0" }, ON_MAIN_THREAD],
+] as const)("%s", (_name, extraEnv, compiled) => {
+  test("a saved file is compiled once, while the burst window is still open, and the reload runs that code", async () => {
+    project = createTempProject("reload-path-ahead");
+    project.write("probe.js", PROBE(1));
+    project.write("main.js", MAIN);
+    // A long window leaves no doubt about what ran before it closed.
+    child = new Child([CLI, "--restart=off", "main.js"], {
+      cwd: project.dir,
+      env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info", ...extraEnv }),
+    });
+    await child.message("ready");
+    await sleep(500); // the reload compiler's start (or the warm-up load of Babel), 300 ms after start
+
+    for (const [value, index] of [
+      [2, 0],
+      [3, 1],
+    ] as const) {
+      project.write("probe.js", PROBE(value));
+      expect(await child.message("reload", index)).toEqual({
+        type: "reload",
+        value,
+        ...compiled,
+        inPlace: ["probe.js"],
+      });
+    }
+  });
+
+  test("an ES module's hot-only version is compiled once too, while the window is open", async () => {
+    project = createTempProject("reload-path-ahead-esm", { type: "module" });
+    project.write("probe.js", PROBE(1).replace("module.exports = { probe };", "export { probe };"));
+    project.write(
+      "main.cjs",
+      MAIN.replace(`const { probe } = require("./probe.js");`, "").replace(
+        "value: probe()",
+        "value: globalThis.probeModule.probe()",
+      ),
+    );
+    project.write(
+      "main.js",
+      `import * as probeModule from "./probe.js";\nglobalThis.probeModule = probeModule;\nawait import("./main.cjs");\n`,
+    );
+    child = new Child([CLI, "--restart=off", "main.js"], {
+      cwd: project.dir,
+      env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info", ...extraEnv }),
+    });
+    await child.message("ready");
+    await sleep(500);
+    project.write("probe.js", PROBE(2).replace("module.exports = { probe };", "export { probe };"));
+    expect(await child.message("reload")).toEqual({
       type: "reload",
-      value,
-      compiles: 1,
-      compiledAhead: true,
+      value: 2,
+      ...compiled,
       inPlace: ["probe.js"],
     });
-  }
-});
-
-test("an ES module's hot-only version is compiled once too, while the window is open", async () => {
-  project = createTempProject("reload-path-ahead-esm", { type: "module" });
-  project.write("probe.js", PROBE(1).replace("module.exports = { probe };", "export { probe };"));
-  project.write(
-    "main.cjs",
-    MAIN.replace(`const { probe } = require("./probe.js");`, "").replace(
-      "value: probe()",
-      "value: globalThis.probeModule.probe()",
-    ),
-  );
-  project.write(
-    "main.js",
-    `import * as probeModule from "./probe.js";\nglobalThis.probeModule = probeModule;\nawait import("./main.cjs");\n`,
-  );
-  child = new Child([CLI, "--restart=off", "main.js"], {
-    cwd: project.dir,
-    env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info" }),
-  });
-  await child.message("ready");
-  await sleep(500);
-  project.write("probe.js", PROBE(2).replace("module.exports = { probe };", "export { probe };"));
-  expect(await child.message("reload")).toEqual({
-    type: "reload",
-    value: 2,
-    compiles: 1,
-    compiledAhead: true,
-    inPlace: ["probe.js"],
   });
 });
