@@ -96,7 +96,7 @@ function register(): void {
       ahead.delete(file);
       if (prepared.source === source && prepared.hotOnly === hotOnly) return prepared.code;
     }
-    const compiled = reloadCompiler?.take(file, source, hotOnly);
+    const compiled = reloadCompiler?.take(file, source, { hotOnly, commonjs: true });
     if (compiled) {
       cache.set(compiled.key, compiled.code);
       return compiled.code;
@@ -132,8 +132,12 @@ function register(): void {
     const hotOnly = hasHotParts(source);
     if (!hotOnly && !isCommonJsFile(file)) return;
     reloadCompiler ??= startReloadCompiler(); // the first save of a `-r` start
-    if (reloadCompiler?.alive) reloadCompiler.prepare(file, hotOnly);
-    else ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
+    if (reloadCompiler?.alive) {
+      reloadCompiler.prepare(file, { hotOnly, commonjs: true });
+      // Should the update in place be refused (an edit outside hot bodies), a CommonJS file is
+      // evaluated again: its whole version comes next, on the worker, while the batch runs.
+      if (hotOnly && isCommonJsFile(file)) reloadCompiler.prepare(file, { hotOnly: false, commonjs: true });
+    } else ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
   };
   // CHAUD_INTERNAL_RELOAD_WORKER=0 (benchmarks): reloads compile on the program's thread.
   const startReloadCompiler = (): ReloadCompiler | null => {
@@ -168,10 +172,17 @@ function register(): void {
     const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
+  // Before a restart: the changed files' whole versions into the cache, for the next start.
   const supervisor = linkToSupervisor((files) => {
-    for (const file of files) {
-      if (!SCRIPT.test(file)) continue;
-      transformFile(file, readFileSync(file, "utf8"), { cache, cwd: workspace.root, commonjs: isCommonJsFile(file) });
+    const scripts = files.filter((file) => SCRIPT.test(file));
+    const kindOf = (file: string) => ({ hotOnly: false, commonjs: isCommonJsFile(file) });
+    for (const file of scripts)
+      if (!reloadCompiler?.has(file, kindOf(file))) reloadCompiler?.prepare(file, kindOf(file));
+    for (const file of scripts) {
+      const source = readFileSync(file, "utf8");
+      const compiled = reloadCompiler?.take(file, source, kindOf(file));
+      if (compiled) cache.set(compiled.key, compiled.code);
+      else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
     }
   });
   if (supervisor) {

@@ -37,17 +37,25 @@ export interface ReloadCompilerOptions {
   mode: Mode;
 }
 
+/** Which compile of a file: as transformFile's options of the same names. */
+export interface CompileKind {
+  hotOnly: boolean;
+  commonjs: boolean;
+}
+
 interface Pending {
   id: number;
-  hotOnly: boolean;
   result: WorkerResult | null;
 }
+
+const jobKey = (file: string, kind: CompileKind): string =>
+  `${kind.hotOnly ? "hot-only" : "whole"}:${kind.commonjs ? "cjs" : "esm"}:${file}`;
 
 export class ReloadCompiler {
   private readonly state = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
   private readonly slot: Slot;
   private readonly mode: Mode;
-  /** The newest job of each file, until a reload takes it. */
+  /** The newest job of each file and kind, until a reload takes it. */
   private readonly pending = new Map<string, Pending>();
   /** Every job not answered yet, by id (a file's older job is answered and dropped). */
   private readonly byId = new Map<number, Pending>();
@@ -71,26 +79,31 @@ export class ReloadCompiler {
     return this.slot.alive && !this.closed;
   }
 
-  /** Hands `file` to the worker, which compiles the text it reads from disk. */
-  prepare(file: string, hotOnly: boolean): void {
+  /** Hands `file` to the worker, which compiles the text it reads from disk (jobs run in order). */
+  prepare(file: string, kind: CompileKind): void {
     if (!this.alive) return;
     const id = this.nextId++;
-    const job: Pending = { id, hotOnly, result: null };
-    this.pending.set(file, job);
+    const job: Pending = { id, result: null };
+    this.pending.set(jobKey(file, kind), job);
     this.byId.set(id, job);
     Atomics.store(this.state, id % SLOTS, QUEUED);
-    this.slot.worker.postMessage({ id, file, commonjs: true, hotOnly, mode: this.mode } satisfies WorkerJob);
+    this.slot.worker.postMessage({ id, file, ...kind, mode: this.mode } satisfies WorkerJob);
+  }
+
+  /** Whether a compile of `file` of this kind was handed over and not taken yet. */
+  has(file: string, kind: CompileKind): boolean {
+    return this.pending.has(jobKey(file, kind));
   }
 
   /**
-   * The worker's compile of `file` whose text is `source`, waiting for it if it is not in yet;
-   * null when the main thread should compile the file itself.
+   * The worker's compile of `file` (this kind) whose text is `source`, waiting for it if it is
+   * not in yet; null when the main thread should compile the file itself.
    */
-  take(file: string, source: string, hotOnly: boolean): Compiled | null {
-    const job = this.pending.get(file);
+  take(file: string, source: string, kind: CompileKind): Compiled | null {
+    const key = jobKey(file, kind);
+    const job = this.pending.get(key);
     if (!job) return null;
-    this.pending.delete(file);
-    if (job.hotOnly !== hotOnly) return null;
+    this.pending.delete(key);
     const result = job.result ?? this.wait(job);
     this.byId.delete(job.id);
     if (result?.source !== source || result.code === undefined || result.key === undefined) return null;
