@@ -131,7 +131,7 @@ function register(): void {
     const source = readFileSync(file, "utf8");
     const hotOnly = hasHotParts(source);
     if (!hotOnly && !isCommonJsFile(file)) return;
-    reloadCompiler ??= startReloadCompiler(); // the first save of a `-r` start
+    startReloadCompiler(); // at the first save of a `-r` start
     if (reloadCompiler?.alive) {
       reloadCompiler.prepare(file, { hotOnly, commonjs: true });
       // Should the update in place be refused (an edit outside hot bodies), a CommonJS file is
@@ -140,14 +140,15 @@ function register(): void {
     } else ahead.set(file, { source, hotOnly, code: compile(file, source, hotOnly) });
   };
   // CHAUD_INTERNAL_RELOAD_WORKER=0 (benchmarks): reloads compile on the program's thread.
-  const startReloadCompiler = (): ReloadCompiler | null => {
-    if (process.env["CHAUD_INTERNAL_RELOAD_WORKER"] === "0") return null;
-    let started: ReloadCompiler | null = null;
+  let reloadCompilerTried = false;
+  const startReloadCompiler = (): void => {
+    if (reloadCompilerTried || process.env["CHAUD_INTERNAL_RELOAD_WORKER"] === "0") return;
+    reloadCompilerTried = true; // one try: a worker that cannot start warns once
     safely("chaud could not start its reload compiler (reloads compile on the program's thread)", () => {
       const rehearsalFiles = Object.keys(require.cache)
         .filter((file) => SCRIPT.test(file) && workspace.isWatchable(file))
         .slice(0, REHEARSAL_FILES);
-      started = new ReloadCompiler({
+      reloadCompiler = new ReloadCompiler({
         cwd: workspace.root,
         warmUpFile: entry,
         // An ES module program's files are not in require.cache: its entry stands for them.
@@ -155,7 +156,6 @@ function register(): void {
         mode: environment.mode,
       });
     });
-    return started;
   };
   // ES modules load through chaud's loader hooks, CommonJS files through the require hook;
   // one module graph spans both.
@@ -190,7 +190,7 @@ function register(): void {
     // the files a restart needs): ready the reload compiler while the program idles after its
     // start, not then. Without it, load Babel here.
     setTimeout(() => {
-      reloadCompiler ??= startReloadCompiler();
+      startReloadCompiler();
       if (!reloadCompiler)
         safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root));
     }, WARM_UP_DELAY_MS).unref();
