@@ -50,6 +50,8 @@ export interface WorkerJob {
   /** As transformFile's options (a reload's compile); absent: a whole file, in the settings' mode. */
   hotOnly?: boolean;
   mode?: Mode;
+  /** The text to compile; absent: the file's, read when the job starts. */
+  source?: string;
 }
 
 /**

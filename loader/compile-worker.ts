@@ -32,7 +32,7 @@ process.on("exit", () => {
 function compile(job: WorkerJob): WorkerResult {
   let source: string;
   try {
-    source = readFileSync(job.file, "utf8");
+    source = job.source ?? readFileSync(job.file, "utf8");
   } catch {
     return { id: job.id, file: job.file, source: null };
   }

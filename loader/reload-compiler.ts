@@ -79,15 +79,24 @@ export class ReloadCompiler {
     return this.slot.alive && !this.closed;
   }
 
-  /** Hands `file` to the worker, which compiles the text it reads from disk (jobs run in order). */
-  prepare(file: string, kind: CompileKind): void {
+  /**
+   * Hands `file` to the worker, which compiles `source`, or else the text it reads from disk
+   * when the job starts (jobs run in order).
+   */
+  prepare(file: string, kind: CompileKind, source?: string): void {
     if (!this.alive) return;
     const id = this.nextId++;
     const job: Pending = { id, result: null };
     this.pending.set(jobKey(file, kind), job);
     this.byId.set(id, job);
     Atomics.store(this.state, id % SLOTS, QUEUED);
-    this.slot.worker.postMessage({ id, file, ...kind, mode: this.mode } satisfies WorkerJob);
+    this.slot.worker.postMessage({
+      id,
+      file,
+      ...kind,
+      mode: this.mode,
+      ...(source !== undefined ? { source } : {}),
+    } satisfies WorkerJob);
   }
 
   /** Whether a compile of `file` of this kind was handed over and not taken yet. */
@@ -97,14 +106,21 @@ export class ReloadCompiler {
 
   /**
    * The worker's compile of `file` (this kind) whose text is `source`, waiting for it if it is
-   * not in yet; null when the main thread should compile the file itself.
+   * not in yet; null when the main thread should compile the file itself. A file handed over
+   * whose text changed after the worker read it (read mid-write, or saved again) is compiled
+   * again there, from `source`: the program's thread need not load Babel for it.
    */
   take(file: string, source: string, kind: CompileKind): Compiled | null {
     const key = jobKey(file, kind);
-    const job = this.pending.get(key);
+    let job = this.pending.get(key);
     if (!job) return null;
+    let result = job.result ?? this.wait(job);
+    if (result?.source !== source && result !== null && this.alive) {
+      this.prepare(file, kind, source);
+      job = this.pending.get(key)!;
+      result = this.wait(job);
+    }
     this.pending.delete(key);
-    const result = job.result ?? this.wait(job);
     this.byId.delete(job.id);
     if (result?.source !== source || result.code === undefined || result.key === undefined) return null;
     return { code: result.code, key: result.key, ms: result.ms ?? 0 };

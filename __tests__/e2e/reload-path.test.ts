@@ -2,10 +2,13 @@
 // is compiled while the burst window is still open, and the reload uses that compile. The
 // compile runs on chaud's reload compiler (a worker thread), so the program's thread runs Babel
 // for none of it; without that worker (CHAUD_INTERNAL_RELOAD_WORKER=0, as when a worker cannot
-// start) it runs on the program's thread, once per save, before the batch begins.
+// start) it runs on the program's thread, once per save, before the batch begins. Saves are
+// atomic renames: a read in the middle of an in-place write would be compiled, then compiled
+// again (reload-compiler.test.ts has that case, and the reliability tests torn writes).
 
 import { join } from "node:path";
 import { Child, sleep, stopWithLeakCheck } from "../helpers/child";
+import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, REPO_ROOT, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
 const CLI = join(REPO_ROOT, "dist/integration/cli/index.js");
@@ -92,7 +95,7 @@ describe.each([
       [2, 0],
       [3, 1],
     ] as const) {
-      project.write("probe.js", PROBE(value));
+      atomicWrite(project.path("probe.js"), PROBE(value));
       expect(await child.message("reload", index)).toEqual({
         type: "reload",
         value,
@@ -122,7 +125,7 @@ describe.each([
     });
     await child.message("ready");
     await sleep(500);
-    project.write("probe.js", PROBE(2).replace("module.exports = { probe };", "export { probe };"));
+    atomicWrite(project.path("probe.js"), PROBE(2).replace("module.exports = { probe };", "export { probe };"));
     expect(await child.message("reload")).toEqual({
       type: "reload",
       value: 2,

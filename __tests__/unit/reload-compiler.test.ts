@@ -69,13 +69,27 @@ test("both compiles of a save, hot-only then whole, each taken as what it is; an
   );
 }, 30000);
 
-test("a file not handed over, another kind of compile, or a file changed since: the main thread compiles it", () => {
+test("a file not handed over, or another kind of compile: the main thread compiles it", () => {
   const { file, compiler } = start();
   expect(compiler.take(file, probe(1), HOT_ONLY)).toBeNull();
   compiler.prepare(file, HOT_ONLY);
   expect(compiler.take(file, probe(1), WHOLE)).toBeNull();
+  expect(compiler.alive).toBe(true);
+}, 30000);
+
+test("a file whose text changed after the worker read it (a read mid-write) is compiled again on the worker, from the reload's text", () => {
+  const { file, compiler } = start();
+  // "": what a read between an editor's truncate and its write sees.
+  compiler.prepare(file, HOT_ONLY, "");
+  writeFileSync(file, probe(4));
+  const taken = compiler.take(file, probe(4), HOT_ONLY);
+  expect(taken?.code).toBe(
+    transformFile(file, probe(4), { cwd: dir.dir, commonjs: true, hotOnly: true, mode: "marked" }).code,
+  );
+  // And a text that no longer compiles is left to the main thread, to throw its error there.
+  const broken = "export function probe(): number {\n  return ;;(\n}\n";
   compiler.prepare(file, HOT_ONLY);
-  expect(compiler.take(file, probe(4), HOT_ONLY)).toBeNull();
+  expect(compiler.take(file, broken, HOT_ONLY)).toBeNull();
   expect(compiler.alive).toBe(true);
 }, 30000);
 
