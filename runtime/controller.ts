@@ -162,15 +162,17 @@ export class Controller {
   private readonly onNotice = (notice: Parameters<typeof describeNotice>[0]): void =>
     this.print([describeNotice(notice)]);
 
-  private prepareAhead(file: string): void {
+  /** Whether `file` held new content to prepare (see the watcher's onChangeSeen). */
+  private prepareAhead(file: string): boolean {
     // Watchpack also reports files written just before it started, and `touch` changes nothing:
     // only new content is worth compiling.
-    if (this.stopped || !this.modules.isLoaded(file) || this.hashes.matches(file)) return;
+    if (this.stopped || !this.modules.isLoaded(file) || this.hashes.matches(file)) return false;
     try {
       this.options.prepare!(file);
     } catch {
       // the reload compiles the file again and reports what is wrong with it
     }
+    return true;
   }
 
   watchedFiles(): string[] {

@@ -4,7 +4,7 @@
 // exactly like that, and its complete content would never reload.
 
 import { utimesSync, writeFileSync } from "node:fs";
-import { createWatcher, type FileWatcher } from "../../runtime/watch/watcher";
+import { createWatcher, type FileWatcher, type WatcherOptions } from "../../runtime/watch/watcher";
 import { useTempDir } from "../helpers/temp-dir";
 
 let watcher: FileWatcher | undefined;
@@ -46,7 +46,7 @@ test("a burst's first change of each file is handed to onChangeSeen once, before
   const events: string[] = [];
   watcher = createWatcher({
     aggregateTimeout: 5,
-    onChangeSeen: (file) => events.push(`seen ${file}`),
+    onChangeSeen: (file) => events.push(`seen ${file}`) > 0,
     onBatch: (changed) => events.push(`batch ${[...changed].sort().join(",")}`),
   });
   watcher.watch([a, b]);
@@ -74,10 +74,11 @@ test("a save landing while onChangeSeen keeps the loop busy past the window join
   watcher = createWatcher({
     aggregateTimeout: 5,
     onChangeSeen: () => {
-      if (seen++ > 0) return;
+      if (seen++ > 0) return true;
       // The rest of the burst is saved while the first file compiles, which outlasts the window.
       writeFileSync(b, "exports.v = 2;\n");
       busyFor(40);
+      return true;
     },
     onBatch: (changed) => batches.push([...changed].sort()),
   });
@@ -89,4 +90,36 @@ test("a save landing while onChangeSeen keeps the loop busy past the window join
   while (batches.length === 0 && Date.now() < deadline) await sleep(20);
   await sleep(300);
   expect(batches[0]).toEqual([a, b]);
+});
+
+/** Saves `file` twice, 100 ms apart, inside one long window; returns when the burst is over. */
+async function twoSavesInOneWindow(file: string, options: Partial<WatcherOptions>): Promise<string[][]> {
+  // Written well before the watch starts: watchpack reports a file written just before.
+  const tenSecondsAgo = new Date(Date.now() - 10000);
+  utimesSync(file, tenSecondsAgo, tenSecondsAgo);
+  const batches: string[][] = [];
+  watcher = createWatcher({ aggregateTimeout: 400, ...options, onBatch: (changed) => batches.push(changed) });
+  watcher.watch([file]);
+  await sleep(500);
+  writeFileSync(file, "exports.v = 2;\n");
+  await sleep(100);
+  writeFileSync(file, "exports.v = 3;\n");
+  await sleep(1000);
+  return batches;
+}
+
+test("saves within a long window make one batch (the OS's own events do not cut the window short)", async () => {
+  const a = tmp.path("a.js");
+  writeFileSync(a, "exports.v = 1;\n");
+  expect(await twoSavesInOneWindow(a, {})).toEqual([[a]]);
+});
+
+test("a change that held nothing new leaves the file's next change in the same burst to onChangeSeen", async () => {
+  const a = tmp.path("a.js");
+  writeFileSync(a, "exports.v = 1;\n");
+  let seen = 0;
+  // The first event is a late one of a save already applied (nothing to prepare); the next is news.
+  const batches = await twoSavesInOneWindow(a, { onChangeSeen: () => ++seen > 1 });
+  expect(seen).toBe(2);
+  expect(batches).toEqual([[a]]);
 });

@@ -112,9 +112,11 @@ export interface WatcherOptions {
   aggregateTimeout: number;
   /**
    * Told of a watched file's first change in a burst, right after the burst window opens, so
-   * the work a reload of it needs (compiling) can run while the window is still open.
+   * the work a reload of it needs (compiling) can run while the window is still open. Returns
+   * false when the file held nothing new (a late event of a save already applied): its next
+   * event in the same burst is then told too.
    */
-  onChangeSeen?(file: string): void;
+  onChangeSeen?(file: string): boolean;
   /** Poll instead of using inotify (network file systems): true every DEFAULT_POLL_INTERVAL ms, a number is the interval. */
   poll?: boolean | number;
   onBatch(changed: string[], deleted: string[]): void;
@@ -155,6 +157,8 @@ class Watcher implements FileWatcher {
    * events of the same burst that the loop has not read yet.
    */
   private busyDuringWindow = false;
+  /** Set from watchpack's first event of a burst until its window closes ("aggregated"). */
+  private windowOpen = false;
 
   constructor(private readonly options: WatcherOptions) {
     this.poll = options.poll === true ? DEFAULT_POLL_INTERVAL : options.poll || undefined;
@@ -194,6 +198,11 @@ class Watcher implements FileWatcher {
       followSymlinks: false,
     });
     if (this.poll !== undefined) unrefPollTimers(created);
+    const opensWindow = (): void => {
+      if (created === this.watchpack) this.windowOpen = true;
+    };
+    created.on("change", opensWindow);
+    created.on("remove", opensWindow);
     // Watchpack emits "change" just before it (re)arms its window timer, so what runs on the
     // next turn of the loop overlaps the window instead of delaying it.
     if (this.options.onChangeSeen)
@@ -204,10 +213,11 @@ class Watcher implements FileWatcher {
         setImmediate(() => {
           if (this.isClosed) return;
           this.busyDuringWindow = true;
-          this.options.onChangeSeen!(file);
+          if (!this.options.onChangeSeen!(file)) this.seenThisBurst.delete(file);
         });
       });
     created.on("aggregated", (changes: Set<string>, removals: Set<string>) => {
+      if (created === this.watchpack) this.windowOpen = false;
       if (!this.isClosed && created === this.watchpack) this.onAggregated([...changes, ...removals]);
     });
     return created;
@@ -223,6 +233,7 @@ class Watcher implements FileWatcher {
     // Out of inotify watches: poll everything with a fresh Watchpack (closing this one also
     // drops the directory watchers that would have polled every 5 s and printed an error).
     this.watchpack.close();
+    this.windowOpen = false;
     this.poll = DEFAULT_POLL_INTERVAL;
     this.watchpack = this.start();
     this.watchpack.watch({ files: this.watched, directories: [], missing: [], startTime });
@@ -261,8 +272,9 @@ class Watcher implements FileWatcher {
 
   private flushUnreported(): void {
     this.osEventTimer = undefined;
-    // A batch waiting for a missing file to come back takes these along when it goes.
-    if (this.reportedByOs.size > 0 && this.settleTimer === undefined) this.flush();
+    // A batch waiting for a missing file to come back takes these along when it goes, and so
+    // does the one whose window watchpack has open (a long aggregateTimeout is not cut short).
+    if (this.reportedByOs.size > 0 && this.settleTimer === undefined && !this.windowOpen) this.flush();
   }
 
   /**
