@@ -187,16 +187,23 @@ describe("node --import chaud/register", () => {
       /* @chaud.hot */ export function probe() {
         calls++;
         bump();
-        import("./lib.mjs").then((lib) => { loaded = "${tag}:" + lib.shout("y"); });
+        import("./lib.mjs").then((lib) => {
+          loaded = "${tag}:" + lib.shout("y");
+          console.log(JSON.stringify({ type: "loaded", tag: "${tag}" }));
+        });
         return "${tag} " + label + " n=" + n + " " + path.basename("/a/b.txt") + " calls=" + calls + " loaded=" + loaded;
       }
     `;
     project.write("src/app.mjs", app("v1"));
     const c = (child = new Child(["--import", "chaud/register", "main.mjs"], { cwd: project.dir, env: env() }));
     expect((await c.message("ready")).probe).toBe("v1 D n=1 b.txt calls=1 loaded=");
+    // Each save waits for the previous body's import() to settle: it is asynchronous, and a
+    // quick reload could otherwise overtake it.
+    expect((await c.message("loaded")).tag).toBe("v1");
     project.write("src/app.mjs", app("v2"));
     const first = await c.message("reload");
     expect(first.probe).toBe("v2 D n=2 b.txt calls=2 loaded=v1:Y");
+    expect((await c.message("loaded", 1)).tag).toBe("v2");
     project.write("src/app.mjs", app("v3"));
     const second = await c.message("reload", 1);
     // v2's body imported lib relative to src/app.mjs, as the module would.
