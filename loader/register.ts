@@ -98,7 +98,8 @@ function register(): void {
     }
     const compiled = reloadCompiler?.take(file, source, { hotOnly, commonjs: true });
     if (compiled) {
-      cache.set(compiled.key, compiled.code);
+      // Into the cache (for an undo, or the next start) once the batch waiting for it is done.
+      setImmediate(() => cache.set(compiled.key, compiled.code));
       return compiled.code;
     }
     return compile(file, source, hotOnly);
