@@ -2,6 +2,7 @@
 // for what a test expects to see.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface ChildMessage {
   type: string;
@@ -113,16 +114,67 @@ export class Child {
     this.process.kill(signal);
   }
 
+  /**
+   * Ends the child's process group and every process it started: the chaud command runs the
+   * program in a group of its own. Returns once they are all gone, so none of them writes into
+   * a folder the test removes next (Node 22's V8 compile cache is written at exit).
+   */
   async stop(): Promise<void> {
-    try {
-      process.kill(-this.process.pid!, "SIGKILL");
-    } catch {
-      // the group is already gone
+    const descendants = this.done ? [] : descendantsOf(this.process.pid!);
+    for (const pid of [-this.process.pid!, ...descendants]) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
     }
     if (!this.done) await this.exited;
+    const deadline = Date.now() + 5000;
+    while (descendants.some(isRunning) && Date.now() < deadline) await sleep(20);
     this.process.stdin?.destroy();
   }
 }
+
+/** The ids of `pid`'s descendants, read from /proc (none where there is no /proc). */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0;) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
+/** State and parent of a process from /proc/<pid>/stat; null when it is gone. */
+function procStat(pid: number): { state: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (name) state ppid …": the name may hold spaces and parentheses.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: state!, ppid: Number(ppid) };
+  } catch {
+    return null;
+  }
+}
+
+/** A zombie has ended (its parent has not reaped it yet): it writes nothing more. */
+const isRunning = (pid: number): boolean => {
+  const stat = procStat(pid);
+  return stat !== null && stat.state !== "Z";
+};
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
