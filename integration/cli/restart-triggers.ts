@@ -20,6 +20,13 @@ const pathMatcher: typeof Ignore.pathMatcher = (globs, cwd) =>
 
 /** Quiet time that ends a burst of saves (an editor's write-and-rename, a checkout). */
 const AGGREGATE_MS = 20;
+/**
+ * How long before the program ended a save still counts as one made while it was down. A file's
+ * modification time comes from the kernel's coarse clock, which lags Date.now() by up to a tick
+ * (4 ms and more were seen: a save right after the end read as made before it); a restart takes
+ * far longer than this, so the save that caused a failed start is not taken for a new one.
+ */
+const SAVED_AS_IT_ENDED_MS = 50;
 
 /** Never watched for a restart: dependencies, version control, chaud's transform cache. */
 const ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
@@ -94,7 +101,7 @@ export function watchWhileDown(options: {
   onChange(file: string): void;
 }): Watching {
   return watchTree({
-    since: options.since,
+    since: options.since - SAVED_AS_IT_ENDED_MS,
     files: [],
     directories: options.directories,
     ignored: ALWAYS_IGNORED,

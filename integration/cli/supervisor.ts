@@ -23,8 +23,6 @@ const PASSED_SIGNALS: NodeJS.Signals[] = ["SIGUSR1", "SIGUSR2"];
 const GROUP_POLL_MS = 10;
 /** How long a group that SIGKILL could not end yet is waited for before chaud moves on. */
 const AFTER_KILL_MS = 2000;
-/** How far a file's modification time may lag Date.now() (the kernel's clock ticks). */
-const COARSE_CLOCK_MS = 5;
 /** Clears the terminal and its scrollback, as `clear` does. */
 const CLEAR_SCREEN = "\x1bc";
 
@@ -139,8 +137,7 @@ export class Supervisor {
     this.downWatching ??= watchWhileDown({
       directories: this.options.packageDirs,
       ignored: this.options.ignored,
-      // A save as the program ended counts: file times come from a coarser clock than Date.now().
-      since: Date.now() - COARSE_CLOCK_MS,
+      since: Date.now(),
       onChange: (file) => void this.restart(`${this.relative(file)} changed`),
     });
   }
