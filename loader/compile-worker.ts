@@ -116,7 +116,7 @@ function schedule(): void {
 }
 
 // The reload compiler's worker compiles the program's files while it has nothing else to do,
-// until V8 has optimized Babel's code: a save is then compiled in a fifth of the time it takes
+// until V8 has optimized Babel's code: a save is then compiled in a third of the time it takes
 // Babel fresh from loading (each save comes seconds apart, so the saves alone never get there).
 // The count is where that gain levels off (BENCHMARKS.md); the budget caps it on a busy machine.
 const REHEARSALS = 150;

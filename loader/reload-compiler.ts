@@ -115,7 +115,7 @@ export class ReloadCompiler {
     let job = this.pending.get(key);
     if (!job) return null;
     let result = job.result ?? this.wait(job);
-    if (result?.source !== source && result !== null && this.alive) {
+    if (result !== null && result.source !== source && this.alive) {
       this.prepare(file, kind, source);
       job = this.pending.get(key)!;
       result = this.wait(job);
