@@ -2,7 +2,7 @@
 // workspace's files with Babel and chaud's plugin as Node loads them, then starts chaud.
 // `npx chaud` runs programs through this file.
 
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { init } from "../runtime/api";
 import { createCommonJsModules } from "../runtime/modules/commonjs";
@@ -21,7 +21,8 @@ import { isMainThread } from "node:worker_threads";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
-import { linkToSupervisor } from "../integration/cli/supervisor-link";
+import { linkToSupervisor, linkWorkerToSupervisor } from "../integration/cli/supervisor-link";
+import { describeProgramToWorkers, programOfThisWorker } from "./worker-threads";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
@@ -62,20 +63,25 @@ function register(): void {
   setHotInEnvironment();
   process.setSourceMapsEnabled(true);
 
-  const entryArgument = process.argv[1];
+  // A worker thread of the program compiles and watches the program's workspace. Its own main
+  // file is not in process.argv yet under `-r` (it is once the preloads have run), and a worker
+  // of code (`eval: true`) has none: the program's entry stands for it until then.
+  const program = programOfThisWorker();
+  const entryArgument = program ? (existingFile(process.argv[1]) ?? program.entry) : process.argv[1];
   if (!entryArgument) {
     log.info("chaud/register: no entry file (REPL or --eval?), nothing to compile or watch");
     return;
   }
   const entry = mainFile(resolve(entryArgument));
-  const workspace = findWorkspace(entry);
+  const workspace = findWorkspace(program ? mainFile(resolve(program.entry)) : entry);
   const withEsm = isEsmEntry(entry, isCommonJsFile) || loadedThroughImport();
   // A CommonJS start loads its modules in one synchronous run, which the pack is made for; with
-  // ES modules loading spreads over many ticks, and entry files serve it.
+  // ES modules loading spreads over many ticks, and entry files serve it. A worker's files are
+  // a part of the program's: its pack stays the main thread's.
   const cache = createTransformCache({
     cwd: workspace.root,
     onWarn: (message) => warn(message),
-    ...(withEsm ? {} : { pack: entry }),
+    ...(withEsm || program ? {} : { pack: entry }),
   });
   safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
   // Everything the require hook hands over is being `require`d: it must come out CommonJS.
@@ -107,6 +113,8 @@ function register(): void {
   const coldStart = createColdStart({
     cache,
     cwd: workspace.root,
+    // A worker's few files of its own compile in it: no pool of threads per worker.
+    ...(program ? { env: { ...process.env, CHAUD_INTERNAL_COMPILE_WORKERS: "0" } } : {}),
     claims: (file) => workspace.isWatchable(file),
     transform: (file, source) => transform(file, source),
     infoVisible: log.getLevel() <= log.levels.INFO,
@@ -143,7 +151,9 @@ function register(): void {
   // CHAUD_INTERNAL_RELOAD_WORKER=0 (benchmarks): reloads compile on the program's thread.
   let reloadCompilerTried = false;
   const startReloadCompiler = (): void => {
-    if (reloadCompilerTried || process.env["CHAUD_INTERNAL_RELOAD_WORKER"] === "0") return;
+    // A worker thread compiles its reloads itself: a compiler thread per worker of a pool would
+    // load Babel as many times.
+    if (reloadCompilerTried || program || process.env["CHAUD_INTERNAL_RELOAD_WORKER"] === "0") return;
     reloadCompilerTried = true; // one try: a worker that cannot start warns once
     safely("chaud could not start its reload compiler (reloads compile on the program's thread)", () => {
       const rehearsalFiles = Object.keys(require.cache)
@@ -174,19 +184,22 @@ function register(): void {
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
   // Before a restart: the changed files' whole versions into the cache, for the next start.
-  const supervisor = linkToSupervisor((files) => {
-    const scripts = files.filter((file) => SCRIPT.test(file));
-    const kindOf = (file: string) => ({ hotOnly: false, commonjs: isCommonJsFile(file) });
-    for (const file of scripts)
-      if (!reloadCompiler?.has(file, kindOf(file))) reloadCompiler?.prepare(file, kindOf(file));
-    for (const file of scripts) {
-      const source = readFileSync(file, "utf8");
-      const compiled = reloadCompiler?.take(file, source, kindOf(file));
-      if (compiled) cache.set(compiled.key, compiled.code);
-      else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
-    }
-  });
-  if (supervisor) {
+  const supervisor = program
+    ? program.supervised && linkWorkerToSupervisor()
+    : linkToSupervisor((files) => {
+        const scripts = files.filter((file) => SCRIPT.test(file));
+        const kindOf = (file: string) => ({ hotOnly: false, commonjs: isCommonJsFile(file) });
+        for (const file of scripts)
+          if (!reloadCompiler?.has(file, kindOf(file))) reloadCompiler?.prepare(file, kindOf(file));
+        for (const file of scripts) {
+          const source = readFileSync(file, "utf8");
+          const compiled = reloadCompiler?.take(file, source, kindOf(file));
+          if (compiled) cache.set(compiled.key, compiled.code);
+          else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
+        }
+      });
+  describeProgramToWorkers({ entry, supervised: supervisor ? { restarted: supervisor.restarted } : null });
+  if (supervisor && !program) {
     // Under the chaud command, the first save is decided by compiling (a hot-only version, or
     // the files a restart needs): ready the reload compiler while the program idles after its
     // start, not then. Without it, load Babel here.
@@ -196,16 +209,20 @@ function register(): void {
         safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root));
     }, WARM_UP_DELAY_MS).unref();
   }
-  init({
-    entry,
-    compileHotOnly,
-    prepare,
-    startupNote,
-    moduleSystem: esm
-      ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
-      : commonjs,
-    ...(supervisor ? { supervisor } : {}),
-  });
+  const start = (ownEntry: string): void =>
+    void init({
+      entry: ownEntry,
+      compileHotOnly,
+      prepare,
+      startupNote,
+      moduleSystem: esm
+        ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
+        : commonjs,
+      ...(supervisor ? { supervisor } : {}),
+    });
+  // A worker's main file, whose top-level code never re-runs, is known once it is loading.
+  if (program && !process.argv[1]) setImmediate(() => start(mainFile(resolve(existingFile(process.argv[1]) ?? entry))));
+  else start(entry);
 }
 
 /**
@@ -222,6 +239,11 @@ function withPlainStacks<T>(compile: () => T): T {
   } finally {
     process.setSourceMapsEnabled(true);
   }
+}
+
+/** `argument` when it names a file or folder that exists (a worker's process.argv[1] may not). */
+function existingFile(argument: string | undefined): string | null {
+  return argument !== undefined && existsSync(resolve(argument)) ? argument : null;
 }
 
 /** `electron .` (under `NODE_OPTIONS="-r chaud/register"`) names the app folder: its package.json names the main file. */
