@@ -47,6 +47,7 @@ const KEYED_PACKAGES = [
   "@babel/plugin-proposal-decorators",
   "@babel/plugin-transform-class-properties",
   "@babel/plugin-transform-class-static-block",
+  "@babel/plugin-transform-explicit-resource-management",
   "@babel/preset-react",
   "babel-plugin-transform-typescript-metadata",
 ];

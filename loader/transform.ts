@@ -297,6 +297,7 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
     ],
     plugins: [
       ...classPlugins(compile),
+      ...(compile.resourceManagement ? [resourceManagementPlugin()] : []),
       ...(jsx === "preserve" ? [jsxPreserved] : []),
       chaudPlugin(settings),
       ...(settings.commonjs ? [commonJsPlugin()] : []),
@@ -365,6 +366,13 @@ function typeOnlyFields(defineClassFields: boolean): Babel.PluginItem {
       },
     },
   });
+}
+
+/** `using` and `await using` as try/finally blocks (Node runs them natively from version 24 only). */
+function resourceManagementPlugin(): Babel.PluginItem {
+  return item("explicit-resource-management", () =>
+    require.resolve("@babel/plugin-transform-explicit-resource-management"),
+  );
 }
 
 function reactPreset(jsx: JsxOptions): Babel.PluginItem {

@@ -34,10 +34,14 @@ export interface CompileOptions {
   defineClassFields: boolean;
   /** Keep every import not marked `type` (verbatimModuleSyntax, preserveValueImports). */
   onlyRemoveTypeImports: boolean;
+  /** The source may declare `using` or `await using` (TypeScript 5.2): lowered, as tsc and tsx lower them for the Node versions that cannot run them. */
+  resourceManagement: boolean;
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/i;
 const JSX_FILE = /\.[jt]sx$/i;
+/** A `using` declaration's keyword and its first name (a cheap pre-check: Babel decides). */
+const USING = /\busing\s+[\p{ID_Start}$_]/u;
 
 const DEFAULT_JSX: JsxOptions = { runtime: "automatic", development: false, importSource: "react" };
 
@@ -187,6 +191,7 @@ export function compileOptionsFor(file: string, source: string, options: { quiet
     jsx: JSX_FILE.test(file) ? jsxOptions(own) : null,
     defineClassFields: applies ? definesClassFields(own) : true,
     onlyRemoveTypeImports: own.verbatimModuleSyntax === true || own.preserveValueImports === true,
+    resourceManagement: USING.test(source),
   };
 }
 

@@ -219,6 +219,75 @@ server.listen(0, "127.0.0.1", () => {
   expect(child.messages.filter((m) => m.type === "listening").map((m) => m["pid"])).toEqual([pid]);
 }, 60000);
 
+const leaseSource = (version: string): string => `import { pool } from "./pool.js";
+
+export function handle(): { version: string; disposed: number } {
+  using lease = pool.lease();
+  return { version: "${version}:" + lease.id, disposed: pool.disposed };
+}
+
+export async function handleLater(): Promise<number> {
+  await using lease = pool.leaseAsync();
+  await Promise.resolve(lease.id);
+  return pool.disposed;
+}
+`;
+
+test("`using` and `await using` declarations (TypeScript 5.2) run on Node versions without them, as under tsx, and an edit of a function holding one applies in place", async () => {
+  project = createTempProject("using-app");
+  project.write("tsconfig.json", JSON.stringify({ compilerOptions: { target: "es2022", strict: true } }));
+  project.write(
+    "src/pool.ts",
+    `// Symbol.dispose comes with Node 20's own polyfill; the fallback is Babel's helper's.
+const dispose: typeof Symbol.dispose = Symbol.dispose ?? (Symbol.for("Symbol.dispose") as never);
+const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as never);
+
+export const pool = {
+  disposed: 0,
+  next: 0,
+  lease() {
+    return { id: ++this.next, [dispose]: () => void this.disposed++ };
+  },
+  leaseAsync() {
+    return { id: ++this.next, [asyncDispose]: async () => void this.disposed++ };
+  },
+};
+`,
+  );
+  project.write("src/lease.ts", leaseSource("v1"));
+  project.write(
+    "src/main.ts",
+    `import { createServer } from "node:http";
+import { handle, handleLater } from "./lease.js";
+${STOP_ON_STDIN}
+const server = createServer(async (req, res) => {
+  const later = await handleLater();
+  res.end(JSON.stringify({ ...handle(), later, pid: process.pid }));
+});
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as { port: number };
+  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
+});
+`,
+  );
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+  const { port, pid } = await child.message("listening", 0, 30000);
+  await watching(child);
+  // A function's return value is taken before its leases are disposed of: the first request's
+  // `await using` lease (1) goes after `handleLater()` read 0, `handle()`'s (2) after it read 1.
+  expect((await get(port, "/")).body).toEqual({ version: "v1:2", disposed: 1, later: 0, pid });
+
+  atomicWrite(project.path("src/lease.ts"), leaseSource("v2"));
+  const edited = await until(child, "the edited function", async () => {
+    const { body } = await get(port, "/");
+    return String(body.version).startsWith("v2:") && body;
+  });
+  // Same process, the pool's counts kept: the function was updated in place.
+  expect(edited.pid).toBe(pid);
+  expect(edited.disposed).toBeGreaterThan(1);
+  expect(chaudLines(child, /updated src\/lease\.ts .*module state kept/)).toHaveLength(1);
+}, 60000);
+
 test("a tsconfig that extends one from a package governs the program, and the debug log says so", async () => {
   project = createTempProject("extends-app");
   link(project, "reflect-metadata");

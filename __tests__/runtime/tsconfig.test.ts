@@ -36,6 +36,7 @@ const DEFAULTS: CompileOptions = {
   jsx: null,
   defineClassFields: true,
   onlyRemoveTypeImports: false,
+  resourceManagement: false,
 };
 
 function optionsOf(relative: string, source = "@dec class A {}\n"): CompileOptions {
@@ -103,6 +104,12 @@ describe("the options a tsconfig gives", () => {
     clearTsconfigCache();
     tmp.write("tsconfig.json", JSON.stringify({ compilerOptions: { isolatedModules: true } }));
     expect(optionsOf("src/a.ts").onlyRemoveTypeImports).toBe(false);
+  });
+
+  test("a `using` declaration asks for its transform, in any file; `using` as a name does not", () => {
+    expect(optionsOf("src/a.ts", "{ using lease = open(); }\n").resourceManagement).toBe(true);
+    expect(optionsOf("src/b.js", "async function f() { await using x = g(); }\n").resourceManagement).toBe(true);
+    expect(optionsOf("src/c.ts", "const using = 1;\nf(using, [using]);\n").resourceManagement).toBe(false);
   });
 
   test("JavaScript files follow the tsconfig only with allowJs", () => {
@@ -202,6 +209,26 @@ export const instance = new Service(2);
     expect(Service.logged).toEqual(["name", "run"]);
     expect(instance.run("abc")).toBe(5);
     expect(Object.keys(instance)).toEqual(["id", "name"]);
+  });
+
+  test("`using` and `await using` are lowered: each resource is disposed of when its block ends, last first", async () => {
+    const source = `export const log: string[] = [];
+const open = (name: string) => ({ [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: () => void log.push("closed " + name) });
+export function work(): void {
+  using a = open("a"), b = open("b");
+  log.push("work");
+}
+export async function later(): Promise<void> {
+  await using c = { [Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose")]: async () => void log.push("closed c") };
+  log.push("later");
+}
+`;
+    const code = transformFile(tmp.write("src/using.ts", source), source, { cwd: tmp.dir }).code;
+    expect(code).not.toMatch(/\busing\s+[abc]\b/);
+    const { log, work, later } = run(code);
+    work();
+    await later();
+    expect(log).toEqual(["work", "closed b", "closed a", "later", "closed c"]);
   });
 
   test("standard decorators without experimentalDecorators", () => {
