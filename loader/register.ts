@@ -21,7 +21,7 @@ import { isMainThread } from "node:worker_threads";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { isEsmEntry } from "../runtime/modules/esm-without-loader";
 import { setHotInEnvironment, settings } from "../runtime/settings";
-import { linkToSupervisor, linkWorkerToSupervisor } from "../integration/cli/supervisor-link";
+import { linkToSupervisor } from "../integration/cli/supervisor-link";
 import { describeProgramToWorkers, programOfThisWorker } from "./worker-threads";
 
 const REGISTERED = Symbol.for("chaud.register.v1");
@@ -183,23 +183,23 @@ function register(): void {
     const ms = stats.transformMs + (esm?.compiled.ms ?? 0);
     return files > 0 ? `compiled ${files} files in ${Math.round(ms)} ms (cached for the next start)` : null;
   };
+  // The program the chaud command started itself (not a process or a thread of it).
+  const startedByCommand = isMainThread && environment.supervised !== null;
   // Before a restart: the changed files' whole versions into the cache, for the next start.
-  const supervisor = program
-    ? program.supervised && linkWorkerToSupervisor()
-    : linkToSupervisor((files) => {
-        const scripts = files.filter((file) => SCRIPT.test(file));
-        const kindOf = (file: string) => ({ hotOnly: false, commonjs: isCommonJsFile(file) });
-        for (const file of scripts)
-          if (!reloadCompiler?.has(file, kindOf(file))) reloadCompiler?.prepare(file, kindOf(file));
-        for (const file of scripts) {
-          const source = readFileSync(file, "utf8");
-          const compiled = reloadCompiler?.take(file, source, kindOf(file));
-          if (compiled) cache.set(compiled.key, compiled.code);
-          else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
-        }
-      });
-  describeProgramToWorkers({ entry, supervised: supervisor ? { restarted: supervisor.restarted } : null });
-  if (supervisor && !program) {
+  const supervisor = linkToSupervisor((files) => {
+    const scripts = files.filter((file) => SCRIPT.test(file));
+    const kindOf = (file: string) => ({ hotOnly: false, commonjs: isCommonJsFile(file) });
+    for (const file of scripts)
+      if (!reloadCompiler?.has(file, kindOf(file))) reloadCompiler?.prepare(file, kindOf(file));
+    for (const file of scripts) {
+      const source = readFileSync(file, "utf8");
+      const compiled = reloadCompiler?.take(file, source, kindOf(file));
+      if (compiled) cache.set(compiled.key, compiled.code);
+      else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
+    }
+  });
+  describeProgramToWorkers({ entry });
+  if (startedByCommand) {
     // Under the chaud command, the first save is decided by compiling (a hot-only version, or
     // the files a restart needs): ready the reload compiler while the program idles after its
     // start, not then. Without it, load Babel here.

@@ -1,9 +1,9 @@
 // The program's worker threads. A worker inherits the program's execArgv, chaud/register
 // included, so it compiles its own files (a `new Worker("./task.ts")` loads as it does under
-// tsx) and hot reloads them on its own watcher. What it cannot know by itself comes from the
-// thread that started it, through Node's per-worker environment data (copied into every worker
-// a thread starts, never into child processes): the program's entry, whose workspace the worker
-// compiles and watches, and whether the chaud command supervises the program.
+// tsx) and hot reloads them on its own watcher. What it cannot know by itself, the program's
+// entry (whose workspace the worker compiles and watches: under `-r` the worker's own file is
+// not known yet), comes from the thread that started it, through Node's per-worker environment
+// data (copied into every worker a thread starts, never into child processes).
 
 import { getEnvironmentData, isMainThread, setEnvironmentData } from "node:worker_threads";
 
@@ -13,8 +13,6 @@ const PROGRAM_KEY = "chaud:program";
 export interface ProgramOfWorkers {
   /** The program's entry file (the main thread's). */
   entry: string;
-  /** Set when the chaud command runs the program: a worker's restart goes to the main thread. */
-  supervised: { restarted: boolean } | null;
 }
 
 /** The main thread's part: every worker started from now on learns about the program. */

@@ -1,29 +1,27 @@
 // The program's end of the chaud command (restart auto): chaud/register passes this to init(),
 // so a save the program cannot apply asks the command for a restart. It only sends: a
-// listener on the channel would keep a program alive that would otherwise end. The program's
-// worker threads have no channel of their own: theirs go through the main thread.
+// listener on the channel would keep a program alive that would otherwise end. The processes
+// the program forks and its worker threads have no channel of their own: they ask through the
+// command's socket (descendants.ts).
 
-import { BroadcastChannel } from "node:worker_threads";
+import { isMainThread } from "node:worker_threads";
 import type { Supervisor } from "../../runtime/controller";
 import { settings } from "../../runtime/settings";
 import { SUPERVISOR_VARIABLE, type ProgramMessage } from "./protocol";
+import { askForRestart, DESCENDANTS_VARIABLE } from "./descendants";
 
 /** How often the program checks that the command is still there. */
 const PARENT_CHECK_MS = 500;
-/** The channel on which worker threads ask the main thread for a restart (one process's threads only). */
-const WORKER_RESTARTS = "chaud:restart";
 
 export function linkToSupervisor(prepareRestart?: (files: string[]) => void): Supervisor | undefined {
   const supervised = settings().supervised;
   // Processes this program starts (a fork inherits chaud/register) have no channel to the command.
   delete process.env[SUPERVISOR_VARIABLE];
-  if (!supervised || typeof process.send !== "function") return undefined;
+  if (!supervised || !isMainThread || typeof process.send !== "function") return linkDescendant();
   const send = (message: ProgramMessage): void => {
     if (process.connected) process.send!(message);
   };
-  const fromWorkers = new BroadcastChannel(WORKER_RESTARTS);
-  fromWorkers.onmessage = (event) => send({ chaud: "restart", why: String((event as MessageEvent).data) });
-  (fromWorkers as unknown as { unref(): void }).unref();
+
   // A command killed outright (SIGKILL) cannot end the program: it ends itself, leaving no
   // orphan (SIGTERM first, as a restart would; SIGKILL if that did not end it).
   const parent = process.ppid;
@@ -42,16 +40,12 @@ export function linkToSupervisor(prepareRestart?: (files: string[]) => void): Su
 }
 
 /**
- * A worker thread's view of the chaud command, for a program it supervises: a save the worker
- * cannot apply restarts the whole program, through the main thread.
+ * A process the program started, or one of its worker threads: a save it cannot apply restarts
+ * the whole program, through the command's socket. Its start line is a debug line (the
+ * program's speaks for it).
  */
-export function linkWorkerToSupervisor(): Supervisor {
-  const toMain = new BroadcastChannel(WORKER_RESTARTS);
-  (toMain as unknown as { unref(): void }).unref();
-  return {
-    // The main thread's start line speaks for the program: the worker's goes to debug.
-    restarted: true,
-    restart: (why) => toMain.postMessage(why),
-    started: () => {},
-  };
+function linkDescendant(): Supervisor | undefined {
+  const door = process.env[DESCENDANTS_VARIABLE];
+  if (!door) return undefined;
+  return { restarted: true, restart: (why) => askForRestart(door, why), started: () => {} };
 }

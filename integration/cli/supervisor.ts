@@ -12,6 +12,7 @@ import { relative } from "node:path";
 import { log, warn } from "../../runtime/logger";
 import type { PathMatcher } from "../../runtime/watch/ignore";
 import { isProgramMessage, SUPERVISOR_VARIABLE } from "./protocol";
+import { DESCENDANTS_VARIABLE, openDescendantsDoor } from "./descendants";
 import { watchRestartFiles, watchWhileDown, type Watching } from "./restart-triggers";
 
 /** Signals that end chaud: passed to the program, then chaud ends as the program did. */
@@ -54,6 +55,11 @@ export class Supervisor {
   private restartFiles: Watching | null | undefined;
   private downWatching: Watching | null = null;
 
+  // The program's forked processes and worker threads ask for a restart here.
+  private readonly descendants = openDescendantsDoor((run, why) => {
+    if (run === this.restarts && this.state === "running") void this.restart(why);
+  });
+
   constructor(private readonly options: SupervisorOptions) {
     for (const signal of ENDING_SIGNALS) process.on(signal, this.onEndingSignal);
     for (const signal of PASSED_SIGNALS) process.on(signal, this.onPassedSignal);
@@ -65,7 +71,11 @@ export class Supervisor {
     this.downWatching = null;
     const program = spawn(process.execPath, this.options.args, {
       cwd: this.options.cwd,
-      env: { ...this.options.env, [SUPERVISOR_VARIABLE]: this.restarts === 0 ? "1" : "restart" },
+      env: {
+        ...this.options.env,
+        [SUPERVISOR_VARIABLE]: this.restarts === 0 ? "1" : "restart",
+        [DESCENDANTS_VARIABLE]: this.descendants.variable(this.restarts),
+      },
       stdio: [this.stdinEnded ? "ignore" : "pipe", "inherit", "inherit", "ipc"],
       detached: true,
     });

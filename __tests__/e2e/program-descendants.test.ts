@@ -1,8 +1,9 @@
-// A program's worker threads under the chaud command: a `new Worker()` on a TypeScript file
-// loads (the worker inherits chaud/register, as under tsx), a function-body edit of a file the
-// worker loaded applies in place in the worker, and an edit the worker cannot apply (its main
-// file's top-level code) restarts the whole program, as an edit of the main thread's would:
-// after every save the worker runs the new code. CommonJS (`-r`) and ES modules (`--import`).
+// A program's worker threads and forked processes under the chaud command: a `new Worker()` or
+// `fork()` of a TypeScript file loads (it inherits chaud/register, as under tsx), a
+// function-body edit of a file it loaded applies in place in it, and an edit it cannot apply
+// (its main file's top-level code) restarts the whole program, as an edit of the main
+// process's would: after every save it runs the new code. Worker threads in CommonJS (`-r`)
+// and ES modules (`--import`), a forked CommonJS process.
 
 import { Child } from "../helpers/child";
 import { CLI, endCli, get, program, restartLines, until, watching } from "../helpers/cli-program";
@@ -11,7 +12,7 @@ import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/
 
 let project: TempProject | undefined;
 let child: Child | undefined;
-const { env } = sharedCacheDir("chaud-worker-threads-cache");
+const { env } = sharedCacheDir("chaud-descendants-cache");
 
 afterEach(async () => {
   await endCli(child);
@@ -23,22 +24,26 @@ afterEach(async () => {
 interface Flavor {
   name: string;
   esm: boolean;
+  /** A worker thread, or a process started with child_process.fork. */
+  fork: boolean;
 }
 
 const FLAVORS: Flavor[] = [
-  { name: "TypeScript to CommonJS", esm: false },
-  { name: "TypeScript ES modules", esm: true },
+  { name: "a worker thread, TypeScript to CommonJS", esm: false, fork: false },
+  { name: "a worker thread, TypeScript ES modules", esm: true, fork: false },
+  { name: "a forked process, TypeScript to CommonJS", esm: false, fork: true },
 ];
 
-function mainSource({ esm }: Flavor): string {
-  const workerFile = esm ? `new URL("./worker.ts", import.meta.url)` : `join(__dirname, "worker.ts")`;
+function mainSource({ esm, fork }: Flavor): string {
+  const file = esm ? `new URL("./worker.ts", import.meta.url)` : `join(__dirname, "worker.ts")`;
   return `import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 ${esm ? "" : `import { join } from "node:path";\n`}import { status, stop } from "chaud";
 
 let hits = 0;
-const worker = new Worker(${workerFile});
+const worker = ${fork ? `fork(${file})` : `new Worker(${file})`};
 const waiting: Array<(answer: string) => void> = [];
 worker.on("message", (answer: string) => waiting.shift()?.(answer));
 worker.on("error", (error: Error) => console.log(JSON.stringify({ type: "worker-error", message: error.message })));
@@ -47,7 +52,7 @@ const server = createServer((req, res) => {
   hits++;
   const n = Number(new URL(req.url ?? "/", "http://x").searchParams.get("n"));
   waiting.push((answer) => res.end(JSON.stringify({ answer, hits, pid: process.pid })));
-  worker.postMessage(n);
+  worker.${fork ? "send" : "postMessage"}(n);
 });
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
@@ -58,19 +63,22 @@ process.stdin.on("data", (data) => {
   if (!data.toString().split("\\n").includes("stop")) return;
   stop();
   server.close();
-  void worker.terminate();
+  ${fork ? "worker.kill()" : "void worker.terminate()"};
   console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
   process.exit(0);
 });
 `;
 }
 
-const workerSource = ({ esm }: Flavor, tag: string): string => `import { parentPort } from "node:worker_threads";
+function workerSource({ esm, fork }: Flavor, tag: string): string {
+  const [listen, reply] = fork ? ["process.on", "process.send!"] : ["parentPort!.on", "parentPort!.postMessage"];
+  return `import { parentPort } from "node:worker_threads";
 import { square } from "./math${esm ? ".js" : ""}";
 
 const TAG = "${tag}";
-parentPort!.on("message", (n: number) => parentPort!.postMessage(\`\${TAG}:\${square(n)}\`));
+${listen}("message", (n: number) => ${reply}(\`\${TAG}:\${square(n)}\`));
 `;
+}
 
 const mathSource = (body: string): string => `export function square(n: number): number {
   return ${body};
@@ -86,8 +94,8 @@ function answerWhen(port: number, answer: string): Promise<{ answer: string; hit
 }
 
 describe.each(FLAVORS)("$name", (flavor) => {
-  test("a TypeScript worker loads; a body edit of its file applies in place in the worker; a top-level edit of the worker's main file restarts the program", async () => {
-    project = createTempProject("worker-threads", flavor.esm ? { type: "module" } : {});
+  test("it loads TypeScript; a body edit of its file applies in place in it; a top-level edit of its main file restarts the program", async () => {
+    project = createTempProject("descendants", flavor.esm ? { type: "module" } : {});
     project.write("src/main.ts", mainSource(flavor));
     project.write("src/worker.ts", workerSource(flavor, "t1"));
     project.write("src/math.ts", mathSource("n * n"));
@@ -98,7 +106,7 @@ describe.each(FLAVORS)("$name", (flavor) => {
     const loaded = await answerWhen(first.port, "t1:9");
     expect(child.messages.filter((m) => m.type === "worker-error")).toEqual([]);
 
-    // In place, in the worker: same process, the main thread's counter kept, no restart.
+    // In place, in the worker: same program, the main process's counter kept, no restart.
     project.write("src/math.ts", mathSource("n * n + 1"));
     const updated = await answerWhen(first.port, "t1:10");
     expect(updated.pid).toBe(first.pid);
