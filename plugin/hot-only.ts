@@ -236,6 +236,8 @@ function reachRunningBindings(program: NodePath<t.Program>, names: string[], pre
     }
     for (const use of uses) {
       if (use.parentPath?.isExportSpecifier()) continue; // its statement is dropped
+      // `export const x = …` counts as a use of `x` in Babel's scope: the statement is not one.
+      if (use.isExportNamedDeclaration()) continue;
       const parent = use.parentPath;
       if (parent?.isObjectProperty() && parent.node.shorthand && use.key === "value") parent.node.shorthand = false;
       if (use.isJSXIdentifier()) {

@@ -44,6 +44,8 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
       const init = declarator.get("init");
       if (!t.isIdentifier(declarator.node.id) || !init.node) return [];
       const value = unwrapExpression(init as NodePath);
+      // export const handlers = { list(req, res) {…}, show: (req, res) => {…} }
+      if (value.isObjectExpression()) return memberTargets(value, statement, declarator.node.id.name);
       if (!isFunctionValue(value) && !value.isClassExpression()) return [];
       return [hotDeclarator(declarator, declarator)];
     });
@@ -66,8 +68,9 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     const name = commonJsExportName(expression);
     // exports.f = function () {}, module.exports.f = () => {}, module.exports = function () {}
     if (name !== null && isFunctionValue(right)) return asMarked(statement);
-    // module.exports = { list(req, res) {…}, show: (req, res) => {…} }
+    // module.exports = { list(req, res) {…}, show: (req, res) => {…} }, exports.handlers = {…}
     if (name === "module.exports" && right.isObjectExpression()) return memberTargets(right, statement, "exports");
+    if (name !== null && right.isObjectExpression()) return memberTargets(right, statement, `exports.${name}`);
     // module.exports = wrap((req, res) => {…}), exports.handler = middy(async (event) => {…})
     if (name !== null && isCallChain(unwrapExpression(right)))
       return callbackTargets(unwrapExpression(right), statement, keys);

@@ -1,6 +1,6 @@
 // Mode "all": the functions that live inside a top-level statement without a name of their
 // own, which no marker can take: the functions passed in a top-level call chain, and the
-// methods and function-valued properties of the object a module exports.
+// methods and function-valued properties of an object written at the top level.
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
@@ -75,14 +75,16 @@ function leftToJest(call: NodePath<t.CallExpression | t.OptionalCallExpression>)
 }
 
 /**
- * `module.exports = { list(req, res) {…}, show: (req, res) => {…}, limit: 10 }` ("exports")
- * and `export default {…}` ("default"): each method and function-valued property, named
- * `<prefix>.<key>`. Getters, setters, computed keys and methods that use `super` stay as they are.
+ * `module.exports = { list(req, res) {…}, show: (req, res) => {…}, limit: 10 }` ("exports"),
+ * `export default {…}` ("default"), `const handlers = {…}` ("handlers", exported or not) and
+ * `exports.handlers = {…}` ("exports.handlers"): each method and function-valued property of
+ * the object written there, named `<prefix>.<key>`. Getters, setters, computed keys, methods
+ * that use `super` and nested objects stay as they are.
  */
 export function memberTargets(
   object: NodePath<t.ObjectExpression>,
   statement: NodePath<t.Statement>,
-  prefix: "exports" | "default",
+  prefix: string,
 ): HotInlineTarget[] {
   const targets: HotInlineTarget[] = [];
   for (const member of object.get("properties")) {
