@@ -27,6 +27,7 @@ import { transformFile } from "./transform";
 import { createTransformCache, type TransformCache } from "./transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
 import { createPathsResolver, isAliasCandidate } from "./paths";
+import { isOwnSpecifier, OWN_PARENT_URL } from "./own-package";
 import { AsyncCompilePool, defaultPoolSize, type Compiled } from "./compile-pool";
 
 /** Cache misses before the compile workers start (Node 20's loader thread only). */
@@ -369,22 +370,38 @@ export async function resolve(
     try {
       result = await nextResolve(specifier, context);
     } catch (error) {
-      const alternatives = isNotFound(error) ? hooks.typescriptAlternatives(specifier, context.parentURL) : [];
-      result = await firstResolvable(alternatives, context, nextResolve, error);
+      if (!isNotFound(error)) throw error;
+      result = await firstResolvable(alternativesOf(hooks, specifier, context), nextResolve, error);
     }
   }
   return hooks.afterResolve(result, context, specifier);
 }
 
-async function firstResolvable(
-  candidates: string[],
+/**
+ * What else a specifier Node did not find may mean: a TypeScript file's `.js` name, and chaud's
+ * own entry points for a program without chaud installed (own-package.ts).
+ */
+function alternativesOf(
+  hooks: EsmHooks,
+  specifier: string,
   context: ResolveContext,
+): Array<{ specifier: string; context: ResolveContext }> {
+  return [
+    ...hooks
+      .typescriptAlternatives(specifier, context.parentURL)
+      .map((candidate) => ({ specifier: candidate, context })),
+    ...(isOwnSpecifier(specifier) ? [{ specifier, context: { ...context, parentURL: OWN_PARENT_URL } }] : []),
+  ];
+}
+
+async function firstResolvable(
+  candidates: Array<{ specifier: string; context: ResolveContext }>,
   nextResolve: NextResolve,
   original: unknown,
 ): Promise<ResolveResult> {
   for (const candidate of candidates) {
     try {
-      return await nextResolve(candidate, context);
+      return await nextResolve(candidate.specifier, candidate.context);
     } catch {
       // try the next one
     }
@@ -422,9 +439,9 @@ export function syncHooks(hooks: EsmHooks): {
         result = nextResolve(specifier, context);
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        for (const candidate of hooks.typescriptAlternatives(specifier, context.parentURL)) {
+        for (const candidate of alternativesOf(hooks, specifier, context)) {
           try {
-            result = nextResolve(candidate, context);
+            result = nextResolve(candidate.specifier, candidate.context);
             break;
           } catch {
             // try the next one

@@ -12,6 +12,8 @@
 //   `Module._resolveFilename` is patched to try the `.ts`/`.tsx` (`.cjs` → `.cts`, `.jsx` →
 //   `.tsx`) sibling after Node's own resolution fails, and only for a sibling the hook claims,
 //   so a real `x.js` always wins and nothing outside the workspace changes.
+// - `chaud` and `chaud/…` that Node cannot find (a project that never installed chaud) are
+//   chaud's own (own-package.ts).
 // - tsconfig `paths` and `baseUrl` (paths.ts): a bare request from a file the hook claims is
 //   first looked up as an alias, as TypeScript does; a request no alias resolves goes to Node
 //   as it is, so a miss fails with Node's own error.
@@ -21,6 +23,7 @@ import NodeModule from "node:module";
 import { dirname, extname, resolve as resolvePath } from "node:path";
 import { isCommonJsFile } from "../runtime/modules/format";
 import { createPathsResolver, isAliasCandidate, type PathsResolver } from "./paths";
+import { isOwnSpecifier, resolveOwnRequest } from "./own-package";
 
 export interface RequireHookOptions {
   /** Whether the hook compiles `file` (an absolute path); false leaves it to Node. */
@@ -172,6 +175,13 @@ export function installRequireHook(
           continue;
         }
         if (claims(resolved)) return resolved;
+      }
+      if (active && isMissingModule(error) && isOwnSpecifier(request)) {
+        try {
+          return resolveOwnRequest(request);
+        } catch {
+          // not one of chaud's entry points: Node's own error says so
+        }
       }
       throw error;
     }
