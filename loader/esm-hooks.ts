@@ -30,6 +30,9 @@ import { createPathsResolver, isAliasCandidate } from "./paths";
 import { isOwnSpecifier, OWN_PARENT_URL } from "./own-package";
 import { AsyncCompilePool, defaultPoolSize, type Compiled } from "./compile-pool";
 
+/** What an import without an extension may name, in TypeScript's order (TypeScript first). */
+const EXTENSIONLESS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
 /** Cache misses before the compile workers start (Node 20's loader thread only). */
 const MISSES_BEFORE_POOL = 5;
 
@@ -139,9 +142,14 @@ export class EsmHooks {
     else this.versions.set(file, version);
   }
 
-  /** Candidate specifiers for a TypeScript import that names the `.js` file it compiles to. */
+  /**
+   * Candidate specifiers for a relative import Node did not find, as TypeScript and tsx resolve
+   * it: one that names the `.js` file a TypeScript file compiles to, or one without an
+   * extension (`./word`, `./lib` for `./lib/index.ts`: TypeScript's `moduleResolution`
+   * "bundler", which Node's ES module resolution does not do).
+   */
   typescriptAlternatives(specifier: string, parentURL: string | undefined): string[] {
-    if (!parentURL?.startsWith("file:") || !/^\.{1,2}\//.test(specifier)) return [];
+    if (!parentURL?.startsWith("file:") || !/^\.{1,2}(?:\/|$)/.test(specifier)) return [];
     const swaps: Array<[RegExp, string[]]> = [
       [/\.js$/, [".ts", ".tsx"]],
       [/\.jsx$/, [".tsx"]],
@@ -151,7 +159,11 @@ export class EsmHooks {
     for (const [pattern, replacements] of swaps) {
       if (pattern.test(specifier)) return replacements.map((extension) => specifier.replace(pattern, extension));
     }
-    return [];
+    const folder = specifier.endsWith("/") ? specifier : `${specifier}/`;
+    return [
+      ...(specifier.endsWith("/") ? [] : EXTENSIONLESS.map((extension) => specifier + extension)),
+      ...EXTENSIONLESS.map((extension) => `${folder}index${extension}`),
+    ];
   }
 
   /**

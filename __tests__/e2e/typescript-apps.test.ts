@@ -288,6 +288,50 @@ server.listen(0, "127.0.0.1", () => {
   expect(chaudLines(child, /updated src\/lease\.ts .*module state kept/)).toHaveLength(1);
 }, 60000);
 
+const wordSource = (word: string): string => `export function word(): string {
+  return "${word}";
+}
+`;
+
+test('ES modules with moduleResolution "bundler": imports without an extension, and of a folder\'s index, load as under tsx, and a save applies in place', async () => {
+  project = createTempProject("bundler-app", { type: "module" });
+  project.write(
+    "tsconfig.json",
+    JSON.stringify({ compilerOptions: { module: "preserve", moduleResolution: "bundler", strict: true } }),
+  );
+  project.write("src/word.ts", wordSource("w1"));
+  project.write("src/lib/index.ts", `export const label = (): string => "from lib/index";\n`);
+  project.write(
+    "src/main.ts",
+    `import { createServer } from "node:http";
+import { word } from "./word";
+import { label } from "./lib";
+${STOP_ON_STDIN}
+let hits = 0;
+const server = createServer((req, res) => {
+  hits++;
+  res.end(JSON.stringify({ word: word(), label: label(), hits, pid: process.pid }));
+});
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as { port: number };
+  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
+});
+`,
+  );
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+  const { port, pid } = await child.message("listening", 0, 30000);
+  await watching(child);
+  expect((await get(port, "/")).body).toEqual({ word: "w1", label: "from lib/index", hits: 1, pid });
+
+  atomicWrite(project.path("src/word.ts"), wordSource("w2"));
+  const edited = await until(child, "the new word", async () => {
+    const { body } = await get(port, "/");
+    return body.word === "w2" && body;
+  });
+  expect(edited.pid).toBe(pid);
+  expect(edited.hits).toBeGreaterThan(1);
+}, 60000);
+
 test("a tsconfig that extends one from a package governs the program, and the debug log says so", async () => {
   project = createTempProject("extends-app");
   link(project, "reflect-metadata");
