@@ -86,7 +86,7 @@ function chaudBuildStamp(): string {
   const stamps: string[] = [];
   const sources = [
     { dir: join(__dirname, "../plugin"), pattern: /\.[jt]s$/ },
-    { dir: __dirname, pattern: /^(transform|tsconfig|decorator-metadata)\.[jt]s$/ },
+    { dir: __dirname, pattern: /^(transform|tsconfig|decorator-metadata|import-meta-commonjs)\.[jt]s$/ },
     { dir: join(__dirname, "../runtime/modules"), pattern: /^format\.[jt]s$/ },
     { dir: join(__dirname, "../runtime"), pattern: /^fs\.[jt]s$/ },
   ];

@@ -20,6 +20,7 @@ import { isCommonJsFile } from "../runtime/modules/format";
 import { settings, type Mode } from "../runtime/settings";
 import { hasBabelConfig, transformCacheKey, type TransformCache } from "./transform-cache";
 import { metadataAfter, metadataBefore } from "./decorator-metadata";
+import { importMetaInCommonJs } from "./import-meta-commonjs";
 import { compileOptionsFor, type CompileOptions, type JsxOptions } from "./tsconfig";
 
 export interface TransformFileOptions {
@@ -221,6 +222,18 @@ function chaudPlugin(settings: BabelSettings): Babel.PluginItem {
   ]);
 }
 
+/**
+ * A file Node runs as CommonJS, compiled to CommonJS (not an ES module's hot-only version,
+ * which is compiled to CommonJS too but keeps its own `import.meta`: hot-only-import-meta.ts).
+ */
+function runsAsCommonJs(filename: string, settings: BabelSettings): boolean {
+  return settings.commonjs && isCommonJsFile(filename);
+}
+
+function importMetaPlugin(): Babel.PluginItem {
+  return item("import-meta-commonjs", () => importMetaInCommonJs);
+}
+
 function commonJsPlugin(): Babel.PluginItem {
   return item("commonjs", () => require.resolve("@babel/plugin-transform-modules-commonjs"));
 }
@@ -254,7 +267,12 @@ function userOptions(babel: typeof Babel, filename: string, settings: BabelSetti
     ...options,
     sourceType: options.sourceType ?? (settings.commonjs ? "unambiguous" : "module"),
     presets: [...presets, ...(TYPESCRIPT.test(filename) && !hasTypeScript ? [typescriptPreset()] : [])],
-    plugins: [...plugins, chaudPlugin(settings), ...(settings.commonjs && !hasCommonJs ? [commonJsPlugin()] : [])],
+    plugins: [
+      ...plugins,
+      chaudPlugin(settings),
+      ...(runsAsCommonJs(filename, settings) ? [importMetaPlugin()] : []),
+      ...(settings.commonjs && !hasCommonJs ? [commonJsPlugin()] : []),
+    ],
   };
 }
 
@@ -272,6 +290,7 @@ function sharedDefaultOptions(
     settings.enabled,
     settings.mode,
     settings.commonjs,
+    runsAsCommonJs(filename, settings),
     settings.cwd,
     settings.hotOnly,
     compile,
@@ -300,6 +319,7 @@ function defaultOptions(filename: string, settings: BabelSettings, compile: Comp
       ...(compile.resourceManagement ? [resourceManagementPlugin()] : []),
       ...(jsx === "preserve" ? [jsxPreserved] : []),
       chaudPlugin(settings),
+      ...(runsAsCommonJs(filename, settings) ? [importMetaPlugin()] : []),
       ...(settings.commonjs ? [commonJsPlugin()] : []),
     ],
     ...(jsx !== null && !typescript ? { parserOpts: { plugins: ["jsx"] } } : {}),

@@ -2,6 +2,7 @@
 
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { clearModuleKindCache } from "../../runtime/modules/format";
 import { transformFile, type TransformFileOptions } from "../../loader/transform";
 import { createTransformCache } from "../../loader/transform-cache";
@@ -66,6 +67,41 @@ describe("without a Babel config", () => {
     expect(code).not.toContain("./types");
     expect(code).toMatch(/exports\.answer = /);
     expect(code).toMatch(/exports\.default = /);
+  });
+
+  test("import.meta in a file Node runs as CommonJS reads the module's own url, filename, dirname and resolve; an ES module keeps its own", () => {
+    const source = `export const meta = import.meta;
+export const url = import.meta.url;
+export const filename = import.meta.filename;
+export const dirname = import.meta.dirname;
+export const sibling = import.meta.resolve("./sibling.js");
+`;
+    const file = tmp.write("src/meta.ts", source);
+    tmp.write("src/sibling.js", "");
+    const code = transformFile(file, source, { cwd: root }).code;
+    expect(code).not.toContain("import.meta");
+    const module = { exports: {} as Record<string, any> };
+    const localRequire = require("node:module").createRequire(file);
+    new Function("exports", "require", "module", "__filename", "__dirname", code)(
+      module.exports,
+      localRequire,
+      module,
+      file,
+      tmp.path("src"),
+    );
+    const { meta, url, filename, dirname, sibling } = module.exports;
+    expect(url).toBe(pathToFileURL(file).href);
+    expect(filename).toBe(file);
+    expect(dirname).toBe(tmp.path("src"));
+    expect(sibling).toBe(pathToFileURL(tmp.path("src/sibling.js")).href);
+    expect(Object.keys(meta)).toEqual(["url", "filename", "dirname", "resolve"]);
+    expect(meta.url).toBe(url);
+
+    tmp.write("esm/package.json", JSON.stringify({ type: "module" }));
+    expect(transform("esm/meta.ts", source)).toContain("import.meta.url");
+    // An ES module's hot-only version is CommonJS too, but reads its module's own import.meta.
+    const hot = `/* @chaud.hot */\nexport function where(): string {\n  return import.meta.url;\n}\n`;
+    expect(transform("esm/where.ts", hot, { commonjs: true, hotOnly: true })).toContain("import.meta.url");
   });
 
   test("a CommonJS script without import or export stays a sloppy-mode script", () => {
