@@ -23,6 +23,7 @@ import { pathMatcher } from "./watch/ignore";
 import { WatchList } from "./watch/watch-list";
 import { createWatcher, type FileWatcher } from "./watch/watcher";
 import { findWorkspace, type Workspace } from "./watch/workspace";
+import { isMainThread } from "node:worker_threads";
 
 export interface InitOptions {
   /** The program's entry module; default: the main module. */
@@ -139,7 +140,8 @@ export class Controller {
       () => this.watchedFiles().length,
       options.startupNote,
       supervisor && (() => supervisor.started()),
-      supervisor?.restarted ? "debug" : "info",
+      // After a restart the command's `restarted in N ms` says it; in a worker thread, the main thread's line.
+      supervisor?.restarted || !isMainThread ? "debug" : "info",
     );
     this.retainedNotice = new RetainedNotice(environment.retainedNotice);
     this.watchList = new WatchList(

@@ -122,3 +122,28 @@ describe.each(FLAVORS)("$name", (flavor) => {
     expect(restartLines(child)).toEqual([expect.stringContaining("src/worker.ts")]);
   }, 60000);
 });
+
+test("under node -r chaud/register alone, the program prints one start line: a worker thread's is a debug line", () => {
+  project = createTempProject("descendants-register");
+  project.write("src/math.ts", mathSource("n * n"));
+  project.write("src/worker.ts", workerSource({ name: "", esm: false, fork: false }, "t1"));
+  project.write(
+    "src/main.ts",
+    `import { Worker } from "node:worker_threads";
+import { join } from "node:path";
+const worker = new Worker(join(__dirname, "worker.ts"));
+worker.on("message", (answer: string) => {
+  console.log(JSON.stringify({ type: "answer", answer }));
+  // Long enough for the worker's start line, which comes on a later tick.
+  setTimeout(() => process.exit(0), 300);
+});
+worker.postMessage(3);
+`,
+  );
+  const registerPath = require.resolve("../../dist/loader/register.js");
+  const run = (level: string) => project!.run(["-r", registerPath, "src/main.ts"], env({ CHAUD_LOG: level }));
+  const info = run("info");
+  expect(info.stdout).toContain('"answer":"t1:9"');
+  expect(info.stderr.match(/hot reloading on/g)).toHaveLength(1);
+  expect(run("debug").stderr.match(/hot reloading on/g)).toHaveLength(2);
+}, 60000);
