@@ -5,7 +5,7 @@
 
 import { rmSync } from "node:fs";
 import { Child } from "../helpers/child";
-import { CLI, endCli, get, program, restartLines, until, watching } from "../helpers/cli-program";
+import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
 import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
@@ -37,19 +37,7 @@ const server = createServer((req, res) => {
   hits++;
   res.end(JSON.stringify({ word: word(), hits, reloads, pid: process.pid }));
 });
-server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
-});
-
-process.stdin.on("data", (data) => {
-  if (!data.toString().split("\\n").includes("stop")) return;
-  stop();
-  server.close();
-  console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
-  process.exit(0);
-});
-`;
+${listenAndStop()}`;
 
 describe.each([
   { name: "TypeScript to CommonJS", esm: false },

@@ -6,7 +6,7 @@
 // and ES modules (`--import`), a forked CommonJS process.
 
 import { Child } from "../helpers/child";
-import { CLI, endCli, get, program, restartLines, until, watching } from "../helpers/cli-program";
+import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
 import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
@@ -54,20 +54,7 @@ const server = createServer((req, res) => {
   waiting.push((answer) => res.end(JSON.stringify({ answer, hits, pid: process.pid })));
   worker.${fork ? "send" : "postMessage"}(n);
 });
-server.listen(0, "127.0.0.1", () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
-});
-
-process.stdin.on("data", (data) => {
-  if (!data.toString().split("\\n").includes("stop")) return;
-  stop();
-  server.close();
-  ${fork ? "worker.kill()" : "void worker.terminate()"};
-  console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
-  process.exit(0);
-});
-`;
+${listenAndStop(fork ? "worker.kill();" : "void worker.terminate();")}`;
 }
 
 function workerSource({ esm, fork }: Flavor, tag: string): string {

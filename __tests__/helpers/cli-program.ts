@@ -391,3 +391,26 @@ export async function endCli(child: Child | undefined): Promise<void> {
     }
   }
 }
+
+/**
+ * The end of a TypeScript test program whose HTTP server is `server` (and which imports
+ * `status` and `stop` from "chaud", and `AddressInfo` from "node:net"): it listens on
+ * 127.0.0.1, prints `{"type":"listening","port","pid"}`, and answers `stop` on stdin with the
+ * leak check's `{"type":"stopped","openWatchers"}` (see endCli), after `cleanUp`.
+ */
+export function listenAndStop(cleanUp = ""): string {
+  return `server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(JSON.stringify({ type: "listening", port, pid: process.pid }));
+});
+
+process.stdin.on("data", (data) => {
+  if (!data.toString().split("\\n").includes("stop")) return;
+  stop();
+  server.close();
+  ${cleanUp}
+  console.log(JSON.stringify({ type: "stopped", openWatchers: status().openWatchers }));
+  process.exit(0);
+});
+`;
+}
