@@ -159,11 +159,10 @@ export class EsmHooks {
     for (const [pattern, replacements] of swaps) {
       if (pattern.test(specifier)) return replacements.map((extension) => specifier.replace(pattern, extension));
     }
+    // `./lib/` names a folder only; `./lib` a file first, then a folder.
+    const files = specifier.endsWith("/") ? [] : EXTENSIONLESS.map((extension) => specifier + extension);
     const folder = specifier.endsWith("/") ? specifier : `${specifier}/`;
-    return [
-      ...(specifier.endsWith("/") ? [] : EXTENSIONLESS.map((extension) => specifier + extension)),
-      ...EXTENSIONLESS.map((extension) => `${folder}index${extension}`),
-    ];
+    return [...files, ...EXTENSIONLESS.map((extension) => `${folder}index${extension}`)];
   }
 
   /**

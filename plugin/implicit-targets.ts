@@ -69,8 +69,8 @@ function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Tar
     // exports.f = function () {}, module.exports.f = () => {}, module.exports = function () {}
     if (name !== null && isFunctionValue(right)) return asMarked(statement);
     // module.exports = { list(req, res) {…}, show: (req, res) => {…} }, exports.handlers = {…}
-    if (name === "module.exports" && right.isObjectExpression()) return memberTargets(right, statement, "exports");
-    if (name !== null && right.isObjectExpression()) return memberTargets(right, statement, `exports.${name}`);
+    if (name !== null && right.isObjectExpression())
+      return memberTargets(right, statement, name === "module.exports" ? "exports" : `exports.${name}`);
     // module.exports = wrap((req, res) => {…}), exports.handler = middy(async (event) => {…})
     if (name !== null && isCallChain(unwrapExpression(right)))
       return callbackTargets(unwrapExpression(right), statement, keys);

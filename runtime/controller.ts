@@ -3,6 +3,7 @@
 // batches one at a time, and reports each one (log lines, `reload`/`error` events, waiters of
 // `nextReload()`). Nothing on the watch/reload path throws into user code.
 
+import { isMainThread } from "node:worker_threads";
 import { log, warn } from "./logger";
 import { createCommonJsModules } from "./modules/commonjs";
 import type { ModuleSystem } from "./modules/module-system";
@@ -23,7 +24,6 @@ import { pathMatcher } from "./watch/ignore";
 import { WatchList } from "./watch/watch-list";
 import { createWatcher, type FileWatcher } from "./watch/watcher";
 import { findWorkspace, type Workspace } from "./watch/workspace";
-import { isMainThread } from "node:worker_threads";
 
 export interface InitOptions {
   /** The program's entry module; default: the main module. */

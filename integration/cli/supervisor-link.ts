@@ -21,7 +21,6 @@ export function linkToSupervisor(prepareRestart?: (files: string[]) => void): Su
   const send = (message: ProgramMessage): void => {
     if (process.connected) process.send!(message);
   };
-
   // A command killed outright (SIGKILL) cannot end the program: it ends itself, leaving no
   // orphan (SIGTERM first, as a restart would; SIGKILL if that did not end it).
   const parent = process.ppid;
