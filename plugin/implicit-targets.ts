@@ -19,9 +19,13 @@ export function implicitTargets(program: NodePath<t.Program>, explicit: readonly
   const claimed = new Set(explicit.flatMap(claimedNodes));
   const names = new Map<string, number>();
   for (const target of [...explicit, ...found]) names.set(target.name, (names.get(target.name) ?? 0) + 1);
-  return found.filter(
-    (target) => names.get(target.name) === 1 && !claimedNodes(target).some((node) => claimed.has(node)),
-  );
+  return found
+    .filter((target) => names.get(target.name) === 1 && !claimedNodes(target).some((node) => claimed.has(node)))
+    .map((target) =>
+      target.kind === "hot-declaration" || target.kind === "hot-expression" || target.kind === "hot-method"
+        ? { ...target, implicit: true as const }
+        : target,
+    );
 }
 
 function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Target[] {

@@ -4,6 +4,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { sourceHash } from "./hash";
+import { madeFunctionsText } from "./made-functions";
 
 export interface RewriteContext {
   program: NodePath<t.Program>;
@@ -27,6 +28,19 @@ export function callHandle(context: RewriteContext, method: string, args: t.Expr
 /** Hash of a node's original source text. */
 export function hashOf(context: RewriteContext, node: t.Node): string {
   return sourceHash(context.source.slice(node.start ?? 0, node.end ?? 0));
+}
+
+/**
+ * A hot function's hash: its source's; for one mode "all" made hot without a marker, then a
+ * ":" and the hash of the functions it creates that may outlive a call (made-functions.ts;
+ * empty when none). The ":" also tells the runtime to watch where the function runs
+ * (runtime/registry/first-calls.ts), so an edit that would leave stale code can restart: a
+ * marked function keeps the marker's meaning, its new body from the next call on.
+ */
+export function hotHashOf(context: RewriteContext, fn: t.Node, implicit: boolean): string {
+  if (!implicit) return hashOf(context, fn);
+  const made = madeFunctionsText(fn, context.source);
+  return `${hashOf(context, fn)}:${made === "" ? "" : sourceHash(made)}`;
 }
 
 /**

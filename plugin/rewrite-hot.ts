@@ -2,7 +2,7 @@
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
-import { callHandle, hashOf, type RewriteContext } from "./rewrite-context";
+import { callHandle, hotHashOf, type RewriteContext } from "./rewrite-context";
 import type { HotFunctionTarget, HotMethodTarget } from "./targets";
 
 export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteContext): void {
@@ -21,14 +21,14 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
     const call = callHandle(context, "fn", [
       t.stringLiteral(target.name),
       t.cloneNode(fn.id),
-      t.stringLiteral(hashOf(context, fn)),
+      t.stringLiteral(hotHashOf(context, fn, target.implicit === true)),
       ...args,
     ]);
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
   }
   // const f = (a) => …  →  const f = _chaud.fn("f", (a) => …, "<hash>")
-  const hash = hashOf(context, target.path.node);
+  const hash = hotHashOf(context, target.path.node, target.implicit === true);
   target.path.replaceWith(
     callHandle(context, "fn", [t.stringLiteral(target.name), target.path.node, t.stringLiteral(hash)]),
   );
@@ -51,7 +51,7 @@ export function rewriteHotMethods(targets: HotMethodTarget[], context: RewriteCo
       t.stringLiteral(target.name),
       holder,
       t.stringLiteral(property),
-      t.stringLiteral(hashOf(context, method)),
+      t.stringLiteral(hotHashOf(context, method, target.implicit === true)),
     ];
     if (method.kind !== "method") args.push(t.stringLiteral(method.kind));
     const statements = byClass.get(target.classStatement) ?? [];

@@ -6,7 +6,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { unwrapExpression } from "./marked-node";
-import { callHandle, hashOf, type RewriteContext } from "./rewrite-context";
+import { callHandle, hotHashOf, type RewriteContext } from "./rewrite-context";
 import type { HotInlineTarget } from "./targets";
 
 export function rewriteInline(targets: HotInlineTarget[], context: RewriteContext, hotOnly: boolean): void {
@@ -38,7 +38,7 @@ export function rewriteInline(targets: HotInlineTarget[], context: RewriteContex
 /** `_chaud.fn(name, <the function>, "<hash>")`, named as the function was where it stood. */
 function registration(target: HotInlineTarget, context: RewriteContext): t.CallExpression {
   const node = target.path.node;
-  const hash = t.stringLiteral(hashOf(context, node));
+  const hash = t.stringLiteral(hotHashOf(context, node, true));
   const fn = t.isObjectMethod(node) ? methodAlone(node) : (node as t.Expression);
   return callHandle(context, "fn", [t.stringLiteral(target.name), fn, hash, ...displayName(target)]);
 }

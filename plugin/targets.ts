@@ -5,9 +5,9 @@ import type * as t from "@babel/types";
 
 export type HotFunctionTarget =
   // `function f() {}` (maybe exported): reassigned to its stub at the top of the module.
-  | { kind: "hot-declaration"; name: string; path: NodePath<t.FunctionDeclaration> }
+  | { kind: "hot-declaration"; name: string; path: NodePath<t.FunctionDeclaration>; implicit?: true }
   // `const f = () => {}` or `export default () => {}`: the expression is wrapped in place.
-  | { kind: "hot-expression"; name: string; path: NodePath<t.Expression> };
+  | { kind: "hot-expression"; name: string; path: NodePath<t.Expression>; implicit?: true };
 
 export interface HotClassTarget {
   kind: "hot-class";
@@ -21,6 +21,8 @@ export interface HotMethodTarget {
   className: string;
   path: NodePath<t.ClassMethod>;
   classStatement: NodePath<t.Statement>;
+  /** Hot by mode "all", without a marker. */
+  implicit?: true;
 }
 
 export interface PersistTarget {

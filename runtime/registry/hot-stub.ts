@@ -53,12 +53,15 @@ export function createStub(target: HotTarget, impl: AnyFunction, naming: StubNam
 
 /**
  * A registry entry: the target its stub reads and the stub. Hot functions and the members of
- * hot classes all build theirs here, so every target has one shape and the stubs' `target.fn`
- * stays a monomorphic load.
+ * hot classes all build theirs here, in one of two shapes, so the stubs' `target.fn` stays a
+ * cheap load. A `watched` entry's `fn` is written when the function first runs after start-up
+ * (first-calls.ts); V8 tracks whether a field was ever written per shape, and while `fn` never
+ * was, an optimized caller can call the implementation inline. The watched ones have a shape of
+ * their own so that their writes do not cost the others that.
  */
-export function createHotEntry(impl: AnyFunction, naming: StubNaming, hash: string): HotEntry {
-  const target: HotTarget = { fn: impl };
-  return Object.assign(target, { stub: createStub(target, impl, naming), naming, hash });
+export function createHotEntry(impl: AnyFunction, naming: StubNaming, hash: string, watched = false): HotEntry {
+  const target: HotTarget = watched ? { watched: true, fn: impl } : { fn: impl };
+  return Object.assign(target, { stub: createStub(target, impl, naming), naming, hash, impl, ran: "not-yet" as const });
 }
 
 /** Keeps `fn.name` and `fn.length` of the stub equal to the newest implementation's. */

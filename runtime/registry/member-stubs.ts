@@ -78,7 +78,7 @@ function stubFor(stubs: MemberStubs, side: keyof MemberStubs, impl: AnyFunction 
     entry = createHotEntry(impl, NAMING, "");
     stubs[side] = entry;
   } else if (entry.fn !== impl) {
-    entry.fn = impl;
+    entry.fn = entry.impl = impl;
     matchNameAndLength(entry.stub, impl, entry.naming);
   }
   // Decorators record metadata on the method function itself (reflect-metadata keys it by the

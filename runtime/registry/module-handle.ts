@@ -2,6 +2,7 @@
 
 import { callerFile, markRegistryFile } from "./caller-file";
 import { membersOf, nameClass, stubClass } from "./hot-class";
+import { watchFirstCalls } from "./first-calls";
 import { createHotEntry, type StubNaming } from "./hot-stub";
 import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
@@ -73,7 +74,11 @@ export class ModuleHandle {
     }
     // An arrow passed to the registry has no name of its own: it takes its binding's.
     const naming: StubNaming = { displayName, fallbackName: name.slice(name.lastIndexOf(".") + 1) };
-    const entry = createHotEntry(impl, naming, hash);
+    // A function hot without a marker (its hash has a ":") is watched; a marked one keeps
+    // the marker's meaning: its new body from the next call on, wherever it ran.
+    const watched = hash.includes(":");
+    const entry = createHotEntry(impl, naming, hash, watched);
+    if (watched) watchFirstCalls(entry);
     this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
     return entry.stub as unknown as F;
   }

@@ -84,10 +84,15 @@ export class Registry implements RegistryState {
           if (item.isNew) {
             this.hot.set(item.key, item.entry);
             report.hotAdded.push(item.key);
-          } else if (item.entry.hash !== item.hash || item.entry.fn !== item.fn) {
-            if (item.entry.hash !== item.hash) report.hotUpdated.push(item.key);
-            else report.hotUnchanged++;
-            item.entry.fn = item.fn;
+          } else if (item.entry.hash !== item.hash || item.entry.impl !== item.fn) {
+            if (item.entry.hash !== item.hash) {
+              report.hotUpdated.push(item.key);
+              const notice = ranCodeChanged(item.entry, item.hash);
+              if (notice) report.notices.push({ kind: notice, key: item.key });
+            } else report.hotUnchanged++;
+            // Until it has run outside start-up, `fn` is the watcher, which calls `impl`.
+            if (item.entry.fn === item.entry.impl) item.entry.fn = item.fn;
+            item.entry.impl = item.fn;
             item.entry.hash = item.hash;
             matchNameAndLength(item.entry.stub, item.fn, item.entry.naming);
           }
@@ -122,6 +127,19 @@ export class Registry implements RegistryState {
     for (const notice of notices) for (const listener of this.noticeListeners) listener(notice);
   }
 }
+
+/**
+ * Why a new body of `entry` leaves code that ran stale: the function ran only at start-up
+ * (nothing calls the new body), or it ran and the functions it creates changed (the ones it
+ * made, a route handler, a closure it returned, keep the old code). Null when neither.
+ */
+function ranCodeChanged(entry: HotEntry, hash: string): "ran-at-start-changed" | "made-functions-changed" | null {
+  if (entry.ran === "at-start") return "ran-at-start-changed";
+  if (entry.ran === "later" && madePart(entry.hash) !== madePart(hash)) return "made-functions-changed";
+  return null;
+}
+
+const madePart = (hash: string): string => hash.slice(hash.indexOf(":") + 1 || hash.length);
 
 function runDisposers(version: ModuleVersion, notices: Notice[]): void {
   for (const dispose of version.disposers.splice(0)) {

@@ -12,6 +12,8 @@ export type AnyFunction = Function;
 
 /** The mutable cell a stub reads on every call. */
 export interface HotTarget {
+  /** Present on entries first-calls.ts watches, first, which gives them a shape of their own. */
+  readonly watched?: true;
   fn: AnyFunction;
 }
 
@@ -21,10 +23,25 @@ export interface StubNaming {
   readonly fallbackName: string;
 }
 
+/**
+ * Where a hot function's code has run: not yet, only while modules were being evaluated
+ * (start-up: a `main()`, a `setupRoutes(app)` called at the top level), or also later (a
+ * request, a timer). An edit of a function that ran only at start-up reaches nothing that runs.
+ */
+export type RanWhen = "not-yet" | "at-start" | "later";
+
 export interface HotEntry extends HotTarget {
   readonly stub: AnyFunction;
   readonly naming: StubNaming;
+  /**
+   * The plugin's hash of the body; for a function mode "all" made hot without a marker, then
+   * a ":" and the hash of the functions the body creates that may outlive a call (a handler it
+   * registers, a closure it returns), empty when none.
+   */
   hash: string;
+  /** The newest implementation: `fn` until the function has run outside start-up, `fn` is a watcher that forwards to it. */
+  impl: AnyFunction;
+  ran: RanWhen;
 }
 
 /** Own keys a class body defined, remembered so a reload removes only what the body made. */
@@ -64,6 +81,10 @@ export type Notice =
   | { kind: "persist-initializer-changed"; key: string }
   | { kind: "class-shape-changed"; key: string }
   | { kind: "class-decorators-changed"; key: string }
+  /** A hot function that ran only while modules were evaluated changed: nothing calls the new body. */
+  | { kind: "ran-at-start-changed"; key: string }
+  /** A hot function that ran changed the functions it creates: those it made keep the old code. */
+  | { kind: "made-functions-changed"; key: string }
   | { kind: "dispose-failed"; key: string; error: unknown };
 
 /** What a committed batch changed, for the reload report. */

@@ -152,6 +152,16 @@ export function describeNotice(notice: Notice): ReportLine {
         level: "info",
         text: `the decorators of hot class "${name}" changed; the existing class keeps what its decorators did when it was defined (its methods do update). Restart to apply them.`,
       };
+    case "ran-at-start-changed":
+      return {
+        level: "info",
+        text: `"${name}" changed, and it ran only at start-up: its new body runs the next time it is called, which may be never. Restart to apply it.`,
+      };
+    case "made-functions-changed":
+      return {
+        level: "info",
+        text: `the functions "${name}" creates changed, and it already ran: those it created (handlers it registered, callbacks it kept) run the previous code until it runs again. Restart to apply them.`,
+      };
     case "dispose-failed":
       return {
         level: "warn",

@@ -14,18 +14,33 @@ export function restartReason(outcome: ReloadOutcome, relative: (file: string) =
   if (imported !== undefined) return `${relative(imported)}: its exports changed, and the entry module imports it`;
   const reshaped = outcome.notices.find((notice) => notice.kind === "class-shape-changed");
   if (reshaped) {
-    // A registry key: `<package>/<path>#<name>`.
-    const [module, name] = reshaped.key.split("#");
+    const [module, name] = splitKey(reshaped.key);
     return `${module}: the constructor or field initializers of class ${name} changed`;
   }
   const redecorated = outcome.notices.find((notice) => notice.kind === "class-decorators-changed");
   if (redecorated) {
-    const [module, name] = redecorated.key.split("#");
+    const [module, name] = splitKey(redecorated.key);
     return `${module}: the decorators of class ${name} changed`;
+  }
+  const ranAtStart = outcome.notices.find((notice) => notice.kind === "ran-at-start-changed");
+  if (ranAtStart) {
+    const [module, name] = splitKey(ranAtStart.key);
+    return `${module}: ${name} changed, and it ran only at start-up`;
+  }
+  const made = outcome.notices.find((notice) => notice.kind === "made-functions-changed");
+  if (made) {
+    const [module, name] = splitKey(made.key);
+    return `${module}: the functions ${name} creates changed, and the ones it created are in use`;
   }
   const [unreached] = outcome.unreached;
   if (unreached !== undefined) {
     return `${relative(unreached.file)}${unreached.line !== null ? `:${unreached.line}` : ""} changed, and no running code calls the new version`;
   }
   return null;
+}
+
+/** A registry key, `<package>/<path>#<name>`, as its module and its name (which may hold a "#": `app.get("/")#2`). */
+function splitKey(key: string): [string, string] {
+  const at = key.indexOf("#");
+  return [key.slice(0, at), key.slice(at + 1)];
 }

@@ -1,0 +1,158 @@
+// Never stale, under the chaud command: an edit of a function that already ran and will not run
+// again restarts the program, an edit of one that runs again applies in place. The program has
+// each kind: `main()` (called at the top level, ran only at start-up), `setupRoutes()` (called
+// once, after an await, and the route handlers it registered are kept), `tick()` (called at the
+// top level and by a timer) and `list()` (called per request, its `.map` callback done when it
+// returns).
+
+import { Child } from "../helpers/child";
+import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
+import { atomicWrite } from "../helpers/hot-app";
+import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
+
+let project: TempProject | undefined;
+let child: Child | undefined;
+const { env } = sharedCacheDir("chaud-ran-at-start-cache");
+
+afterEach(async () => {
+  await endCli(child);
+  child = undefined;
+  project?.remove();
+  project = undefined;
+});
+
+interface Versions {
+  /** Set by main() after an await. */
+  label: string;
+  /** Set by tick() on each tick. */
+  tick: string;
+  /** The "/" handler registered by setupRoutes(). */
+  home: string;
+  /** Whether setupRoutes() registers "/extra" too. */
+  extra: boolean;
+  /** Appended by list()'s map callback. */
+  suffix: string;
+}
+
+const V1: Versions = { label: "label-1", tick: "tick-1", home: "home-1", extra: false, suffix: "1" };
+
+const routesSource = (v: Versions): string => `export const routes = new Map<string, () => string>();
+const items = ["a", "b"];
+
+export function setupRoutes(table: Map<string, () => string>): void {
+  table.set("/", () => "${v.home}");${v.extra ? `\n  table.set("/extra", () => "extra");` : ""}
+}
+
+export function list(): string[] {
+  return items.map((item) => item + "${v.suffix}");
+}
+`;
+
+const mainSource = (esm: boolean, v: Versions): string => `import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { status, stop } from "chaud";
+import { list, routes, setupRoutes } from "./routes${esm ? ".js" : ""}";
+
+let label = "";
+let ticked = "";
+let ticks = 0;
+function tick(): void {
+  ticks++;
+  ticked = "${v.tick}";
+}
+tick();
+const timer = setInterval(tick, 20);
+
+async function main(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  label = "${v.label}";
+  setupRoutes(routes);
+}
+main();
+
+export const server = createServer((req, res) => {
+  const handler = routes.get(req.url ?? "/");
+  res.end(JSON.stringify({ label, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
+});
+${listenAndStop("clearInterval(timer);")}`;
+
+function write(v: Versions, esm: boolean): void {
+  atomicWrite(project!.path("src/routes.ts"), routesSource(v));
+  atomicWrite(project!.path("src/main.ts"), mainSource(esm, v));
+}
+
+describe.each([
+  { name: "TypeScript to CommonJS", esm: false },
+  { name: "TypeScript ES modules", esm: true },
+])("$name", ({ esm }) => {
+  test("edits of functions that run again apply in place; edits of main() and of the handlers setupRoutes() registered restart", async () => {
+    project = createTempProject("ran-at-start", esm ? { type: "module" } : {});
+    project.write("src/routes.ts", routesSource(V1));
+    project.write("src/main.ts", mainSource(esm, V1));
+    child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+    const first = await program(child, 0);
+    await watching(child);
+    const served = (port: number, check: (body: any) => boolean, what: string): Promise<any> =>
+      until(child!, what, async () => {
+        const { body } = await get(port, "/");
+        return check(body) && body;
+      });
+    expect(await served(first.port, (body) => body.body === "home-1", "the first routes")).toMatchObject({
+      label: "label-1",
+      ticked: "tick-1",
+      list: ["a1", "b1"],
+    });
+
+    // tick() ran at start-up and runs on every tick since: updated in place.
+    const v2 = { ...V1, tick: "tick-2" };
+    write(v2, esm);
+    const second = await served(first.port, (body) => body.ticked === "tick-2", "tick()'s new body");
+    // list() ran per request, and what changed is its map callback, which no one keeps.
+    const v3 = { ...v2, suffix: "3" };
+    write(v3, esm);
+    const third = await served(first.port, (body) => body.list[0] === "a3", "list()'s new map callback");
+    for (const body of [second, third]) expect(body.pid).toBe(first.pid);
+    expect(third.ticks).toBeGreaterThan(second.ticks);
+    expect(restartLines(child)).toEqual([]);
+
+    // The handler setupRoutes() registered is kept in the map: its edit restarts.
+    const v4 = { ...v3, home: "home-4" };
+    write(v4, esm);
+    const restarted = await program(child, 1);
+    await watching(child, 1);
+    expect(await served(restarted.port, (body) => body.body === "home-4", "the new handler")).toMatchObject({
+      label: "label-1",
+      ticked: "tick-2",
+    });
+    expect(restarted.pid).not.toBe(first.pid);
+    expect(restartLines(child)).toEqual([
+      expect.stringMatching(/restarting: .*src\/routes\.ts: the functions setupRoutes creates changed/),
+    ]);
+
+    // main() ran once, at start-up: an edit of it restarts.
+    const v5 = { ...v4, label: "label-5" };
+    write(v5, esm);
+    const fourth = await program(child, 2);
+    await watching(child, 2);
+    expect(await served(fourth.port, (body) => body.label === "label-5", "main()'s new body")).toMatchObject({
+      body: "home-4",
+    });
+    expect(restartLines(child)[1]).toMatch(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/);
+  }, 90000);
+});
+
+test("with restarts off, an edit of a function that ran only at start-up says so and names what to do", async () => {
+  project = createTempProject("ran-at-start-off");
+  project.write("src/routes.ts", routesSource(V1));
+  project.write("src/main.ts", mainSource(false, V1));
+  child = new Child([CLI, "--restart=off", "src/main.ts"], { cwd: project.dir, env: env() });
+  const { port } = await program(child, 0);
+  await watching(child);
+  await until(child, "the routes", async () => (await get(port, "/")).body.body === "home-1");
+  write({ ...V1, label: "label-2", home: "home-2" }, false);
+  await child.waitFor("the notices", () => /it ran only at start-up/.test(child!.stderr));
+  await child.waitFor("the notices", () => /the functions "setupRoutes" creates changed/.test(child!.stderr));
+  expect(child.stderr).toMatch(/"main" changed, and it ran only at start-up: .* Restart to apply it\./);
+  expect(child.stderr).toMatch(/those it created \(handlers it registered, callbacks it kept\) run the previous code/);
+  expect((await get(port, "/")).body).toMatchObject({ label: "label-1", body: "home-1" });
+}, 60000);

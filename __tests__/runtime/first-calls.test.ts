@@ -1,0 +1,125 @@
+// Where a hot function ran, and what that makes of an edit: a function that ran only while
+// modules were evaluated (start-up) or that made functions which are kept cannot take an edit
+// in place without leaving stale code running, and the commit says so. Where a call came
+// from is read in real Node processes (CommonJS and ES module evaluation); the commit's
+// notices are driven by hand.
+
+import { execFileSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { getRegistry, type Notice } from "../../runtime/registry/registry";
+import { resetRegistry } from "../helpers/compile";
+import { useTempDir } from "../helpers/temp-dir";
+import { REPO_ROOT } from "../helpers/temp-project";
+
+beforeEach(resetRegistry);
+const dir = useTempDir("chaud-first-calls");
+
+const REGISTRY = join(REPO_ROOT, "dist/runtime/registry/registry.js");
+
+/** A module that registers hot functions like compiled code does, calls them, and prints where each ran. */
+const moduleSource = (importRegistry: string): string => `${importRegistry}
+const handle = chaudModule("app/main.js");
+const atStartOnly = handle.fn("atStartOnly", function atStartOnly() { return 1; }, "h:");
+const alsoLater = handle.fn("alsoLater", function alsoLater() { return 2; }, "h:");
+const onlyLater = handle.fn("onlyLater", function onlyLater() { return 3; }, "h:");
+const neverCalled = handle.fn("neverCalled", function neverCalled() { return 4; }, "h:");
+const marked = handle.fn("marked", function marked() { return 5; }, "h");
+function nested() { return atStartOnly() + alsoLater() + marked(); }
+nested();
+setTimeout(() => {
+  alsoLater();
+  onlyLater();
+  const entries = [...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran, entry.fn === entry.impl]);
+  console.log(JSON.stringify(Object.fromEntries(entries.map(([name, ...rest]) => [name, rest]))));
+}, 10);
+`;
+
+const EXPECTED = {
+  // Called only from the module's top-level code (a call inside it): the watcher stays, as it may run later.
+  atStartOnly: ["at-start", false],
+  // Called at start-up and again from a timer: later, and from then on called directly.
+  alsoLater: ["later", true],
+  onlyLater: ["later", true],
+  neverCalled: ["not-yet", false],
+  // A marked function (its hash has no ":") is not watched: its stub calls it directly throughout.
+  marked: ["not-yet", true],
+};
+
+test("a CommonJS module's top-level calls are at start-up, a timer's are later", () => {
+  const file = dir.write(
+    "main.cjs",
+    moduleSource(`const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});`),
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual(EXPECTED);
+});
+
+test("an ES module's top-level calls are at start-up, a timer's are later", () => {
+  const file = dir.write(
+    "main.mjs",
+    moduleSource(`import { chaudModule, getRegistry } from ${JSON.stringify(pathToFileURL(REGISTRY).href)};`),
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual(EXPECTED);
+});
+
+test("a stub called outside module evaluation calls its implementation directly from then on, `this` and `new` kept", () => {
+  const handle = getRegistry().module("app/a.js");
+  const impl = function (this: unknown, a: number) {
+    return { self: this, a };
+  };
+  const stub = handle.fn("f", impl, "h:") as (this: unknown, a: number) => unknown;
+  const entry = getRegistry().hot.get("app/a.js#f")!;
+  expect([entry.ran, entry.fn === impl]).toEqual(["not-yet", false]);
+  const self = { tag: 1 };
+  expect(stub.call(self, 1)).toEqual({ self, a: 1 });
+  expect([entry.ran, entry.fn === impl]).toEqual(["later", true]);
+
+  const Made = getRegistry()
+    .module("app/a.js")
+    .fn(
+      "Made",
+      function Made(this: { x: number }, x: number) {
+        this.x = x;
+      },
+      "h:",
+    ) as unknown as new (x: number) => { x: number };
+  expect(new Made(2)).toMatchObject({ x: 2 });
+  expect(new Made(3)).toBeInstanceOf(Made);
+});
+
+/** Registers `f` with `hash`, sets where it ran, then commits `next` and returns the notices. */
+function noticesOfEdit(ran: "not-yet" | "at-start" | "later", hash: string, next: string): Notice[] {
+  const registry = getRegistry();
+  registry.module("app/a.js").fn("f", () => 1, hash);
+  registry.hot.get("app/a.js#f")!.ran = ran;
+  const batch = registry.beginBatch();
+  registry.module("app/a.js").fn("f", () => 2, next);
+  return batch.commit().notices;
+}
+
+test.each([
+  { ran: "at-start", hash: "a:", next: "b:", notice: "ran-at-start-changed" },
+  { ran: "at-start", hash: "a:m", next: "b:n", notice: "ran-at-start-changed" },
+  { ran: "later", hash: "a:m", next: "b:n", notice: "made-functions-changed" },
+  { ran: "later", hash: "a:", next: "b:n", notice: "made-functions-changed" },
+  { ran: "later", hash: "a:m", next: "b:", notice: "made-functions-changed" },
+  { ran: "later", hash: "a:m", next: "b:m", notice: null },
+  { ran: "later", hash: "a:", next: "b:", notice: null },
+  { ran: "not-yet", hash: "a:m", next: "b:n", notice: null },
+  { ran: "at-start", hash: "a:m", next: "a:m", notice: null },
+] as const)("ran $ran, hash $hash → $next: $notice", ({ ran, hash, next, notice }) => {
+  expect(noticesOfEdit(ran, hash, next)).toEqual(notice === null ? [] : [{ kind: notice, key: "app/a.js#f" }]);
+});
+
+test("an edit applied to a function still watched keeps the watcher, which calls the new body", () => {
+  const registry = getRegistry();
+  const stub = registry.module("app/a.js").fn("f", () => 1, "a:") as () => number;
+  const entry = registry.hot.get("app/a.js#f")!;
+  const watcher = entry.fn;
+  const batch = registry.beginBatch();
+  registry.module("app/a.js").fn("f", () => 2, "b:");
+  batch.commit();
+  expect(entry.fn).toBe(watcher);
+  expect(stub()).toBe(2);
+  expect(entry.fn).toBe(entry.impl);
+});
