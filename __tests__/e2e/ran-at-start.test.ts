@@ -1,9 +1,10 @@
 // Never stale, under the chaud command: an edit of a function that already ran and will not run
 // again restarts the program, an edit of one that runs again applies in place. The program has
-// each kind: `main()` (called at the top level, ran only at start-up), `setupRoutes()` (called
-// once, after an await, and the route handlers it registered are kept), `tick()` (called at the
-// top level and by a timer) and `list()` (called per request, its `.map` callback done when it
-// returns).
+// each kind: `main()` (called at the top level, ran only at start-up), `configure()` (called
+// once by main() after an await: start-up too), `setupRoutes()` (called once from a timer, as a
+// framework calls a plugin, and the route handlers it registered are kept), `tick()` (called at
+// the top level and by a timer) and `list()` (called per request, its `.map` callback done when
+// it returns).
 
 import { Child } from "../helpers/child";
 import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
@@ -24,6 +25,8 @@ afterEach(async () => {
 interface Versions {
   /** Set by main() after an await. */
   label: string;
+  /** Set by configure(), which main() calls after an await. */
+  mode: string;
   /** Set by tick() on each tick. */
   tick: string;
   /** The "/" handler registered by setupRoutes(). */
@@ -34,7 +37,7 @@ interface Versions {
   suffix: string;
 }
 
-const V1: Versions = { label: "label-1", tick: "tick-1", home: "home-1", extra: false, suffix: "1" };
+const V1: Versions = { label: "label-1", mode: "mode-1", tick: "tick-1", home: "home-1", extra: false, suffix: "1" };
 
 const routesSource = (v: Versions): string => `export const routes = new Map<string, () => string>();
 const items = ["a", "b"];
@@ -54,6 +57,7 @@ import { status, stop } from "chaud";
 import { list, routes, setupRoutes } from "./routes${esm ? ".js" : ""}";
 
 let label = "";
+let mode = "";
 let ticked = "";
 let ticks = 0;
 function tick(): void {
@@ -63,16 +67,22 @@ function tick(): void {
 tick();
 const timer = setInterval(tick, 20);
 
+function configure(): void {
+  mode = "${v.mode}";
+}
+
 async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 5));
   label = "${v.label}";
-  setupRoutes(routes);
+  configure();
 }
 main();
+// Called later, as Fastify calls a plugin.
+setTimeout(() => setupRoutes(routes), 5);
 
 export const server = createServer((req, res) => {
   const handler = routes.get(req.url ?? "/");
-  res.end(JSON.stringify({ label, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
+  res.end(JSON.stringify({ label, mode, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
 });
 ${listenAndStop("clearInterval(timer);")}`;
 
@@ -85,7 +95,7 @@ describe.each([
   { name: "TypeScript to CommonJS", esm: false },
   { name: "TypeScript ES modules", esm: true },
 ])("$name", ({ esm }) => {
-  test("edits of functions that run again apply in place; edits of main() and of the handlers setupRoutes() registered restart", async () => {
+  test("edits of functions that run again apply in place; edits of main(), configure() and the handlers setupRoutes() registered restart", async () => {
     project = createTempProject("ran-at-start", esm ? { type: "module" } : {});
     project.write("src/routes.ts", routesSource(V1));
     project.write("src/main.ts", mainSource(esm, V1));
@@ -129,16 +139,29 @@ describe.each([
       expect.stringMatching(/restarting: .*src\/routes\.ts: the functions setupRoutes creates changed/),
     ]);
 
-    // main() ran once, at start-up: an edit of it restarts.
-    const v5 = { ...v4, label: "label-5" };
+    // configure() ran once, called by main() after an await: an edit of it restarts.
+    const v5 = { ...v4, mode: "mode-5" };
     write(v5, esm);
     const fourth = await program(child, 2);
     await watching(child, 2);
-    expect(await served(fourth.port, (body) => body.label === "label-5", "main()'s new body")).toMatchObject({
+    expect(await served(fourth.port, (body) => body.mode === "mode-5", "configure()'s new body")).toMatchObject({
       body: "home-4",
     });
-    expect(restartLines(child)[1]).toMatch(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/);
-  }, 90000);
+    expect(restartLines(child)[1]).toMatch(
+      /restarting: .*src\/main\.ts: configure changed, and it ran only at start-up/,
+    );
+
+    // main() ran once, called at the top level: an edit of it restarts.
+    const v6 = { ...v5, label: "label-6" };
+    write(v6, esm);
+    const fifth = await program(child, 3);
+    await watching(child, 3);
+    expect(await served(fifth.port, (body) => body.label === "label-6", "main()'s new body")).toMatchObject({
+      mode: "mode-5",
+      body: "home-4",
+    });
+    expect(restartLines(child)[2]).toMatch(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/);
+  }, 120000);
 });
 
 test("with restarts off, an edit of a function that ran only at start-up says so and names what to do", async () => {

@@ -25,8 +25,19 @@ const alsoLater = handle.fn("alsoLater", function alsoLater() { return 2; }, "h:
 const onlyLater = handle.fn("onlyLater", function onlyLater() { return 3; }, "h:");
 const neverCalled = handle.fn("neverCalled", function neverCalled() { return 4; }, "h:");
 const marked = handle.fn("marked", function marked() { return 5; }, "h");
+const afterAwait = handle.fn("afterAwait", function afterAwait() { return 6; }, "h:");
+const inALoop = handle.fn("inALoop", function inALoop() { return 7; }, "h:");
+const main = handle.fn("main", async function main() {
+  await null;
+  afterAwait();
+  for (let i = 0; i < 3; i++) {
+    inALoop();
+    await null;
+  }
+}, "h:");
 function nested() { return atStartOnly() + alsoLater() + marked(); }
 nested();
+main();
 setTimeout(() => {
   alsoLater();
   onlyLater();
@@ -42,11 +53,16 @@ const EXPECTED = {
   alsoLater: ["later", true],
   onlyLater: ["later", true],
   neverCalled: ["not-yet", false],
+  main: ["at-start", false],
+  // Called once by main() resumed after an await: start-up too.
+  afterAwait: ["at-start", false],
+  // Called again and again by main() resumed: a loop's, so later.
+  inALoop: ["later", true],
   // A marked function (its hash has no ":") is not watched: its stub calls it directly throughout.
   marked: ["not-yet", true],
 };
 
-test("a CommonJS module's top-level calls are at start-up, a timer's are later", () => {
+test("a CommonJS module's top-level calls are at start-up, and so is a first call by main() after an await; a timer's are later", () => {
   const file = dir.write(
     "main.cjs",
     moduleSource(`const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});`),
@@ -54,7 +70,7 @@ test("a CommonJS module's top-level calls are at start-up, a timer's are later",
   expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual(EXPECTED);
 });
 
-test("an ES module's top-level calls are at start-up, a timer's are later", () => {
+test("an ES module's top-level calls are at start-up, and so is a first call by main() after an await; a timer's are later", () => {
   const file = dir.write(
     "main.mjs",
     moduleSource(`import { chaudModule, getRegistry } from ${JSON.stringify(pathToFileURL(REGISTRY).href)};`),

@@ -2,12 +2,13 @@
 // updates a function nothing calls again, and the routes it registered keep their old
 // handlers: the chaud command restarts for those, so an edit never leaves stale code running.
 //
-// Until a function has run outside module evaluation, its stub calls a watcher that records
-// where each call came from; after that the stub calls the implementation directly, so a
-// function in use costs nothing more per call. A call is "at start-up" when a module's
-// top-level code is on the stack: Node's CommonJS loader (`Module._compile`) or its ES module
-// job (`ModuleJob.run`, `runSync` for `require()` of one). Calls after an `await` in `main()` no longer have it there and count
-// as later: the check errs towards updating in place, which is what chaud did before.
+// Until a function has run outside start-up, its stub calls a watcher that records where each
+// call came from; after that the stub calls the implementation directly. A call is at start-up
+// when a module's top-level code is on the stack (Node's CommonJS loader, `Module._compile`,
+// or its ES module job, `ModuleJob.run`, `runSync` for `require()` of one), or, for a
+// function's first call, when a function that ran at start-up is: `main()` resumed after an
+// `await` and calling `setupRoutes(app)`. A function such a resumed start-up function calls
+// again is a loop's (a game loop's `update()`, a worker's `handle(job)`): it counts as later.
 
 import type { HotEntry } from "./types";
 
@@ -19,13 +20,28 @@ const FRAMES = 64;
 
 /** Set by a stack check that found a module evaluating; cleared when the current job ends. */
 let evaluating = false;
+/** `<file>\0<name>` of the functions that ran at start-up, as stack frames name them. */
+const startupFunctions = new Set<string>();
 
-/** Makes `entry`'s stub go through a watcher until the function runs outside start-up. */
-export function watchFirstCalls(entry: HotEntry): void {
+/**
+ * Where a call comes from: a module's top-level code ("evaluating"), a function that ran at
+ * start-up resumed after an `await` ("resumed"), or anything else ("later").
+ */
+type CallPlace = "evaluating" | "resumed" | "later";
+
+/**
+ * Makes `entry`'s stub go through a watcher until the function runs outside start-up. `file`:
+ * its module's file as stack frames name it (a path, a file: URL for an ES module).
+ */
+export function watchFirstCalls(entry: HotEntry, file: string | null): void {
   if (entry.ran === "later") return;
   entry.fn = function watcher(this: unknown): unknown {
     const impl = entry.impl;
-    if (evaluating || moduleEvaluating()) {
+    const place = evaluating ? "evaluating" : placeOfCall();
+    if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
+      if (entry.ran !== "at-start" && file !== null && impl.name !== "") {
+        startupFunctions.add(`${file}\0${impl.name}`);
+      }
       entry.ran = "at-start";
     } else {
       entry.ran = "later";
@@ -37,33 +53,38 @@ export function watchFirstCalls(entry: HotEntry): void {
   };
 }
 
-/** Whether a module's top-level code is running below the current call. */
-function moduleEvaluating(): boolean {
+/** Reads the stack below the current call (without formatting it) for what calls it. */
+function placeOfCall(): CallPlace {
   const capture = (Error as { captureStackTrace?: (target: object, below?: unknown) => void }).captureStackTrace;
-  if (typeof capture !== "function") return false;
+  if (typeof capture !== "function") return "later";
   const { prepareStackTrace, stackTraceLimit } = Error;
   const holder: { stack?: unknown } = {};
   let sites: unknown;
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;
     Error.stackTraceLimit = FRAMES;
-    capture(holder, moduleEvaluating);
+    capture(holder, placeOfCall);
     // V8 formats the stack when it is first read, so it is read while the override is in place.
     sites = holder.stack;
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
     Error.stackTraceLimit = stackTraceLimit;
   }
-  if (!Array.isArray(sites)) return false;
-  const found = (sites as NodeJS.CallSite[]).some(
-    (site) =>
-      EVALUATING_FRAME.test(site.getFileName() ?? "") &&
-      EVALUATING_FUNCTION.has(site.getMethodName() ?? site.getFunctionName() ?? ""),
-  );
-  if (found) {
-    // The rest of this synchronous run is the same evaluation: no need to look again.
-    evaluating = true;
-    queueMicrotask(() => (evaluating = false));
+  if (!Array.isArray(sites)) return "later";
+  let resumed = false;
+  for (const site of sites as NodeJS.CallSite[]) {
+    const file = site.getFileName() ?? "";
+    if (EVALUATING_FRAME.test(file)) {
+      if (EVALUATING_FUNCTION.has(site.getMethodName() ?? site.getFunctionName() ?? "")) {
+        // The rest of this synchronous run is the same evaluation: no need to look again.
+        evaluating = true;
+        queueMicrotask(() => (evaluating = false));
+        return "evaluating";
+      }
+    } else if (!resumed && startupFunctions.size > 0) {
+      const name = site.getMethodName() ?? site.getFunctionName();
+      resumed = name !== null && startupFunctions.has(`${file}\0${name}`);
+    }
   }
-  return found;
+  return resumed ? "resumed" : "later";
 }

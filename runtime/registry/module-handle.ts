@@ -78,7 +78,7 @@ export class ModuleHandle {
     // the marker's meaning: its new body from the next call on, wherever it ran.
     const watched = hash.includes(":");
     const entry = createHotEntry(impl, naming, hash, watched);
-    if (watched) watchFirstCalls(entry);
+    if (watched) watchFirstCalls(entry, this.version.file);
     this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
     return entry.stub as unknown as F;
   }
