@@ -24,6 +24,8 @@ const SOURCE = `
 /* @chaud.hot */ export function three(a, b, c) { return a + b + c; }
 /* @chaud.hot */ export const arrow = (a) => a + 1;
 /* @chaud.hot */ export function pair(a, b) { return a + (b | 0); }
+/* @chaud.hot */ export function other(a) { return a + 1; }
+/* @chaud.hot */ export function edited(a) { return a + 1; }
 /* @chaud.hot */ export class Counter { step(a) { return a + 1; } get one() { return 1; } static twice(a) { return a * 2; } }
 export class Single { /* @chaud.hot */ step(a) { return a + 1; } }
 `;
@@ -44,6 +46,9 @@ const CASES = [
   { name: "static method of a hot class", subject: (m) => m.Counter, call: "f.twice(i)" },
   { name: "single hot method", subject: (m) => new m.Single(), call: "f.step(i)" },
   { name: 'unmarked function, mode "all"', subject: (m) => m.unmarked, call: "f(i)" },
+  // Every case runs after a reload of \`other\` (reload() below): a reload costs no other stub.
+  // The function a reload changed calls through its target's rewritten field from then on.
+  { name: "1 arg, its own body reloaded", subject: (m) => m.edited, call: "f(i)", slowPath: true },
   // Stubs forward every call with Reflect.apply(fn, this, arguments): a different count costs the same.
   { name: "2-arg fn called with 1 (mismatched arity)", subject: (m) => m.pair, call: "f(i)", slowPath: true },
 ];
@@ -75,6 +80,15 @@ function compile(source, name, options) {
   return module.exports;
 }
 
+/** Commits a new body for the hot function `name`, as a save does. */
+function reload(name, impl) {
+  const state = registry.getRegistry();
+  const key = [...state.hot.keys()].find((k) => k.endsWith(`#${name}`));
+  const batch = state.beginBatch();
+  state.module(key.slice(0, key.indexOf("#"))).fn(name, impl, `reloaded ${name}`);
+  batch.commit();
+}
+
 function makeLoop(call, label) {
   const body = `"use strict"; // ${label}
 let acc = 0;
@@ -94,6 +108,7 @@ function main() {
   const direct = load(false);
   const hot = load(true);
   if (direct.one === hot.one) throw new Error("expected two separately compiled modules");
+  for (const name of ["other", "edited"]) reload(name, (a) => a + 1);
   const runs = CASES.map((c) => ({
     case: c,
     direct: { loop: makeLoop(c.call, `direct ${c.name}`), subject: c.subject(direct), samples: [], checksum: 0 },

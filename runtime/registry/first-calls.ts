@@ -10,7 +10,7 @@
 // `await` and calling `setupRoutes(app)`. A function such a resumed start-up function calls
 // again is a loop's (a game loop's `update()`, a worker's `handle(job)`): it counts as later.
 
-import type { HotEntry } from "./types";
+import type { AnyFunction, HotEntry } from "./types";
 
 /** Loader frames that run a module's top-level code (Node's CommonJS loader and ES module job). */
 const EVALUATING_FRAME = /^node:internal\/modules\//;
@@ -30,12 +30,12 @@ const startupFunctions = new Set<string>();
 type CallPlace = "evaluating" | "resumed" | "later";
 
 /**
- * Makes `entry`'s stub go through a watcher until the function runs outside start-up. `file`:
- * its module's file as stack frames name it (a path, a file: URL for an ES module).
+ * The function `entry`'s stub calls until the function runs outside start-up; it then sets
+ * `entry.fn` to the implementation. `file`: its module's file as stack frames name it (a path,
+ * a file: URL for an ES module).
  */
-export function watchFirstCalls(entry: HotEntry, file: string | null): void {
-  if (entry.ran === "later") return;
-  entry.fn = function watcher(this: unknown): unknown {
+export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
+  return function watcher(this: unknown): unknown {
     const impl = entry.impl;
     const place = evaluating ? "evaluating" : placeOfCall();
     if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {

@@ -2,7 +2,7 @@
 
 import { callerFile, markRegistryFile } from "./caller-file";
 import { membersOf, nameClass, stubClass } from "./hot-class";
-import { watchFirstCalls } from "./first-calls";
+import { watcherOf } from "./first-calls";
 import { createHotEntry, type StubNaming } from "./hot-stub";
 import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
@@ -76,9 +76,8 @@ export class ModuleHandle {
     const naming: StubNaming = { displayName, fallbackName: name.slice(name.lastIndexOf(".") + 1) };
     // A function hot without a marker (its hash has a ":") is watched; a marked one keeps
     // the marker's meaning: its new body from the next call on, wherever it ran.
-    const watched = hash.includes(":");
-    const entry = createHotEntry(impl, naming, hash, watched);
-    if (watched) watchFirstCalls(entry, this.version.file);
+    const file = this.version.file;
+    const entry = createHotEntry(impl, naming, hash, hash.includes(":") ? (e) => watcherOf(e, file) : undefined);
     this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
     return entry.stub as unknown as F;
   }

@@ -12,8 +12,6 @@ export type AnyFunction = Function;
 
 /** The mutable cell a stub reads on every call. */
 export interface HotTarget {
-  /** Present on entries first-calls.ts watches, first, which gives them a shape of their own. */
-  readonly watched?: true;
   fn: AnyFunction;
 }
 
