@@ -3,7 +3,9 @@
 // the function has run, those keep its old code whatever a new body says, so the runtime is
 // told when they change (a second part of the hot function's hash). Callbacks that do not
 // outlive the work they belong to are left out, so editing them stays an update in place:
-// array methods', promise reactions, timers that fire once, immediately invoked functions.
+// array methods', promise reactions, timers that fire once, immediately invoked functions, and
+// listeners of a stream's own events on a parameter (`req.on("end", () => …)` in a request
+// handler: each call makes its own, for the stream it was given).
 
 import * as t from "@babel/types";
 
@@ -31,6 +33,25 @@ const PASSING_METHODS = new Set([
   "nextTick",
   "from",
 ]);
+/** Methods that add an event listener. */
+const LISTENER_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+/** Events of a stream, a request, a response or a socket: they end with the object. */
+const STREAM_EVENTS = new Set([
+  "data",
+  "end",
+  "close",
+  "finish",
+  "error",
+  "readable",
+  "drain",
+  "timeout",
+  "response",
+  "abort",
+  "aborted",
+  "pipe",
+  "unpipe",
+]);
+
 /** Global functions whose callback runs once, soon. */
 const PASSING_CALLS = new Set(["setTimeout", "setImmediate", "queueMicrotask"]);
 
@@ -49,7 +70,7 @@ export function madeFunctionsText(fn: t.Node, source: string): string {
         return;
       }
       const parent = ancestors[ancestors.length - 1];
-      if (parent && passes(node, parent.node)) return;
+      if (parent && (passes(node, parent.node) || listensToParameter(node, parent.node, ancestors))) return;
       parts.push(source.slice(node.start ?? 0, node.end ?? 0));
       coveredUntil = node.end ?? 0;
     },
@@ -68,4 +89,23 @@ function passes(fn: t.Function, parent: t.Node): boolean {
     return t.isIdentifier(callee.property) && PASSING_METHODS.has(callee.property.name);
   }
   return false;
+}
+
+/**
+ * `req.on("end", fn)`: `fn` listens to a stream event of an object a function around it was
+ * given. Such an object belongs to one call (a request, its response, a socket), and so does
+ * the listener.
+ */
+function listensToParameter(fn: t.Function, parent: t.Node, ancestors: t.TraversalAncestors): boolean {
+  if (!t.isCallExpression(parent) || parent.arguments[1] !== fn) return false;
+  const { callee } = parent;
+  const [event] = parent.arguments;
+  if (!t.isMemberExpression(callee) || callee.computed || !t.isIdentifier(callee.property)) return false;
+  if (!LISTENER_METHODS.has(callee.property.name) || !t.isStringLiteral(event) || !STREAM_EVENTS.has(event.value))
+    return false;
+  const object = callee.object;
+  if (!t.isIdentifier(object)) return false;
+  return ancestors.some(
+    ({ node }) => t.isFunction(node) && node.params.some((param) => t.isIdentifier(param, { name: object.name })),
+  );
 }

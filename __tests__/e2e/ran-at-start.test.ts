@@ -179,3 +179,32 @@ test("with restarts off, an edit of a function that ran only at start-up says so
   expect(child.stderr).toMatch(/those it created \(handlers it registered, callbacks it kept\) run the previous code/);
   expect((await get(port, "/")).body).toMatchObject({ label: "label-1", body: "home-1" });
 }, 60000);
+
+test('a node:http handler that ran: an edit inside its req.on("end") listener applies in place (each request makes its own)', async () => {
+  project = createTempProject("ran-at-start-listeners");
+  const source = (word: string): string => `import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { status, stop } from "chaud";
+
+let hits = 0;
+const server = createServer((req, res) => {
+  hits++;
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => res.end(JSON.stringify({ word: "${word}", body, hits, pid: process.pid })));
+});
+${listenAndStop()}`;
+  project.write("src/main.ts", source("one"));
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+  const { port, pid } = await program(child, 0);
+  await watching(child);
+  expect((await get(port, "/")).body).toMatchObject({ word: "one", hits: 1 });
+  atomicWrite(project.path("src/main.ts"), source("two"));
+  const after = await until(child, "the listener's new body", async () => {
+    const { body } = await get(port, "/");
+    return body.word === "two" && body;
+  });
+  expect(after.pid).toBe(pid);
+  expect(after.hits).toBeGreaterThan(1);
+  expect(restartLines(child)).toEqual([]);
+}, 60000);

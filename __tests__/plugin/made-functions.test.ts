@@ -56,3 +56,20 @@ test("the hot function itself is not one it makes, also behind a cast", () => {
   expect(made(`function plain() { return 1; }`)).toBe("");
   expect(made(`const f = ((x: number) => () => x) as unknown as () => void;`)).toBe(`() => x`);
 });
+
+test("a listener of a stream event on a parameter belongs to the call; other listeners are kept", () => {
+  const handler = `function handle(req, res) {
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => res.end(body));
+  res.once("finish", () => log());
+}`;
+  expect(made(handler)).toBe("");
+  // Not a parameter, not a stream event, or not a listener method: kept.
+  expect(made(`function setup() { server.on("close", () => 1); }`)).toBe(`() => 1`);
+  expect(made(`function setup(app) { app.on("mounted", () => 1); }`)).toBe(`() => 1`);
+  expect(made(`function setup(wss) { wss.on("connection", (ws) => { ws.on("close", () => 1); }); }`)).toBe(
+    `(ws) => { ws.on("close", () => 1); }`,
+  );
+  expect(made(`function setup(req) { req.get("end", () => 1); }`)).toBe(`() => 1`);
+});
