@@ -14,7 +14,10 @@ import type { HotInlineTarget } from "./targets";
  * the value of a declaration's only variable: `const server = http.createServer((req, res) => {})`),
  * named by call-keys.ts.
  * So are the functions passed to a call among the arguments (`asyncHandler(fn)` in
- * `app.get("/", asyncHandler(fn))`), named after both calls (`app.get("/") > asyncHandler()#1`).
+ * `app.get("/", asyncHandler(fn))`), named after both calls (`app.get("/") > asyncHandler()#1`),
+ * and the methods and function-valued properties of an object passed (`fastify.route({ url: "/",
+ * handler: async (req, reply) => {} })`: `fastify.route()#1.handler`), with the calls in its
+ * properties' values (`router({ greet: procedure.query(() => …) })`: `router().greet > procedure.query()#1`).
  * An identifier passed (`app.get("/", handler)`) is not one: `handler` is hot on its own.
  */
 export function callbackTargets(
@@ -40,24 +43,43 @@ export function callbackTargets(
     if (text === null) continue;
     const args = call.get("arguments") as NodePath[];
     const functions = args.filter((argument) => isFunctionValue(argument));
-    if (functions.length > 0) {
+    // Per object passed, its function members, named after the call once it has its key.
+    const objects = args
+      .filter((argument): argument is NodePath<t.ObjectExpression> => argument.isObjectExpression())
+      .map((object) => ({ object, members: memberTargets(object, statement, "") }))
+      .filter(({ members }) => members.length > 0);
+    if (functions.length > 0 || objects.length > 0) {
       const key = keys.next(`${prefix}${text}`);
       const all = call.node.arguments;
+      const at = (argument: NodePath): string =>
+        functions.length + objects.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
       for (const argument of functions) {
-        const position = functions.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
         targets.push({
           kind: "hot-inline",
-          name: `${key}${position}`,
+          name: `${key}${at(argument)}`,
           path: argument as NodePath<t.Expression>,
           statement,
           inferredName: "",
         });
+      }
+      for (const { object, members } of objects) {
+        for (const member of members) targets.push({ ...member, name: `${key}${at(object)}${member.name}` });
       }
     }
     // app.get("/", asyncHandler(async (req, res) => {…})): a wrapper's functions, named inside the call's text.
     for (const argument of args) {
       if (argument.isCallExpression() || argument.isOptionalCallExpression())
         targets.push(...callbackTargets(argument, statement, keys, `${prefix}${text} > `));
+      // router({ greet: procedure.query(() => …) }): the calls in an object's values, named after the property.
+      if (argument.isObjectExpression()) {
+        for (const member of argument.get("properties")) {
+          if (!member.isObjectProperty()) continue;
+          const name = keyName(member.node);
+          const value = member.get("value") as NodePath;
+          if (name !== null && (value.isCallExpression() || value.isOptionalCallExpression()))
+            targets.push(...callbackTargets(value, statement, keys, `${prefix}${text}.${name} > `));
+        }
+      }
     }
   }
   return targets;

@@ -1,7 +1,8 @@
-// Mode "all" (the chaud command's default) on two shapes common in unmarked programs: an object
+// Mode "all" (the chaud command's default) on shapes common in unmarked programs: an object
 // of handlers in a top-level declaration (`export const handlers = { list() {…}, show: () => … }`)
 // and a server whose handler is passed in an exported declaration (`export const server =
-// createServer((req, res) => …)`). An edit inside any of those functions applies in place: the
+// createServer((req, res) => …)`), and functions in an object passed to a call (route options,
+// a router's procedures). An edit inside any of those functions applies in place: the
 // same process, its state kept, no restart, and the next request runs the new body.
 
 import { Child } from "../helpers/child";
@@ -90,3 +91,51 @@ describe.each([
     expect(child.messages.filter((m) => m.type === "listening")).toHaveLength(1);
   }, 60000);
 });
+
+const optionsSource = (handler: string, greet: string): string => `import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { status, stop } from "chaud";
+
+interface Route {
+  url: string;
+  handler: () => string;
+}
+const routes = new Map<string, Route>();
+function route(options: Route): void {
+  routes.set(options.url, options);
+}
+const procedure = { query: (resolve: () => string) => ({ resolve }) };
+function router<T>(procedures: T): T {
+  return procedures;
+}
+
+let hits = 0;
+route({ url: "/", handler: () => "${handler}" });
+const api = router({ greet: procedure.query(() => "${greet}") });
+
+export const server = createServer((req, res) => {
+  hits++;
+  res.end(JSON.stringify({ body: routes.get(req.url ?? "/")?.handler(), greet: api.greet.resolve(), routes: routes.size, hits, pid: process.pid }));
+});
+${listenAndStop()}`;
+
+test("edits of a function in route options passed to a call, and of a procedure in a router's object, apply in place", async () => {
+  project = createTempProject("mode-all-options");
+  project.write("src/main.ts", optionsSource("home-1", "greet-1"));
+  child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
+  const { port, pid } = await program(child, 0);
+  await watching(child);
+  expect((await get(port, "/")).body).toMatchObject({ body: "home-1", greet: "greet-1", hits: 1 });
+  const edit = async (handler: string, greet: string, check: (body: any) => boolean): Promise<any> => {
+    atomicWrite(project!.path("src/main.ts"), optionsSource(handler, greet));
+    return until(child!, `${handler} and ${greet}`, async () => {
+      const { body } = await get(port, "/");
+      return check(body) && body;
+    });
+  };
+  const second = await edit("home-2", "greet-1", (body) => body.body === "home-2");
+  const third = await edit("home-2", "greet-3", (body) => body.greet === "greet-3");
+  for (const body of [second, third]) expect(body).toMatchObject({ pid, routes: 1 });
+  expect(third.hits).toBeGreaterThan(second.hits);
+  expect(restartLines(child)).toEqual([]);
+}, 60000);
