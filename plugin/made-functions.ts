@@ -3,7 +3,8 @@
 // the function has run, those keep its old code whatever a new body says, so the runtime is
 // told when they change (a second part of the hot function's hash). Callbacks that do not
 // outlive the work they belong to are left out, so editing them stays an update in place:
-// array methods', promise reactions, timers that fire once, immediately invoked functions, and
+// array methods', promise reactions, timers that fire once, immediately invoked functions,
+// callbacks run inside a context or a transaction, Node's callback APIs that call back once, and
 // listeners of a stream's own events on a parameter (`req.on("end", () => …)` in a request
 // handler: each call makes its own, for the stream it was given).
 
@@ -32,6 +33,31 @@ const PASSING_METHODS = new Set([
   "finally",
   "nextTick",
   "from",
+  // A callback run inside a context or a transaction: `als.run(store, () => next())`,
+  // `prisma.$transaction(async (tx) => …)`, `tracer.startActiveSpan("x", (span) => …)`.
+  "run",
+  "transaction",
+  "$transaction",
+  "withTransaction",
+  "startActiveSpan",
+  // Node's callback APIs that call back once: `fs.readFile(file, (error, data) => …)`.
+  "readFile",
+  "writeFile",
+  "appendFile",
+  "readdir",
+  "stat",
+  "lstat",
+  "access",
+  "mkdir",
+  "rm",
+  "unlink",
+  "rename",
+  "exec",
+  "execFile",
+  "lookup",
+  "randomBytes",
+  "pbkdf2",
+  "scrypt",
 ]);
 /** Methods that add an event listener. */
 const LISTENER_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);

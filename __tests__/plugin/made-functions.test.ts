@@ -44,6 +44,13 @@ test("callbacks done when their work is are left out, but what they make is not"
     ),
   ).toBe("");
   expect(made(`function later(app) { return start().then(() => app.on("x", () => "kept")); }`)).toBe(`() => "kept"`);
+  expect(
+    made(`async function save(req, res, next) {
+  als.run(new Map(), () => next());
+  await prisma.$transaction(async (tx) => tx.user.create({}));
+  fs.readFile("x", (error, data) => res.end(data));
+}`),
+  ).toBe("");
 });
 
 test("a function kept counts once, with what is inside it", () => {
