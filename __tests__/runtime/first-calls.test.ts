@@ -78,6 +78,54 @@ test("an ES module's top-level calls are at start-up, and so is a first call by 
   expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual(EXPECTED);
 });
 
+test("later calls stay later: one made by a start-up function after it ran later, and one after a module required late ran", () => {
+  dir.write(
+    "late.cjs",
+    `const { chaudModule } = require(${JSON.stringify(REGISTRY)});
+chaudModule("app/late.js").fn("lateTopLevel", function lateTopLevel() { return 1; }, "h:")();
+`,
+  );
+  const file = dir.write(
+    "main.cjs",
+    `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+const handle = chaudModule("app/main.js");
+let ticks = 0;
+const sendReport = handle.fn("sendReport", function sendReport() { return 1; }, "h:");
+// Called at the top level, then by a timer; from its third call on it reports.
+const tick = handle.fn("tick", function tick() { if (++ticks >= 3) sendReport(); }, "h:");
+const render = handle.fn("render", function render() { return 2; }, "h:");
+tick();
+const timer = setInterval(tick, 5);
+setTimeout(() => {
+  // A request handler that requires a module late (its top-level code calls a hot function), then renders.
+  require("./late.cjs");
+  render();
+  clearInterval(timer);
+  const ran = Object.fromEntries([...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran]));
+  console.log(JSON.stringify(ran));
+}, 40);
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    sendReport: "later",
+    tick: "later",
+    render: "later",
+    lateTopLevel: "at-start",
+  });
+});
+
+test("a locked Error (read-only stackTraceLimit) leaves calls working, counted as later", () => {
+  const file = dir.write(
+    "main.cjs",
+    `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+Object.defineProperty(Error, "stackTraceLimit", { value: 10, writable: false });
+const f = chaudModule("app/main.js").fn("f", function f(a) { return a + 1; }, "h:");
+console.log(JSON.stringify([f(1), f(2), getRegistry().hot.get("app/main.js#f").ran]));
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual([2, 3, "later"]);
+});
+
 test("a stub called outside module evaluation calls its implementation directly from then on, `this` and `new` kept", () => {
   const handle = getRegistry().module("app/a.js");
   const impl = function (this: unknown, a: number) {

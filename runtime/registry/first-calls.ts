@@ -6,22 +6,37 @@
 // call came from; after that the stub calls the implementation directly. A call is at start-up
 // when a module's top-level code is on the stack (Node's CommonJS loader, `Module._compile`,
 // or its ES module job, `ModuleJob.run`, `runSync` for `require()` of one), or, for a
-// function's first call, when a function that ran at start-up is: `main()` resumed after an
-// `await` and calling `setupRoutes(app)`. A function such a resumed start-up function calls
-// again is a loop's (a game loop's `update()`, a worker's `handle(job)`): it counts as later.
+// function's first call, when its caller is a function that ran at start-up, resumed after an
+// `await`: `main()` calling `setupRoutes(app)` after connecting to a database. A function such
+// a resumed function calls again is a loop's (a game loop's `update()`): it counts as later.
 
 import type { AnyFunction, HotEntry } from "./types";
 
 /** Loader frames that run a module's top-level code (Node's CommonJS loader and ES module job). */
 const EVALUATING_FRAME = /^node:internal\/modules\//;
 const EVALUATING_FUNCTION = new Set(["_compile", "run", "runSync"]);
+const NODE_INTERNAL = /^node:/;
 /** Enough frames to reach the loader from a call a few functions deep in a module's top-level code. */
 const FRAMES = 64;
+/** Job boundaries come from a promise of this realm taken at load: fake timers cannot stop them. */
+const RESOLVED = Promise.resolve();
 
-/** Set by a stack check that found a module evaluating; cleared when the current job ends. */
-let evaluating = false;
-/** `<file>\0<name>` of the functions that ran at start-up, as stack frames name them. */
+/** `<file>\0<name>` of the functions that ran at start-up and not since, as stack frames name them. */
 const startupFunctions = new Set<string>();
+
+/** Counts JavaScript jobs (a microtask checkpoint ends one): a synchronous run is one job. */
+let job = 0;
+let jobEndScheduled = false;
+function currentJob(): number {
+  if (!jobEndScheduled) {
+    jobEndScheduled = true;
+    void RESOLVED.then(() => {
+      job++;
+      jobEndScheduled = false;
+    });
+  }
+  return job;
+}
 
 /**
  * Where a call comes from: a module's top-level code ("evaluating"), a function that ran at
@@ -35,17 +50,26 @@ type CallPlace = "evaluating" | "resumed" | "later";
  * a file: URL for an ES module).
  */
 export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
+  // The job of the last call found at start-up: the rest of that synchronous run is the same
+  // start-up (a loop calling the function), so it is not looked at again.
+  let atStartInJob = -1;
+  const name = (): string | null => (file !== null && entry.impl.name !== "" ? `${file}\0${entry.impl.name}` : null);
   return function watcher(this: unknown): unknown {
     const impl = entry.impl;
-    const place = evaluating ? "evaluating" : placeOfCall();
-    if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
-      if (entry.ran !== "at-start" && file !== null && impl.name !== "") {
-        startupFunctions.add(`${file}\0${impl.name}`);
+    const now = currentJob();
+    if (atStartInJob !== now) {
+      const place = placeOfCall();
+      if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
+        atStartInJob = now;
+        entry.ran = "at-start";
+        const key = name();
+        if (key !== null) startupFunctions.add(key);
+      } else {
+        entry.ran = "later";
+        entry.fn = impl;
+        const key = name();
+        if (key !== null) startupFunctions.delete(key);
       }
-      entry.ran = "at-start";
-    } else {
-      entry.ran = "later";
-      entry.fn = impl;
     }
     // eslint-disable-next-line prefer-rest-params
     const args = arguments;
@@ -55,36 +79,59 @@ export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
 
 /** Reads the stack below the current call (without formatting it) for what calls it. */
 function placeOfCall(): CallPlace {
-  const capture = (Error as { captureStackTrace?: (target: object, below?: unknown) => void }).captureStackTrace;
-  if (typeof capture !== "function") return "later";
-  const { prepareStackTrace, stackTraceLimit } = Error;
-  const holder: { stack?: unknown } = {};
-  let sites: unknown;
-  try {
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    Error.stackTraceLimit = FRAMES;
-    capture(holder, placeOfCall);
-    // V8 formats the stack when it is first read, so it is read while the override is in place.
-    sites = holder.stack;
-  } finally {
-    Error.prepareStackTrace = prepareStackTrace;
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-  if (!Array.isArray(sites)) return "later";
-  let resumed = false;
-  for (const site of sites as NodeJS.CallSite[]) {
-    const file = site.getFileName() ?? "";
-    if (EVALUATING_FRAME.test(file)) {
-      if (EVALUATING_FUNCTION.has(site.getMethodName() ?? site.getFunctionName() ?? "")) {
-        // The rest of this synchronous run is the same evaluation: no need to look again.
-        evaluating = true;
-        queueMicrotask(() => (evaluating = false));
-        return "evaluating";
-      }
-    } else if (!resumed && startupFunctions.size > 0) {
-      const name = site.getMethodName() ?? site.getFunctionName();
-      resumed = name !== null && startupFunctions.has(`${file}\0${name}`);
+  const sites = callSites();
+  if (sites === null) return "later";
+  for (const site of sites) {
+    if (EVALUATING_FRAME.test(site.getFileName() ?? "") && EVALUATING_FUNCTION.has(site.getMethodName() ?? "")) {
+      return "evaluating";
     }
   }
-  return resumed ? "resumed" : "later";
+  // The caller: the first frame below the watcher and the stub (the registry's own frames; a
+  // stub made by \`new Function\` has no file).
+  const callerAt = sites.findIndex((site) => {
+    const file = site.getFileName();
+    return file !== undefined && file !== null && (OWN_FOLDER === null || !file.startsWith(OWN_FOLDER));
+  });
+  const caller = sites[callerAt];
+  if (caller === undefined || startupFunctions.size === 0) return "later";
+  // Resumed after an await: nothing of the program's own below it, only Node's microtask runner.
+  const resumed = sites.slice(callerAt + 1).every((site) => NODE_INTERNAL.test(site.getFileName() ?? "node:"));
+  const name = caller.getFunctionName();
+  return resumed && name !== null && startupFunctions.has(`${caller.getFileName()}\0${name}`) ? "resumed" : "later";
+}
+
+/** The registry's folder as stack frames name it: its frames are skipped when looking for a caller. */
+const OWN_FOLDER = ((): string | null => {
+  const file = callSites()?.[0]?.getFileName();
+  return file ? file.slice(0, Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\")) + 1) : null;
+})();
+
+/** The structured stack below the caller of this function, or null where V8's API is missing or locked. */
+function callSites(): NodeJS.CallSite[] | null {
+  const capture = (Error as { captureStackTrace?: (target: object, below?: unknown) => void }).captureStackTrace;
+  if (typeof capture !== "function") return null;
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  const holder: { stack?: unknown } = {};
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites;
+    Error.stackTraceLimit = FRAMES;
+    capture(holder, callSites);
+    // V8 formats the stack when it is first read, so it is read while the override is in place.
+    const sites = holder.stack;
+    return Array.isArray(sites) ? (sites as NodeJS.CallSite[]) : null;
+  } catch {
+    // A frozen Error (--frozen-intrinsics) or a getter-only property: no stack to read.
+    return null;
+  } finally {
+    restore(() => (Error.prepareStackTrace = prepareStackTrace));
+    restore(() => (Error.stackTraceLimit = stackTraceLimit));
+  }
+}
+
+function restore(assign: () => unknown): void {
+  try {
+    assign();
+  } catch {
+    // It could not be changed either.
+  }
 }
