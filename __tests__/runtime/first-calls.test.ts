@@ -41,7 +41,7 @@ main();
 setTimeout(() => {
   alsoLater();
   onlyLater();
-  const entries = [...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran, entry.fn === entry.impl]);
+  const entries = [...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran, entry.target.fn === entry.impl]);
   console.log(JSON.stringify(Object.fromEntries(entries.map(([name, ...rest]) => [name, rest]))));
 }, 10);
 `;
@@ -133,10 +133,10 @@ test("a stub called outside module evaluation calls its implementation directly 
   };
   const stub = handle.fn("f", impl, "h:") as (this: unknown, a: number) => unknown;
   const entry = getRegistry().hot.get("app/a.js#f")!;
-  expect([entry.ran, entry.fn === impl]).toEqual(["not-yet", false]);
+  expect([entry.ran, entry.target.fn === impl]).toEqual(["not-yet", false]);
   const self = { tag: 1 };
   expect(stub.call(self, 1)).toEqual({ self, a: 1 });
-  expect([entry.ran, entry.fn === impl]).toEqual(["later", true]);
+  expect([entry.ran, entry.target.fn === impl]).toEqual(["later", true]);
 
   const Made = getRegistry()
     .module("app/a.js")
@@ -179,11 +179,11 @@ test("an edit applied to a function still watched keeps the watcher, which calls
   const registry = getRegistry();
   const stub = registry.module("app/a.js").fn("f", () => 1, "a:") as () => number;
   const entry = registry.hot.get("app/a.js#f")!;
-  const watcher = entry.fn;
+  const watcher = entry.target.fn;
   const batch = registry.beginBatch();
   registry.module("app/a.js").fn("f", () => 2, "b:");
   batch.commit();
-  expect(entry.fn).toBe(watcher);
+  expect(entry.target.fn).toBe(watcher);
   expect(stub()).toBe(2);
-  expect(entry.fn).toBe(entry.impl);
+  expect(entry.target.fn).toBe(entry.impl);
 });

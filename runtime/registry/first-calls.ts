@@ -46,7 +46,7 @@ type CallPlace = "evaluating" | "resumed" | "later";
 
 /**
  * The function `entry`'s stub calls until the function runs outside start-up; it then sets
- * `entry.fn` to the implementation. `file`: its module's file as stack frames name it (a path,
+ * `entry.target.fn` to the implementation. `file`: its module's file as stack frames name it (a path,
  * a file: URL for an ES module).
  */
 export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
@@ -66,7 +66,7 @@ export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
         if (key !== null) startupFunctions.add(key);
       } else {
         entry.ran = "later";
-        entry.fn = impl;
+        entry.target.fn = impl;
         const key = name();
         if (key !== null) startupFunctions.delete(key);
       }

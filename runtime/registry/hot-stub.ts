@@ -52,11 +52,12 @@ export function createStub(target: HotTarget, impl: AnyFunction, naming: StubNam
 }
 
 /**
- * A registry entry: the target its stub reads and the stub. Each target has a prototype of its
+ * A registry entry: the target its stub reads, and the stub. Each target has a prototype of its
  * own, and so a V8 shape (hidden class) of its own: V8 tracks per shape whether a field was
  * ever written after it was set, and while `fn` was not, an optimized caller calls the
  * implementation inline, as if there were no stub. With one shared shape, the first reload of
  * any hot function would cost every other stub that (about 4 ns a call, bench/hot-call.js).
+ * The target holds `fn` alone, as each shape costs memory per property.
  *
  * `watch`: the watcher of first-calls.ts. It sits on the prototype, so that the switch to the
  * implementation sets the target's own `fn` for the first time rather than overwriting it.
@@ -70,13 +71,7 @@ export function createHotEntry(
   const prototype: { fn?: AnyFunction } = {};
   const target = Object.create(prototype) as HotTarget;
   if (!watch) target.fn = impl;
-  const entry: HotEntry = Object.assign(target, {
-    stub: createStub(target, impl, naming),
-    naming,
-    hash,
-    impl,
-    ran: "not-yet" as const,
-  });
+  const entry: HotEntry = { target, stub: createStub(target, impl, naming), naming, hash, impl, ran: "not-yet" };
   if (watch) prototype.fn = watch(entry);
   return entry;
 }

@@ -77,8 +77,8 @@ function stubFor(stubs: MemberStubs, side: keyof MemberStubs, impl: AnyFunction 
   if (!entry) {
     entry = createHotEntry(impl, NAMING, "");
     stubs[side] = entry;
-  } else if (entry.fn !== impl) {
-    entry.fn = entry.impl = impl;
+  } else if (entry.target.fn !== impl) {
+    entry.target.fn = entry.impl = impl;
     matchNameAndLength(entry.stub, impl, entry.naming);
   }
   // Decorators record metadata on the method function itself (reflect-metadata keys it by the

@@ -90,8 +90,8 @@ export class Registry implements RegistryState {
               const notice = ranCodeChanged(item.entry, item.hash);
               if (notice) report.notices.push({ kind: notice, key: item.key });
             } else report.hotUnchanged++;
-            // Until it has run outside start-up, `fn` is the watcher, which calls `impl`.
-            if (item.entry.fn === item.entry.impl) item.entry.fn = item.fn;
+            // Until it has run outside start-up, `target.fn` is the watcher, which calls `impl`.
+            if (item.entry.target.fn === item.entry.impl) item.entry.target.fn = item.fn;
             item.entry.impl = item.fn;
             item.entry.hash = item.hash;
             matchNameAndLength(item.entry.stub, item.fn, item.entry.naming);

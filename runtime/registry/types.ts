@@ -28,7 +28,9 @@ export interface StubNaming {
  */
 export type RanWhen = "not-yet" | "at-start" | "later";
 
-export interface HotEntry extends HotTarget {
+export interface HotEntry {
+  /** What the stub reads: an object of its own (hot-stub.ts says why). */
+  readonly target: HotTarget;
   readonly stub: AnyFunction;
   readonly naming: StubNaming;
   /**
@@ -37,7 +39,7 @@ export interface HotEntry extends HotTarget {
    * registers, a closure it returns), empty when none.
    */
   hash: string;
-  /** The newest implementation: `fn` until the function has run outside start-up, `fn` is a watcher that forwards to it. */
+  /** The newest implementation: until the function has run outside start-up, `target.fn` is a watcher that forwards to it. */
   impl: AnyFunction;
   ran: RanWhen;
 }
