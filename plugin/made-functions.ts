@@ -8,6 +8,7 @@
 // listeners of a stream's own events on a parameter (`req.on("end", () => …)` in a request
 // handler: each call makes its own, for the stream it was given).
 
+import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 
 /** Methods whose callback runs during the call, or once when a promise settles. */
@@ -81,34 +82,64 @@ const STREAM_EVENTS = new Set([
 /** Global functions whose callback runs once, soon. */
 const PASSING_CALLS = new Set(["setTimeout", "setImmediate", "queueMicrotask"]);
 
-/** The source text of the functions `fn` creates that may outlive a call, in order; "" when none. */
-export function madeFunctionsText(fn: t.Node, source: string): string {
+/**
+ * The source text of the functions `fn` creates that may outlive a call, in order, with
+ * `text` reading a node's source; "" when none.
+ */
+export function madeFunctionsText(fn: NodePath, text: (node: t.Node) => string): string {
+  const root = fn.isFunction() ? fn : firstFunctionIn(fn);
+  if (!root) return "";
   const parts: string[] = [];
-  // A kept function's text includes the functions inside it: nothing within it is looked at again.
-  let coveredUntil = -1;
-  // The first function met is the hot function itself (`fn` may be a cast or parentheses around it).
-  let rootSeen = false;
-  t.traverse(fn, {
-    enter(node, ancestors) {
-      if (!t.isFunction(node) || (node.start ?? 0) < coveredUntil) return;
-      if (!rootSeen) {
-        rootSeen = true;
-        return;
-      }
-      const parent = ancestors[ancestors.length - 1];
-      if (parent && (passes(node, parent.node) || listensToParameter(node, parent.node, ancestors))) return;
-      parts.push(source.slice(node.start ?? 0, node.end ?? 0));
-      coveredUntil = node.end ?? 0;
+  root.traverse({
+    Function(path) {
+      const use = usedBy(path);
+      if (passes(use) || listensToParameter(path, use) || onlyCalledHere(path)) return;
+      // A kept function's text includes the functions inside it: nothing within it is looked at again.
+      parts.push(text(path.node));
+      path.skip();
     },
   });
   return parts.join("\n");
 }
 
-/** Whether `parent` calls `fn` and lets go of it: an argument of a passing call, or invoked at once. */
-function passes(fn: t.Function, parent: t.Node): boolean {
-  if (t.isNewExpression(parent)) return t.isIdentifier(parent.callee, { name: "Promise" });
+/** `fn` may be a cast or parentheses around the hot function. */
+function firstFunctionIn(path: NodePath): NodePath<t.Function> | null {
+  let found: NodePath<t.Function> | null = null;
+  path.traverse({
+    Function(inner) {
+      found = inner;
+      inner.stop();
+    },
+  });
+  return found;
+}
+
+/** What uses a function's value (`parent`), and the node it uses: the function, or parentheses or a cast around it. */
+interface Use {
+  parent: t.Node | null;
+  value: t.Node;
+}
+
+function usedBy(path: NodePath): Use {
+  let current: NodePath = path;
+  while (
+    current.parentPath &&
+    (current.parentPath.isParenthesizedExpression() ||
+      current.parentPath.isTSAsExpression() ||
+      current.parentPath.isTSSatisfiesExpression() ||
+      current.parentPath.isTSNonNullExpression() ||
+      current.parentPath.isTypeCastExpression())
+  )
+    current = current.parentPath;
+  return { parent: current.parentPath?.node ?? null, value: current.node };
+}
+
+/** Whether the function is called and let go of: an argument of a passing call, or invoked at once. */
+function passes({ parent, value }: Use): boolean {
+  if (t.isNewExpression(parent))
+    return t.isIdentifier(parent.callee, { name: "Promise" }) && parent.arguments[0] === value;
   if (!t.isCallExpression(parent) && !t.isOptionalCallExpression(parent)) return false;
-  if (parent.callee === fn) return true;
+  if (parent.callee === value) return true;
   const callee = parent.callee;
   if (t.isIdentifier(callee)) return PASSING_CALLS.has(callee.name);
   if ((t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee)) && !callee.computed) {
@@ -122,16 +153,35 @@ function passes(fn: t.Function, parent: t.Node): boolean {
  * given. Such an object belongs to one call (a request, its response, a socket), and so does
  * the listener.
  */
-function listensToParameter(fn: t.Function, parent: t.Node, ancestors: t.TraversalAncestors): boolean {
-  if (!t.isCallExpression(parent) || parent.arguments[1] !== fn) return false;
+function listensToParameter(fn: NodePath<t.Function>, { parent, value }: Use): boolean {
+  if ((!t.isCallExpression(parent) && !t.isOptionalCallExpression(parent)) || parent.arguments[1] !== value)
+    return false;
   const { callee } = parent;
   const [event] = parent.arguments;
-  if (!t.isMemberExpression(callee) || callee.computed || !t.isIdentifier(callee.property)) return false;
-  if (!LISTENER_METHODS.has(callee.property.name) || !t.isStringLiteral(event) || !STREAM_EVENTS.has(event.value))
-    return false;
-  const object = callee.object;
-  if (!t.isIdentifier(object)) return false;
-  return ancestors.some(
-    ({ node }) => t.isFunction(node) && node.params.some((param) => t.isIdentifier(param, { name: object.name })),
-  );
+  if (!t.isMemberExpression(callee) && !t.isOptionalMemberExpression(callee)) return false;
+  if (callee.computed || !t.isIdentifier(callee.property) || !LISTENER_METHODS.has(callee.property.name)) return false;
+  if (!t.isStringLiteral(event) || !STREAM_EVENTS.has(event.value) || !t.isIdentifier(callee.object)) return false;
+  const binding = fn.scope.getBinding(callee.object.name);
+  return binding?.kind === "param";
+}
+
+/**
+ * `const send = (status, body) => res.status(status).json(body)` inside a handler, or a
+ * function declared there, that the body only calls: it lives as long as the call does.
+ */
+function onlyCalledHere(fn: NodePath<t.Function>): boolean {
+  let name: string | null = null;
+  let scope = fn.parentPath.scope;
+  if (fn.isFunctionDeclaration() && fn.node.id) name = fn.node.id.name;
+  else if (fn.parentPath.isVariableDeclarator() && t.isIdentifier(fn.parentPath.node.id)) {
+    name = fn.parentPath.node.id.name;
+    scope = fn.parentPath.scope;
+  }
+  if (name === null) return false;
+  const binding = scope.getBinding(name);
+  if (!binding || !binding.constant || binding.referencePaths.length === 0) return false;
+  return binding.referencePaths.every((reference) => {
+    const use = reference.parentPath;
+    return (use?.isCallExpression() || use?.isOptionalCallExpression()) && use.node.callee === reference.node;
+  });
 }

@@ -13,6 +13,8 @@ export interface RewriteContext {
   /** Statements run right after the handle exists, before the module's own code. */
   prelude: t.Statement[];
   source: string;
+  /** The module's comments, left out of the hashes of functions mode "all" made hot. */
+  comments: readonly t.Comment[];
   /**
    * Hot-only mode: the class whose prototype carries a hot method's new body, when it is not
    * the class's own binding (hot-only.ts). Absent: the class itself.
@@ -31,16 +33,33 @@ export function hashOf(context: RewriteContext, node: t.Node): string {
 }
 
 /**
- * A hot function's hash: its source's; for one mode "all" made hot without a marker, then a
- * ":" and the hash of the functions it creates that may outlive a call (made-functions.ts;
- * empty when none). The ":" also tells the runtime to watch where the function runs
+ * A hot function's hash: its source's; for one mode "all" made hot without a marker, its code's
+ * (comments left out: an edit of a comment in `main()` is no reason to restart), then a ":" and
+ * the hash of the functions it creates that may outlive a call (made-functions.ts; empty when
+ * none). The ":" also tells the runtime to watch where the function runs
  * (runtime/registry/first-calls.ts), so an edit that would leave stale code can restart: a
  * marked function keeps the marker's meaning, its new body from the next call on.
  */
-export function hotHashOf(context: RewriteContext, fn: t.Node, implicit: boolean): string {
-  if (!implicit) return hashOf(context, fn);
-  const made = madeFunctionsText(fn, context.source);
-  return `${hashOf(context, fn)}:${made === "" ? "" : sourceHash(made)}`;
+export function hotHashOf(context: RewriteContext, fn: NodePath, implicit: boolean): string {
+  if (!implicit) return hashOf(context, fn.node);
+  const code = (node: t.Node): string => codeOf(context, node);
+  const made = madeFunctionsText(fn, code);
+  return `${sourceHash(code(fn.node))}:${made === "" ? "" : sourceHash(made)}`;
+}
+
+/** A node's source without the comments inside it. */
+function codeOf(context: RewriteContext, node: t.Node): string {
+  const start = node.start ?? 0;
+  const end = node.end ?? 0;
+  let text = "";
+  let at = start;
+  for (const comment of context.comments) {
+    if (comment.start === undefined || comment.end === undefined || comment.start < at) continue;
+    if (comment.end > end) break;
+    text += context.source.slice(at, comment.start);
+    at = comment.end;
+  }
+  return text + context.source.slice(at, end);
 }
 
 /**

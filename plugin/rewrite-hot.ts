@@ -21,14 +21,14 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
     const call = callHandle(context, "fn", [
       t.stringLiteral(target.name),
       t.cloneNode(fn.id),
-      t.stringLiteral(hotHashOf(context, fn, target.implicit === true)),
+      t.stringLiteral(hotHashOf(context, target.path, target.implicit === true)),
       ...args,
     ]);
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
   }
   // const f = (a) => …  →  const f = _chaud.fn("f", (a) => …, "<hash>")
-  const hash = hotHashOf(context, target.path.node, target.implicit === true);
+  const hash = hotHashOf(context, target.path, target.implicit === true);
   target.path.replaceWith(
     callHandle(context, "fn", [t.stringLiteral(target.name), target.path.node, t.stringLiteral(hash)]),
   );
@@ -51,7 +51,7 @@ export function rewriteHotMethods(targets: HotMethodTarget[], context: RewriteCo
       t.stringLiteral(target.name),
       holder,
       t.stringLiteral(property),
-      t.stringLiteral(hotHashOf(context, method, target.implicit === true)),
+      t.stringLiteral(hotHashOf(context, target.path, target.implicit === true)),
     ];
     if (method.kind !== "method") args.push(t.stringLiteral(method.kind));
     const statements = byClass.get(target.classStatement) ?? [];

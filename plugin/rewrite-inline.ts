@@ -38,7 +38,7 @@ export function rewriteInline(targets: HotInlineTarget[], context: RewriteContex
 /** `_chaud.fn(name, <the function>, "<hash>")`, named as the function was where it stood. */
 function registration(target: HotInlineTarget, context: RewriteContext): t.CallExpression {
   const node = target.path.node;
-  const hash = t.stringLiteral(hotHashOf(context, node, true));
+  const hash = t.stringLiteral(hotHashOf(context, target.path, true));
   const fn = t.isObjectMethod(node) ? methodAlone(node) : (node as t.Expression);
   return callHandle(context, "fn", [t.stringLiteral(target.name), fn, hash, ...displayName(target)]);
 }

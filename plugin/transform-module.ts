@@ -49,7 +49,14 @@ export function transformModule(program: NodePath<t.Program>, file: BabelFile, o
     hotOnly: options.hotOnly,
     shape: moduleShape(file.code, targets, file.ast.comments ?? []),
   });
-  const context: RewriteContext = { program, handle, prelude: [], source: file.code, methodOwners: new Map() };
+  const context: RewriteContext = {
+    program,
+    handle,
+    prelude: [],
+    source: file.code,
+    comments: file.ast.comments ?? [],
+    methodOwners: new Map(),
+  };
   // Found before hot-only mode drops them, as the class's decorator hash includes them.
   const decorations = decorateStatements(
     program,

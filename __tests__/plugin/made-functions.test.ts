@@ -3,11 +3,12 @@
 // one-shot timers, a function called at once) are left out, so editing them stays an update
 // in place; everything else a body creates is in, with the functions inside it.
 
-import { parseSync } from "@babel/core";
-import * as t from "@babel/types";
+import { parseSync, transformSync } from "@babel/core";
+import traverse, { type NodePath } from "@babel/traverse";
+import chaudPlugin from "../../plugin/index";
 import { madeFunctionsText } from "../../plugin/made-functions";
 
-/** The made-functions text of the first function in `source`. */
+/** The made-functions text of the first function (or cast around one) in `source`. */
 function made(source: string): string {
   const ast = parseSync(source, {
     babelrc: false,
@@ -15,11 +16,16 @@ function made(source: string): string {
     filename: "x.ts",
     presets: ["@babel/preset-typescript"],
   })!;
-  let fn: t.Node | undefined;
-  t.traverseFast(ast.program, (node) => {
-    if (!fn && (t.isFunction(node) || t.isTSAsExpression(node))) fn = node;
+  let found: NodePath | undefined;
+  traverse(ast, {
+    enter(path) {
+      if (!found && (path.isFunction() || path.isTSAsExpression())) {
+        found = path;
+        path.stop();
+      }
+    },
   });
-  return madeFunctionsText(fn!, source);
+  return madeFunctionsText(found!, (node) => source.slice(node.start ?? 0, node.end ?? 0));
 }
 
 test("a handler registered, a closure returned and a function declared inside are made", () => {
@@ -59,6 +65,28 @@ test("a function kept counts once, with what is inside it", () => {
   );
 });
 
+test("a function declared or held in a const that the body only calls lives with the call; one passed on is kept", () => {
+  expect(
+    made(`function handle(req, res) {
+  const send = (status, body) => res.status(status).json(body);
+  function fail(error) { send(500, { error }); }
+  if (!req.ok) return fail("no");
+  send(200, {});
+}`),
+  ).toBe("");
+  expect(made(`function handle(app) { const h = () => 1; app.get("/", h); h(); }`)).toBe(`() => 1`);
+  expect(made(`function handle(app) { let h = () => 1; h = () => 2; h(); }`)).toBe(`() => 1\n() => 2`);
+});
+
+test("a cast or parentheses around a function change nothing, and destructured or optional parameters count", () => {
+  expect(made(`function once() { return ((() => 4) as () => number)(); }`)).toBe("");
+  expect(made(`function list(items) { return items.map(((x) => x * 2) as any); }`)).toBe("");
+  expect(made(`function setup(app) { app.get("/", ((req, res) => res.end()) as any); }`)).toBe(
+    `(req, res) => res.end()`,
+  );
+  expect(made(`function handle({ req }) { req?.on("end", () => 1); }`)).toBe("");
+});
+
 test("the hot function itself is not one it makes, also behind a cast", () => {
   expect(made(`function plain() { return 1; }`)).toBe("");
   expect(made(`const f = ((x: number) => () => x) as unknown as () => void;`)).toBe(`() => x`);
@@ -79,4 +107,28 @@ test("a listener of a stream event on a parameter belongs to the call; other lis
     `(ws) => { ws.on("close", () => 1); }`,
   );
   expect(made(`function setup(req) { req.get("end", () => 1); }`)).toBe(`() => 1`);
+});
+
+test("in mode all, a hot function's hash leaves out comments, in its body and in the functions it makes", () => {
+  const hashOf = (source: string): string => {
+    const { code } = transformSync(source, {
+      babelrc: false,
+      configFile: false,
+      filename: "/virtual/app/src/main.ts",
+      presets: ["@babel/preset-typescript"],
+      plugins: [[chaudPlugin, { enabled: true, mode: "all" }]],
+    })!;
+    return /_chaud\.fn\("main", main, "([^"]+)"\)/.exec(code!)![1]!;
+  };
+  const source = (comment: string, port: number): string => `export function main(app: any): void {
+  // ${comment}
+  app.get("/", (req: any, res: any) => {
+    /* ${comment} */ res.end("home");
+  });
+  app.listen(${port});
+}
+`;
+  expect(hashOf(source("one", 3000))).toBe(hashOf(source("two", 3000)));
+  expect(hashOf(source("one", 3000))).not.toBe(hashOf(source("one", 4000)));
+  expect(hashOf(source("one", 3000))).toMatch(/^[0-9a-z]+:[0-9a-z]+$/);
 });
