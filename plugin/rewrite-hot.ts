@@ -2,6 +2,7 @@
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
+import { unwrapExpression } from "./marked-node";
 import { callHandle, hotHashOf, type RewriteContext } from "./rewrite-context";
 import type { HotFunctionTarget, HotMethodTarget } from "./targets";
 
@@ -27,11 +28,24 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
   }
-  // const f = (a) => …  →  const f = _chaud.fn("f", (a) => …, "<hash>")
+  // const f = (a) => …  →  const f = _chaud.fn("f", { f: (a) => … }.f, "<hash>")
+  // In the property the function is named "f", as in the declaration (an argument would be
+  // anonymous): stack traces show the name, and the start-up watch finds it there.
   const hash = hotHashOf(context, target.path, target.implicit === true);
-  target.path.replaceWith(
-    callHandle(context, "fn", [t.stringLiteral(target.name), target.path.node, t.stringLiteral(hash)]),
-  );
+  const fn = target.path.node;
+  const value = isAnonymous(unwrapExpression(target.path).node) ? namedBy(target.name, fn) : fn;
+  target.path.replaceWith(callHandle(context, "fn", [t.stringLiteral(target.name), value, t.stringLiteral(hash)]));
+}
+
+function isAnonymous(node: t.Node): boolean {
+  return t.isArrowFunctionExpression(node) || (t.isFunctionExpression(node) && !node.id);
+}
+
+/** `{ name: fn }.name`: the function, named `name` by the property it is defined in. */
+function namedBy(name: string, fn: t.Expression): t.Expression {
+  const key = t.isValidIdentifier(name) ? t.identifier(name) : t.stringLiteral(name);
+  const property = t.isValidIdentifier(name) ? t.identifier(name) : t.stringLiteral(name);
+  return t.memberExpression(t.objectExpression([t.objectProperty(key, fn)]), property, !t.isValidIdentifier(name));
 }
 
 /**

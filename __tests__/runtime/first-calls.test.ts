@@ -35,9 +35,13 @@ const main = handle.fn("main", async function main() {
     await null;
   }
 }, "h:");
+// An arrow, named by a property as the plugin compiles \`const arrowMain = async () => …\`.
+const afterArrow = handle.fn("afterArrow", function afterArrow() { return 8; }, "h:");
+const arrowMain = handle.fn("arrowMain", { arrowMain: async () => { await null; afterArrow(); } }.arrowMain, "h:");
 function nested() { return atStartOnly() + alsoLater() + marked(); }
 nested();
 main();
+arrowMain();
 setTimeout(() => {
   alsoLater();
   onlyLater();
@@ -56,6 +60,8 @@ const EXPECTED = {
   main: ["at-start", false],
   // Called once by main() resumed after an await: start-up too.
   afterAwait: ["at-start", false],
+  arrowMain: ["at-start", false],
+  afterArrow: ["at-start", false],
   // Called again and again by main() resumed: a loop's, so later.
   inALoop: ["later", true],
   // A marked function (its hash has no ":") is not watched: its stub calls it directly throughout.
