@@ -125,42 +125,37 @@ describe.each([
     expect(third.ticks).toBeGreaterThan(second.ticks);
     expect(restartLines(child)).toEqual([]);
 
+    /** Saves `v`, waits for the program restart `n` started, and returns what it serves once `check` holds. */
+    const restartsFor = async (v: Versions, n: number, check: (body: any) => boolean, what: string): Promise<any> => {
+      write(v, esm);
+      const started = await program(child!, n);
+      await watching(child!, n);
+      expect(started.pid).not.toBe(first.pid);
+      return served(started.port, check, what);
+    };
+
     // The handler setupRoutes() registered is kept in the map: its edit restarts.
     const v4 = { ...v3, home: "home-4" };
-    write(v4, esm);
-    const restarted = await program(child, 1);
-    await watching(child, 1);
-    expect(await served(restarted.port, (body) => body.body === "home-4", "the new handler")).toMatchObject({
+    expect(await restartsFor(v4, 1, (body) => body.body === "home-4", "the new handler")).toMatchObject({
       label: "label-1",
       ticked: "tick-2",
     });
-    expect(restarted.pid).not.toBe(first.pid);
-    expect(restartLines(child)).toEqual([
-      expect.stringMatching(/restarting: .*src\/routes\.ts: the functions setupRoutes creates changed/),
-    ]);
-
     // configure() ran once, called by main() after an await: an edit of it restarts.
     const v5 = { ...v4, mode: "mode-5" };
-    write(v5, esm);
-    const fourth = await program(child, 2);
-    await watching(child, 2);
-    expect(await served(fourth.port, (body) => body.mode === "mode-5", "configure()'s new body")).toMatchObject({
+    expect(await restartsFor(v5, 2, (body) => body.mode === "mode-5", "configure()'s new body")).toMatchObject({
       body: "home-4",
     });
-    expect(restartLines(child)[1]).toMatch(
-      /restarting: .*src\/main\.ts: configure changed, and it ran only at start-up/,
-    );
-
     // main() ran once, called at the top level: an edit of it restarts.
     const v6 = { ...v5, label: "label-6" };
-    write(v6, esm);
-    const fifth = await program(child, 3);
-    await watching(child, 3);
-    expect(await served(fifth.port, (body) => body.label === "label-6", "main()'s new body")).toMatchObject({
+    expect(await restartsFor(v6, 3, (body) => body.label === "label-6", "main()'s new body")).toMatchObject({
       mode: "mode-5",
       body: "home-4",
     });
-    expect(restartLines(child)[2]).toMatch(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/);
+    expect(restartLines(child)).toEqual([
+      expect.stringMatching(/restarting: .*src\/routes\.ts: the functions setupRoutes creates changed/),
+      expect.stringMatching(/restarting: .*src\/main\.ts: configure changed, and it ran only at start-up/),
+      expect.stringMatching(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/),
+    ]);
   }, 120000);
 });
 
