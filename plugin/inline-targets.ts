@@ -53,6 +53,7 @@ export function callbackTargets(
       const all = call.node.arguments;
       const at = (argument: NodePath): string =>
         functions.length + objects.length > 1 ? `@${all.indexOf(argument.node as t.Expression) + 1}` : "";
+      const once = callsOnce(call.node) ? { runsOnce: true as const } : {};
       for (const argument of functions) {
         targets.push({
           kind: "hot-inline",
@@ -60,6 +61,7 @@ export function callbackTargets(
           path: argument as NodePath<t.Expression>,
           statement,
           inferredName: "",
+          ...once,
         });
       }
       for (const { object, members } of objects) {
@@ -83,6 +85,30 @@ export function callbackTargets(
     }
   }
   return targets;
+}
+
+/** Calls that call a function passed to them once at most: promise reactions, one-shot timers, `once`, `listen`. */
+const CALLS_ONCE = new Set([
+  "then",
+  "catch",
+  "finally",
+  "setTimeout",
+  "setImmediate",
+  "queueMicrotask",
+  "nextTick",
+  "once",
+  "listen",
+]);
+
+function callsOnce(call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const { callee } = call;
+  if (t.isIdentifier(callee)) return CALLS_ONCE.has(callee.name);
+  return (
+    (t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee)) &&
+    !callee.computed &&
+    t.isIdentifier(callee.property) &&
+    CALLS_ONCE.has(callee.property.name)
+  );
 }
 
 /**

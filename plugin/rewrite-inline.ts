@@ -40,7 +40,10 @@ function registration(target: HotInlineTarget, context: RewriteContext): t.CallE
   const node = target.path.node;
   const hash = t.stringLiteral(hotHashOf(context, target.path, true));
   const fn = t.isObjectMethod(node) ? methodAlone(node) : (node as t.Expression);
-  return callHandle(context, "fn", [t.stringLiteral(target.name), fn, hash, ...displayName(target)]);
+  const args = [t.stringLiteral(target.name), fn, hash, ...displayName(target)];
+  // `_chaud.fn(name, fn, hash, displayName, "once")`: any call of it is at start-up (first-calls.ts).
+  if (target.runsOnce) args.push(...(args.length === 3 ? [t.identifier("undefined")] : []), t.stringLiteral("once"));
+  return callHandle(context, "fn", args);
 }
 
 /**

@@ -56,6 +56,11 @@ export interface HotInlineTarget {
   statement: NodePath<t.Statement>;
   /** The name JavaScript gives the function where it stands: the property's key, "" for an argument. */
   inferredName: string;
+  /**
+   * Passed to a call that calls it once at most (`.then(fn)`, `setTimeout(fn)`,
+   * `server.listen(port, fn)`): once it ran, an edit of it reaches nothing that runs.
+   */
+  runsOnce?: true;
 }
 
 export type Target =

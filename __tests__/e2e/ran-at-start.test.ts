@@ -3,8 +3,8 @@
 // each kind: `main()` (called at the top level, ran only at start-up), `configure()` (called
 // once by main() after an await: start-up too), `setupRoutes()` (called once from a timer, as a
 // framework calls a plugin, and the route handlers it registered are kept), `tick()` (called at
-// the top level and by a timer) and `list()` (called per request, its `.map` callback done when
-// it returns).
+// the top level and by a timer), `list()` (called per request, its `.map` callback done when it
+// returns) and a callback passed to `.then()` at the top level (it runs once).
 
 import { Child } from "../helpers/child";
 import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
@@ -35,9 +35,19 @@ interface Versions {
   extra: boolean;
   /** Appended by list()'s map callback. */
   suffix: string;
+  /** Set by a callback the top level passes to \`.then()\`, which runs once. */
+  ready: string;
 }
 
-const V1: Versions = { label: "label-1", mode: "mode-1", tick: "tick-1", home: "home-1", extra: false, suffix: "1" };
+const V1: Versions = {
+  label: "label-1",
+  mode: "mode-1",
+  tick: "tick-1",
+  home: "home-1",
+  extra: false,
+  suffix: "1",
+  ready: "ready-1",
+};
 
 const routesSource = (v: Versions): string => `export const routes = new Map<string, () => string>();
 const items = ["a", "b"];
@@ -58,6 +68,7 @@ import { list, routes, setupRoutes } from "./routes${esm ? ".js" : ""}";
 
 let label = "";
 let mode = "";
+let ready = "";
 let ticked = "";
 let ticks = 0;
 function tick(): void {
@@ -77,12 +88,15 @@ async function main(): Promise<void> {
   configure();
 }
 main();
+Promise.resolve().then(() => {
+  ready = "${v.ready}";
+});
 // Called later, as Fastify calls a plugin.
 setTimeout(() => setupRoutes(routes), 5);
 
 export const server = createServer((req, res) => {
   const handler = routes.get(req.url ?? "/");
-  res.end(JSON.stringify({ label, mode, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
+  res.end(JSON.stringify({ label, mode, ready, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
 });
 ${listenAndStop("clearInterval(timer);")}`;
 
@@ -151,10 +165,20 @@ describe.each([
       mode: "mode-5",
       body: "home-4",
     });
+    // The callback passed to .then() ran, once: an edit of it restarts.
+    const v7 = { ...v6, ready: "ready-7" };
+    expect(
+      await restartsFor(v7, 4, (body) => body.ready === "ready-7", "the .then() callback's new body"),
+    ).toMatchObject({
+      label: "label-6",
+    });
     expect(restartLines(child)).toEqual([
       expect.stringMatching(/restarting: .*src\/routes\.ts: the functions setupRoutes creates changed/),
       expect.stringMatching(/restarting: .*src\/main\.ts: configure changed, and it ran only at start-up/),
       expect.stringMatching(/restarting: .*src\/main\.ts: main changed, and it ran only at start-up/),
+      expect.stringMatching(
+        /restarting: .*src\/main\.ts: Promise\.resolve\(\)\.then\(\)#1 changed, and it ran only at start-up/,
+      ),
     ]);
   }, 120000);
 });

@@ -42,7 +42,10 @@ function nested() { return atStartOnly() + alsoLater() + marked(); }
 nested();
 main();
 arrowMain();
+// Passed to a call that calls it once (\`.then(fn)\`): its call is at start-up wherever it comes from.
+const once = handle.fn("once", function () { return 9; }, "h:", "", "once");
 setTimeout(() => {
+  once();
   alsoLater();
   onlyLater();
   const entries = [...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran, entry.target.fn === entry.impl]);
@@ -61,6 +64,7 @@ const EXPECTED = {
   // Called once by main() resumed after an await: start-up too.
   afterAwait: ["at-start", false],
   arrowMain: ["at-start", false],
+  once: ["at-start", false],
   afterArrow: ["at-start", false],
   // Called again and again by main() resumed: a loop's, so later.
   inALoop: ["later", true],

@@ -49,7 +49,7 @@ type CallPlace = "evaluating" | "resumed" | "later";
  * `entry.target.fn` to the implementation. `file`: its module's file as stack frames name it (a path,
  * a file: URL for an ES module).
  */
-export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
+export function watcherOf(entry: HotEntry, file: string | null, runsOnce = false): AnyFunction {
   // The job of the last call found at start-up: the rest of that synchronous run is the same
   // start-up (a loop calling the function), so it is not looked at again.
   let atStartInJob = -1;
@@ -58,7 +58,8 @@ export function watcherOf(entry: HotEntry, file: string | null): AnyFunction {
     const impl = entry.impl;
     const now = currentJob();
     if (atStartInJob !== now) {
-      const place = placeOfCall();
+      // A function passed to \`.then()\` or \`setTimeout()\` at the top level runs once: at start-up.
+      const place = runsOnce ? "evaluating" : placeOfCall();
       if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
         atStartInJob = now;
         entry.ran = "at-start";

@@ -63,9 +63,10 @@ export class ModuleHandle {
   /**
    * A hot function: returns the key's stable stub; the stub runs `impl` once committed.
    * `displayName` names the stub when the source's name is not the function's own
-   * (`export default function () {}` is named "default").
+   * (`export default function () {}` is named "default"). `runs: "once"`: passed to a call
+   * that calls it once at most (`.then(fn)`), so any call of it is at start-up.
    */
-  fn<F extends AnyFunction>(name: string, impl: F, hash: string, displayName?: string): F {
+  fn<F extends AnyFunction>(name: string, impl: F, hash: string, displayName?: string, runs?: "once"): F {
     const key = `${this.key}#${name}`;
     const existing = this.registry.hot.get(key);
     if (existing) {
@@ -77,7 +78,12 @@ export class ModuleHandle {
     // A function hot without a marker (its hash has a ":") is watched; a marked one keeps
     // the marker's meaning: its new body from the next call on, wherever it ran.
     const file = this.version.file;
-    const entry = createHotEntry(impl, naming, hash, hash.includes(":") ? (e) => watcherOf(e, file) : undefined);
+    const entry = createHotEntry(
+      impl,
+      naming,
+      hash,
+      hash.includes(":") ? (e) => watcherOf(e, file, runs === "once") : undefined,
+    );
     this.batch.stage({ kind: "hot", key, entry, fn: impl, hash, isNew: true });
     return entry.stub as unknown as F;
   }
