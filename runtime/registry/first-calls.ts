@@ -9,6 +9,8 @@
 // function's first call, when its caller is a function that ran at start-up, resumed after an
 // `await`: `main()` calling `setupRoutes(app)` after connecting to a database. A function such
 // a resumed function calls again is a loop's (a game loop's `update()`): it counts as later.
+// A callback the top level passes to a call that calls it once (`.then(fn)`, `setTimeout(fn)`;
+// compiled with "once") is at start-up whenever it runs.
 
 import type { AnyFunction, HotEntry } from "./types";
 
@@ -58,7 +60,7 @@ export function watcherOf(entry: HotEntry, file: string | null, runsOnce = false
     const impl = entry.impl;
     const now = currentJob();
     if (atStartInJob !== now) {
-      // A function passed to \`.then()\` or \`setTimeout()\` at the top level runs once: at start-up.
+      // A function the top level passes to `.then()` or `setTimeout()` runs once: at start-up.
       const place = runsOnce ? "evaluating" : placeOfCall();
       if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
         atStartInJob = now;
