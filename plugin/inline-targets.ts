@@ -5,7 +5,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { CallKeys, callText } from "./call-keys";
-import { isFunctionValue } from "./marked-node";
+import { CALLS_ONCE, calleeName, isFunctionValue } from "./marked-node";
 import type { HotInlineTarget } from "./targets";
 
 /**
@@ -87,28 +87,10 @@ export function callbackTargets(
   return targets;
 }
 
-/** Calls that call a function passed to them once at most: promise reactions, one-shot timers, `once`, `listen`. */
-const CALLS_ONCE = new Set([
-  "then",
-  "catch",
-  "finally",
-  "setTimeout",
-  "setImmediate",
-  "queueMicrotask",
-  "nextTick",
-  "once",
-  "listen",
-]);
-
+/** Promise reactions, one-shot timers, `emitter.once(…)` and `server.listen(port, fn)` call their function once at most. */
 function callsOnce(call: t.CallExpression | t.OptionalCallExpression): boolean {
-  const { callee } = call;
-  if (t.isIdentifier(callee)) return CALLS_ONCE.has(callee.name);
-  return (
-    (t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee)) &&
-    !callee.computed &&
-    t.isIdentifier(callee.property) &&
-    CALLS_ONCE.has(callee.property.name)
-  );
+  const name = calleeName(call);
+  return name !== null && (CALLS_ONCE.has(name) || name === "once" || name === "listen");
 }
 
 /**

@@ -10,9 +10,11 @@
 
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
+import { CALLS_ONCE, calleeName, isExpressionWrapper } from "./marked-node";
 
-/** Methods whose callback runs during the call, or once when a promise settles. */
-const PASSING_METHODS = new Set([
+/** Calls whose callback runs during the call (array methods), or once (CALLS_ONCE). */
+const PASSING = new Set([
+  ...CALLS_ONCE,
   "map",
   "filter",
   "forEach",
@@ -29,10 +31,6 @@ const PASSING_METHODS = new Set([
   "toSorted",
   "replace",
   "replaceAll",
-  "then",
-  "catch",
-  "finally",
-  "nextTick",
   "from",
   // A callback run inside a context or a transaction: `als.run(store, () => next())`,
   // `prisma.$transaction(async (tx) => …)`, `tracer.startActiveSpan("x", (span) => …)`.
@@ -79,9 +77,6 @@ const STREAM_EVENTS = new Set([
   "unpipe",
 ]);
 
-/** Global functions whose callback runs once, soon. */
-const PASSING_CALLS = new Set(["setTimeout", "setImmediate", "queueMicrotask"]);
-
 /**
  * The source text of the functions `fn` creates that may outlive a call, in order, with
  * `text` reading a node's source; "" when none.
@@ -122,15 +117,7 @@ interface Use {
 
 function usedBy(path: NodePath): Use {
   let current: NodePath = path;
-  while (
-    current.parentPath &&
-    (current.parentPath.isParenthesizedExpression() ||
-      current.parentPath.isTSAsExpression() ||
-      current.parentPath.isTSSatisfiesExpression() ||
-      current.parentPath.isTSNonNullExpression() ||
-      current.parentPath.isTypeCastExpression())
-  )
-    current = current.parentPath;
+  while (current.parentPath && isExpressionWrapper(current.parentPath)) current = current.parentPath;
   return { parent: current.parentPath?.node ?? null, value: current.node };
 }
 
@@ -140,12 +127,8 @@ function passes({ parent, value }: Use): boolean {
     return t.isIdentifier(parent.callee, { name: "Promise" }) && parent.arguments[0] === value;
   if (!t.isCallExpression(parent) && !t.isOptionalCallExpression(parent)) return false;
   if (parent.callee === value) return true;
-  const callee = parent.callee;
-  if (t.isIdentifier(callee)) return PASSING_CALLS.has(callee.name);
-  if ((t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee)) && !callee.computed) {
-    return t.isIdentifier(callee.property) && PASSING_METHODS.has(callee.property.name);
-  }
-  return false;
+  const name = calleeName(parent);
+  return name !== null && PASSING.has(name);
 }
 
 /**

@@ -25,19 +25,39 @@ export function unwrapExport(path: NodePath): Marked {
 export const isTopLevel = (statement: NodePath): boolean => statement.parentPath?.isProgram() ?? false;
 
 /** Parentheses and TypeScript wrappers a function may sit in: `(() => {}) as Handler`. */
+export const isExpressionWrapper = (path: NodePath): boolean =>
+  path.isParenthesizedExpression() ||
+  path.isTSAsExpression() ||
+  path.isTSSatisfiesExpression() ||
+  path.isTSNonNullExpression() ||
+  path.isTypeCastExpression();
+
+/** The expression inside any wrappers (`isExpressionWrapper`). */
 export function unwrapExpression(path: NodePath): NodePath {
   let current = path;
-  while (
-    current.isParenthesizedExpression() ||
-    current.isTSAsExpression() ||
-    current.isTSSatisfiesExpression() ||
-    current.isTSNonNullExpression() ||
-    current.isTypeCastExpression()
-  ) {
-    current = current.get("expression") as NodePath;
-  }
+  while (isExpressionWrapper(current)) current = current.get("expression") as NodePath;
   return current;
 }
+
+/** What a call calls, by name: `setTimeout` for `setTimeout(fn)`, `then` for `p.then(fn)`; null otherwise. */
+export function calleeName(call: t.CallExpression | t.OptionalCallExpression): string | null {
+  const { callee } = call;
+  if (t.isIdentifier(callee)) return callee.name;
+  if ((t.isMemberExpression(callee) || t.isOptionalMemberExpression(callee)) && !callee.computed)
+    return t.isIdentifier(callee.property) ? callee.property.name : null;
+  return null;
+}
+
+/** Calls that call a function passed to them once at most: promise reactions and one-shot timers. */
+export const CALLS_ONCE: ReadonlySet<string> = new Set([
+  "then",
+  "catch",
+  "finally",
+  "setTimeout",
+  "setImmediate",
+  "queueMicrotask",
+  "nextTick",
+]);
 
 export const isFunctionValue = (path: NodePath): boolean => {
   const inner = unwrapExpression(path);

@@ -42,7 +42,8 @@ function registration(target: HotInlineTarget, context: RewriteContext): t.CallE
   const fn = t.isObjectMethod(node) ? methodAlone(node) : (node as t.Expression);
   const args = [t.stringLiteral(target.name), fn, hash, ...displayName(target)];
   // `_chaud.fn(name, fn, hash, displayName, "once")`: any call of it is at start-up (first-calls.ts).
-  if (target.runsOnce) args.push(...(args.length === 3 ? [t.identifier("undefined")] : []), t.stringLiteral("once"));
+  if (target.runsOnce)
+    args.push(...(args.length === 3 ? [t.unaryExpression("void", t.numericLiteral(0))] : []), t.stringLiteral("once"));
   return callHandle(context, "fn", args);
 }
 

@@ -3,7 +3,22 @@
 // reaching hot code) is not a reason: a failed reload keeps the old code running until a good
 // save, and a restart would only lose the program's state.
 
+import type { Notice } from "../registry/registry";
 import type { ReloadOutcome } from "./outcome";
+
+/** The registry notices that are a reason, in the order they are told, each in words naming its module. */
+const NOTICE_REASONS: Array<[Notice["kind"], (module: string, name: string) => string]> = [
+  [
+    "class-shape-changed",
+    (module, name) => `${module}: the constructor or field initializers of class ${name} changed`,
+  ],
+  ["class-decorators-changed", (module, name) => `${module}: the decorators of class ${name} changed`],
+  ["ran-at-start-changed", (module, name) => `${module}: ${name} changed, and it ran only at start-up`],
+  [
+    "made-functions-changed",
+    (module, name) => `${module}: the functions ${name} creates changed, and the ones it created are in use`,
+  ],
+];
 
 /** Why `outcome` leaves the program running stale code, in words naming the file; null when it does not. */
 export function restartReason(outcome: ReloadOutcome, relative: (file: string) => string): string | null {
@@ -12,25 +27,9 @@ export function restartReason(outcome: ReloadOutcome, relative: (file: string) =
   if (entry !== undefined) return `${relative(entry)}: its top-level code changed`;
   const [imported] = outcome.stoppedAtEntry;
   if (imported !== undefined) return `${relative(imported)}: its exports changed, and the entry module imports it`;
-  const reshaped = outcome.notices.find((notice) => notice.kind === "class-shape-changed");
-  if (reshaped) {
-    const [module, name] = splitKey(reshaped.key);
-    return `${module}: the constructor or field initializers of class ${name} changed`;
-  }
-  const redecorated = outcome.notices.find((notice) => notice.kind === "class-decorators-changed");
-  if (redecorated) {
-    const [module, name] = splitKey(redecorated.key);
-    return `${module}: the decorators of class ${name} changed`;
-  }
-  const ranAtStart = outcome.notices.find((notice) => notice.kind === "ran-at-start-changed");
-  if (ranAtStart) {
-    const [module, name] = splitKey(ranAtStart.key);
-    return `${module}: ${name} changed, and it ran only at start-up`;
-  }
-  const made = outcome.notices.find((notice) => notice.kind === "made-functions-changed");
-  if (made) {
-    const [module, name] = splitKey(made.key);
-    return `${module}: the functions ${name} creates changed, and the ones it created are in use`;
+  for (const [kind, reason] of NOTICE_REASONS) {
+    const notice = outcome.notices.find((candidate) => candidate.kind === kind);
+    if (notice) return reason(...splitKey(notice.key));
   }
   const [unreached] = outcome.unreached;
   if (unreached !== undefined) {
