@@ -124,6 +124,38 @@ setTimeout(() => {
   });
 });
 
+test("under chaud's CommonJS load hook, a call while a module loads is at start-up however deep, and no stack is read for it", () => {
+  const COMMONJS = join(REPO_ROOT, "dist/runtime/modules/commonjs.js");
+  dir.write(
+    "deep.cjs",
+    `const { chaudModule } = require(${JSON.stringify(REGISTRY)});
+const handle = chaudModule("app/deep.js");
+const f = handle.fn("f", function f() { return 1; }, "h:");
+const g = handle.fn("g", function g() { return 2; }, "h:");
+// Further below the top-level code than a stack read reaches.
+const down = (n) => (n === 0 ? f() : down(n - 1));
+down(100);
+for (let i = 0; i < 50; i++) g();
+`,
+  );
+  const file = dir.write(
+    "main.cjs",
+    `const { getRegistry } = require(${JSON.stringify(REGISTRY)});
+require(${JSON.stringify(COMMONJS)}).createCommonJsModules({ compileHotOnly: () => null }).watchLoads(() => {});
+const capture = Error.captureStackTrace;
+let reads = 0;
+Error.captureStackTrace = function (...args) { reads++; return capture.apply(this, args); };
+require("./deep.cjs");
+const ran = Object.fromEntries([...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran]));
+console.log(JSON.stringify({ ran, reads }));
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    ran: { f: "at-start", g: "at-start" },
+    reads: 0,
+  });
+});
+
 test("a locked Error (read-only stackTraceLimit) leaves calls working, counted as later", () => {
   const file = dir.write(
     "main.cjs",

@@ -12,6 +12,7 @@
 
 import Module from "node:module";
 import { dirname } from "node:path";
+import { evaluatingModule } from "../registry/first-calls";
 import type { ModuleSystem, ModuleTransaction } from "./module-system";
 
 interface NodeModule {
@@ -57,13 +58,16 @@ export function createCommonJsModules(options: CommonJsOptions): ModuleSystem {
   };
 }
 
-/** Calls `onLoad` after every CommonJS module load; returns an undo safe to call twice. */
+/**
+ * Calls `onLoad` after every CommonJS module load, and counts the load as a module evaluation
+ * for the hot functions it calls (see first-calls.ts); returns an undo safe to call twice.
+ */
 function hookModuleLoads(onLoad: (file?: string, loadBegan?: number) => void): () => void {
   const proto = Module.prototype as unknown as { load(filename: string): void };
   const original = proto.load;
   const hooked = function (this: unknown, filename: string): void {
     const began = Date.now();
-    original.call(this, filename);
+    evaluatingModule(() => original.call(this, filename));
     onLoad(filename, began);
   };
   proto.load = hooked;

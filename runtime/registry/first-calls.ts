@@ -23,6 +23,23 @@ const FRAMES = 64;
 /** Job boundaries come from a promise of this realm taken at load: fake timers cannot stop them. */
 const RESOLVED = Promise.resolve();
 
+/**
+ * Module evaluations under way in this thread, as chaud's CommonJS load hook counts them: a call
+ * while one runs is at start-up without reading the stack (a thousand-module start calls many
+ * functions from top-level code, and each read costs tens of microseconds).
+ */
+let evaluations = 0;
+
+/** Runs `evaluate` (a module's load) counted as a module evaluation. */
+export function evaluatingModule<T>(evaluate: () => T): T {
+  evaluations++;
+  try {
+    return evaluate();
+  } finally {
+    evaluations--;
+  }
+}
+
 /** `<file>\0<name>` of the functions that ran at start-up and not since, as stack frames name them. */
 const startupFunctions = new Set<string>();
 
@@ -61,7 +78,7 @@ export function watcherOf(entry: HotEntry, file: string | null, runsOnce = false
     const now = currentJob();
     if (atStartInJob !== now) {
       // A function the top level passes to `.then()` or `setTimeout()` runs once: at start-up.
-      const place = runsOnce ? "evaluating" : placeOfCall();
+      const place = runsOnce || evaluations > 0 ? "evaluating" : placeOfCall();
       if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
         atStartInJob = now;
         entry.ran = "at-start";
