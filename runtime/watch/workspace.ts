@@ -187,6 +187,13 @@ function dependencyClosure(from: WorkspacePackage, packages: WorkspacePackage[])
 // ---- File system helpers ---------------------------------------------------------------
 
 /**
+ * One system call (the JavaScript `realpathSync` checks each folder of the path in turn, which
+ * a thousand-module start felt). Not on Windows, where the native call answers some drives
+ * (subst, network shares) with other names than the ones Node's module paths use.
+ */
+const realPathOf = process.platform === "win32" ? realpathSync : realpathSync.native;
+
+/**
  * `fs.realpathSync` with a cache: the same module paths are asked about on every reload. A
  * path that does not exist (a deleted file) resolves through its folder, so it still maps to
  * its package; that answer is not cached, since the file may come back as something else.
@@ -197,7 +204,7 @@ function cachedRealPath(): (path: string) => string {
     const cached = cache.get(path);
     if (cached !== undefined) return cached;
     try {
-      const real = realpathSync(path);
+      const real = realPathOf(path);
       cache.set(path, real);
       return real;
     } catch {
@@ -211,7 +218,7 @@ function cachedRealPath(): (path: string) => string {
 /** The real path now, uncached; a missing file resolves through its folder. */
 function currentRealPath(path: string): string {
   try {
-    return realpathSync(path);
+    return realPathOf(path);
   } catch {
     const parent = dirname(path);
     return parent === path ? path : join(currentRealPath(parent), basename(path));
