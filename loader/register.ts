@@ -11,7 +11,7 @@ import { configureLogger, log, warn } from "../runtime/logger";
 import { installRequireHook } from "./require-hook";
 import { transformFile, warmUp } from "./transform";
 import { safely } from "../runtime/safely";
-import { createTransformCache, enableCompileCache } from "./transform-cache";
+import { createTransformCache, enableCompileCache, flushCompileCache } from "./transform-cache";
 import { findWorkspace } from "../runtime/watch/workspace";
 import type * as EsmLoader from "./esm-loader";
 import { createColdStart } from "./cold-start";
@@ -83,7 +83,11 @@ function register(): void {
     onWarn: (message) => warn(message),
     ...(withEsm || program ? {} : { pack: entry }),
   });
-  safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
+  let compileCache: string | null = null;
+  safely("chaud could not turn on V8's compile cache", () => (compileCache = enableCompileCache(cache)));
+  const writeCompileCache = (): void => {
+    if (compileCache !== null) safely("chaud could not write V8's compile cache", () => flushCompileCache());
+  };
   // Everything the require hook hands over is being `require`d: it must come out CommonJS.
   const compile = (file: string, source: string, hotOnly: boolean): string =>
     withPlainStacks(
@@ -197,6 +201,7 @@ function register(): void {
       if (compiled) cache.set(compiled.key, compiled.code);
       else transformFile(file, source, { cache, cwd: workspace.root, commonjs: kindOf(file).commonjs });
     }
+    writeCompileCache(); // what this program loaded since it started
   });
   describeProgramToWorkers({ entry });
   if (startedByCommand) {
@@ -215,6 +220,7 @@ function register(): void {
       compileHotOnly,
       prepare,
       startupNote,
+      onStarted: writeCompileCache,
       moduleSystem: esm
         ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
         : commonjs,

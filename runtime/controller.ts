@@ -43,6 +43,8 @@ export interface InitOptions {
   moduleSystem?: ModuleSystem;
   /** Appended to the start line, e.g. what compiling cost at a cold start (set by chaud/register). */
   startupNote?: () => string | null;
+  /** Told once the program has loaded (its start line is out): V8's compile cache is written then (set by chaud/register). */
+  onStarted?: () => void;
   /** The chaud command running this program, which restarts it for a save it cannot apply (set by chaud/register). */
   supervisor?: Supervisor;
 }
@@ -139,7 +141,10 @@ export class Controller {
       this.workspace,
       () => this.watchedFiles().length,
       options.startupNote,
-      supervisor && (() => supervisor.started()),
+      () => {
+        supervisor?.started();
+        options.onStarted?.();
+      },
       // After a restart the command's `restarted in N ms` says it; in a worker thread, the main thread's line.
       supervisor?.restarted || !isMainThread ? "debug" : "info",
     );

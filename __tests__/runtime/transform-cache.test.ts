@@ -15,6 +15,7 @@ import { join } from "node:path";
 import {
   createTransformCache,
   enableCompileCache,
+  flushCompileCache,
   hasBabelConfig,
   transformCacheKey,
   type CacheKeyInput,
@@ -254,5 +255,12 @@ describe("V8's compile cache", () => {
     const off = createTransformCache({ disk: false });
     expect(enableCompileCache(off, { enableCompileCache: (dir) => dirs.push(dir) })).toBeNull();
     expect(dirs).toEqual([]);
+  });
+
+  test("is written on demand where Node can (22.10 and later), and the call is a no-op elsewhere", () => {
+    let flushes = 0;
+    flushCompileCache({ flushCompileCache: () => flushes++ });
+    expect(flushes).toBe(1);
+    expect(() => flushCompileCache({})).not.toThrow();
   });
 });
