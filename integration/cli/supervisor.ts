@@ -243,15 +243,20 @@ function groupEnded(program: ChildProcess, pid: number, ms: number): Promise<boo
   return new Promise((resolve) => {
     if (done()) return resolve(true);
     const deadline = performance.now() + ms;
+    const settle = (ended: boolean): void => {
+      clearInterval(timer);
+      program.off("exit", onExit);
+      resolve(ended);
+    };
     const timer = setInterval(() => {
-      if (done()) {
-        clearInterval(timer);
-        resolve(true);
-      } else if (performance.now() >= deadline) {
-        clearInterval(timer);
-        resolve(false);
-      }
+      if (done()) settle(true);
+      else if (performance.now() >= deadline) settle(false);
     }, GROUP_POLL_MS);
+    // Most programs are their group's only process: the restart goes on at their exit, not at the next poll.
+    const onExit = (): void => {
+      if (done()) settle(true);
+    };
+    program.on("exit", onExit);
   });
 }
 
