@@ -23,7 +23,7 @@ import { StartLine } from "./watch/start-line";
 import { pathMatcher } from "./watch/ignore";
 import { WatchList } from "./watch/watch-list";
 import { createWatcher, type FileWatcher } from "./watch/watcher";
-import { findWorkspace, type Workspace } from "./watch/workspace";
+import { findWorkspace, moduleFileOf, type Workspace } from "./watch/workspace";
 
 export interface InitOptions {
   /** The program's entry module; default: the main module. */
@@ -230,7 +230,13 @@ export class Controller {
 
   private publish(outcome: ReloadOutcome): void {
     const lines = describeOutcome(outcome, (file) => this.workspace.relative(file));
-    const restart = this.options.supervisor && restartReason(outcome, (file) => this.workspace.relative(file));
+    const restart =
+      this.options.supervisor &&
+      restartReason(
+        outcome,
+        (file) => this.workspace.relative(file),
+        (module) => moduleFileOf(this.workspace, module),
+      );
     if (restart) {
       // The supervisor's `restarting: <why>` says what matters; the details stay at debug.
       this.print(lines.map((line) => (line.level === "info" ? { ...line, level: "debug" } : line)));

@@ -209,7 +209,7 @@ test("a service and a controller method body edit are served by the same process
   const restarts = chaudLines(child, /restarting/);
   expect(restarts).toHaveLength(1);
   expect(restarts[0]).toMatch(
-    /^\[chaud\] restarting: nestjs-app\/src\/items\.controller\.ts: the decorators of class ItemsController changed/,
+    /^\[chaud\] restarting: src\/items\.controller\.ts: the decorators of class ItemsController changed/,
   );
   expect((await request(restarted.port, "GET", "/items/all")).body).toEqual({
     controller: "c3",

@@ -62,6 +62,15 @@ test("the entry's top-level code, an export the entry imports, a hot class's con
       relative,
     ),
   ).toBe("app/src/items.controller.ts: the decorators of class ItemsController changed");
+  // With the workspace's packages, a notice names the file as the other reasons do.
+  const moduleFile = (module: string): string | null => (module.startsWith("app/") ? `/app/${module.slice(4)}` : null);
+  expect(
+    restartReason(
+      reloaded({ notices: [{ kind: "ran-at-start-changed", key: "app/src/main.ts#main" }] }),
+      relative,
+      moduleFile,
+    ),
+  ).toBe("src/main.ts: main changed, and it ran only at start-up");
   expect(restartReason(reloaded({ unreached: [{ file: "/app/src/setup.ts", line: 12 }] }), relative)).toBe(
     "src/setup.ts:12 changed, and no running code calls the new version",
   );

@@ -2,7 +2,7 @@
 
 import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { findWorkspace, type Workspace } from "../../runtime/watch/workspace";
+import { findWorkspace, moduleFileOf, type Workspace } from "../../runtime/watch/workspace";
 import { useTempDirs } from "../helpers/temp-dir";
 
 type Tree = Record<string, string | object>;
@@ -362,5 +362,23 @@ describe("which files are watchable", () => {
     expect(ws.relative(root)).toBe(".");
     const outside = join(dirname(root), "elsewhere.js");
     expect(ws.relative(outside)).toBe(outside.split("\\").join("/"));
+  });
+});
+
+describe("the file a registry key's module part names", () => {
+  const watched = [
+    { name: "@acme/api", dir: "/repo/packages/api", dependencies: [] },
+    { name: "@acme/api-extra", dir: "/repo/packages/api-extra", dependencies: [] },
+    { name: "", dir: "/repo", dependencies: [] },
+  ];
+
+  test("is the path inside the watched package of that name, scoped names included", () => {
+    expect(moduleFileOf({ watched }, "@acme/api/src/main.ts")).toBe(join("/repo/packages/api", "src", "main.ts"));
+    expect(moduleFileOf({ watched }, "@acme/api-extra/src/x.ts")).toBe(join("/repo/packages/api-extra", "src", "x.ts"));
+  });
+
+  test("is null for a module of no watched package (an unnamed one's keys are paths already)", () => {
+    expect(moduleFileOf({ watched }, "other/src/main.ts")).toBeNull();
+    expect(moduleFileOf({ watched }, "src/main.ts")).toBeNull();
   });
 });

@@ -20,8 +20,16 @@ const NOTICE_REASONS: Array<[Notice["kind"], (module: string, name: string) => s
   ],
 ];
 
-/** Why `outcome` leaves the program running stale code, in words naming the file; null when it does not. */
-export function restartReason(outcome: ReloadOutcome, relative: (file: string) => string): string | null {
+/**
+ * Why `outcome` leaves the program running stale code, in words naming the file; null when it
+ * does not. `moduleFile`: the file of a registry key's module part (`<package>/<path>`), so a
+ * notice names its file as the other reasons do; null leaves the module part as it is.
+ */
+export function restartReason(
+  outcome: ReloadOutcome,
+  relative: (file: string) => string,
+  moduleFile: (module: string) => string | null = () => null,
+): string | null {
   if (outcome.kind !== "reloaded") return null;
   const [entry] = outcome.topLevelChanged;
   if (entry !== undefined) return `${relative(entry)}: its top-level code changed`;
@@ -29,7 +37,11 @@ export function restartReason(outcome: ReloadOutcome, relative: (file: string) =
   if (imported !== undefined) return `${relative(imported)}: its exports changed, and the entry module imports it`;
   for (const [kind, reason] of NOTICE_REASONS) {
     const notice = outcome.notices.find((candidate) => candidate.kind === kind);
-    if (notice) return reason(...splitKey(notice.key));
+    if (notice) {
+      const [module, name] = splitKey(notice.key);
+      const file = moduleFile(module);
+      return reason(file !== null ? relative(file) : module, name);
+    }
   }
   const [unreached] = outcome.unreached;
   if (unreached !== undefined) {

@@ -104,6 +104,19 @@ function makeWorkspace(layout: Layout, watched: WorkspacePackage[], realPath: (p
   };
 }
 
+/**
+ * The file a registry key's module part names (`<package name>/<path in the package>`, as the
+ * plugin writes it), when a watched package has that name; else null.
+ */
+export function moduleFileOf(workspace: Pick<Workspace, "watched">, module: string): string | null {
+  let owner: WorkspacePackage | null = null;
+  for (const pkg of workspace.watched) {
+    if (pkg.name !== "" && module.startsWith(`${pkg.name}/`) && (owner === null || pkg.name.length > owner.name.length))
+      owner = pkg;
+  }
+  return owner === null ? null : join(owner.dir, ...module.slice(owner.name.length + 1).split("/"));
+}
+
 // ---- Finding the root ------------------------------------------------------------------
 
 /**
