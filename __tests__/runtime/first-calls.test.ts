@@ -88,6 +88,41 @@ test("an ES module's top-level calls are at start-up, and so is a first call by 
   expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual(EXPECTED);
 });
 
+test("an ES module's top-level code resumed after a top-level await calls at start-up, and so does a function it awaits; a loop there calls again later", () => {
+  const file = dir.write(
+    "main.mjs",
+    `import { chaudModule, getRegistry } from ${JSON.stringify(pathToFileURL(REGISTRY).href)};
+const handle = chaudModule("app/main.js");
+const setupRoutes = handle.fn("setupRoutes", function setupRoutes() { configure(); }, "h:");
+const configure = handle.fn("configure", function configure() { return 1; }, "h:");
+const afterConnect = handle.fn("afterConnect", function afterConnect() { return 2; }, "h:");
+const tick = handle.fn("tick", function tick() { return 3; }, "h:");
+const handler = handle.fn("handler", function handler() { return 4; }, "h:");
+const main = handle.fn("main", async function main() { await null; afterConnect(); }, "h:");
+await null; // await db.connect()
+setupRoutes();
+await main();
+for (let i = 0; i < 3; i++) {
+  tick();
+  await null;
+}
+setTimeout(() => {
+  handler();
+  const ran = Object.fromEntries([...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran]));
+  console.log(JSON.stringify(ran));
+}, 10);
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    setupRoutes: "at-start",
+    configure: "at-start",
+    main: "at-start",
+    afterConnect: "at-start",
+    tick: "later",
+    handler: "later",
+  });
+});
+
 test("later calls stay later: one made by a start-up function after it ran later, and one after a module required late ran", () => {
   dir.write(
     "late.cjs",

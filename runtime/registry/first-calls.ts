@@ -7,8 +7,10 @@
 // when a module's top-level code is on the stack (Node's CommonJS loader, `Module._compile`,
 // or its ES module job, `ModuleJob.run`, `runSync` for `require()` of one), or, for a
 // function's first call, when its caller is a function that ran at start-up, resumed after an
-// `await`: `main()` calling `setupRoutes(app)` after connecting to a database. A function such
-// a resumed function calls again is a loop's (a game loop's `update()`): it counts as later.
+// `await`: `main()` calling `setupRoutes(app)` after connecting to a database, or when an ES
+// module's own top-level code is below it with no loader frame (resumed after a top-level
+// `await`, or awaiting the caller). A function such code calls again is a loop's (a game
+// loop's `update()`): it counts as later.
 // A callback the top level passes to a call that calls it once (`.then(fn)`, `setTimeout(fn)`;
 // compiled with "once") is at start-up whenever it runs.
 
@@ -106,6 +108,10 @@ function placeOfCall(): CallPlace {
       return "evaluating";
     }
   }
+  // A module's own top-level code below, with no loader frame: an ES module resumed after a
+  // top-level `await` (`await db.connect(); setupRoutes(app)`), or awaiting the function that
+  // made this call. Start-up, for a first call: a loop in that code calls again later.
+  if (sites.some(isModuleTopLevel)) return "resumed";
   // The caller: the first frame below the watcher and the stub (the registry's own frames; a
   // stub made by \`new Function\` has no file).
   const callerAt = sites.findIndex((site) => {
@@ -118,6 +124,21 @@ function placeOfCall(): CallPlace {
   const resumed = sites.slice(callerAt + 1).every((site) => NODE_INTERNAL.test(site.getFileName() ?? "node:"));
   const name = caller.getFunctionName();
   return resumed && name !== null && startupFunctions.has(`${caller.getFileName()}\0${name}`) ? "resumed" : "later";
+}
+
+/**
+ * A frame of a module's top-level code: unnamed, in a file, its code starting where the file
+ * does (a function the module defines starts further in: compiled code opens with its imports).
+ */
+function isModuleTopLevel(site: NodeJS.CallSite): boolean {
+  const file = site.getFileName();
+  return (
+    typeof file === "string" &&
+    !NODE_INTERNAL.test(file) &&
+    !site.getFunctionName() &&
+    site.getEnclosingLineNumber?.() === 1 &&
+    site.getEnclosingColumnNumber?.() === 1
+  );
 }
 
 /** The registry's folder as stack frames name it: its frames are skipped when looking for a caller. */
