@@ -339,8 +339,6 @@ export function enableCompileCache(
  * program under development mostly ends by a signal (Ctrl-C, a restart): without this the
  * cache would stay empty. A no-op where Node has no `flushCompileCache` (before 22.10).
  */
-export function flushCompileCache(
-  moduleApi: { flushCompileCache?: () => unknown } = NodeModule as never,
-): void {
+export function flushCompileCache(moduleApi: { flushCompileCache?: () => unknown } = NodeModule as never): void {
   if (typeof moduleApi.flushCompileCache === "function") moduleApi.flushCompileCache();
 }
