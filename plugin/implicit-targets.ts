@@ -9,7 +9,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { CallKeys } from "./call-keys";
 import { classifyHot, hotDeclarator } from "./classify-hot";
-import { callbackTargets, memberTargets } from "./inline-targets";
+import { callbackTargets, callsOnce, memberTargets } from "./inline-targets";
 import { commonJsExportName, isFunctionValue, unwrapExpression } from "./marked-node";
 import type { Target } from "./targets";
 
@@ -19,13 +19,62 @@ export function implicitTargets(program: NodePath<t.Program>, explicit: readonly
   const claimed = new Set(explicit.flatMap(claimedNodes));
   const names = new Map<string, number>();
   for (const target of [...explicit, ...found]) names.set(target.name, (names.get(target.name) ?? 0) + 1);
+  const runOnce = functionsOnlyRunOnce(program);
   return found
     .filter((target) => names.get(target.name) === 1 && !claimedNodes(target).some((node) => claimed.has(node)))
-    .map((target) =>
-      target.kind === "hot-declaration" || target.kind === "hot-expression" || target.kind === "hot-method"
-        ? { ...target, implicit: true as const }
-        : target,
-    );
+    .map((target) => {
+      if (target.kind === "hot-declaration" || target.kind === "hot-expression")
+        return { ...target, implicit: true as const, ...(runOnce.has(target.name) ? { runsOnce: true as const } : {}) };
+      return target.kind === "hot-method" ? { ...target, implicit: true as const } : target;
+    });
+}
+
+/**
+ * The module's own functions whose one use is as an argument of a top-level call that calls it
+ * once at most (`app.whenReady().then(createWindow)`, `server.listen(PORT, onListening)`). One
+ * used anywhere else (exported, called, re-armed from its own body as `setTimeout(poll, 1000)`
+ * does) may run again later, and is left to the start-up watch.
+ */
+function functionsOnlyRunOnce(program: NodePath<t.Program>): Set<string> {
+  const names = new Set<string>();
+  for (const statement of program.get("body")) {
+    for (const call of topLevelCalls(statement)) {
+      if (!callsOnce(call.node)) continue;
+      for (const argument of call.get("arguments") as NodePath[]) {
+        if (!argument.isIdentifier()) continue;
+        const binding = program.scope.getBinding(argument.node.name);
+        if (
+          binding !== undefined &&
+          binding.scope === program.scope &&
+          binding.referencePaths.length === 1 &&
+          binding.referencePaths[0]!.node === argument.node &&
+          !binding.path.parentPath?.isExportDeclaration()
+        )
+          names.add(argument.node.name);
+      }
+    }
+  }
+  return names;
+}
+
+/** The calls of a top-level statement's call chain: `app.whenReady().then(f)`, `const s = listen(f)`. */
+function topLevelCalls(statement: NodePath<t.Statement>): Array<NodePath<t.CallExpression | t.OptionalCallExpression>> {
+  let current: NodePath | null = null;
+  if (statement.isExpressionStatement()) current = statement.get("expression");
+  else if (statement.isVariableDeclaration() && statement.node.declarations.length === 1)
+    current = statement.get("declarations")[0]!.get("init") as NodePath;
+  const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
+  while (current?.node) {
+    current = unwrapExpression(current);
+    if (current.isAwaitExpression()) current = current.get("argument");
+    else if (current.isCallExpression() || current.isOptionalCallExpression()) {
+      calls.push(current);
+      current = current.get("callee") as NodePath;
+    } else if (current.isMemberExpression() || current.isOptionalMemberExpression())
+      current = current.get("object") as NodePath;
+    else break;
+  }
+  return calls;
 }
 
 function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Target[] {

@@ -88,7 +88,7 @@ export function callbackTargets(
 }
 
 /** Promise reactions, one-shot timers, `emitter.once(…)` and `server.listen(port, fn)` call their function once at most. */
-function callsOnce(call: t.CallExpression | t.OptionalCallExpression): boolean {
+export function callsOnce(call: t.CallExpression | t.OptionalCallExpression): boolean {
   const name = calleeName(call);
   return name !== null && (CALLS_ONCE.has(name) || name === "once" || name === "listen");
 }

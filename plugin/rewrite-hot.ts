@@ -24,6 +24,7 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
       t.cloneNode(fn.id),
       t.stringLiteral(hotHashOf(context, target.path, target.implicit === true)),
       ...args,
+      ...runsOnce(target, args.length === 0),
     ]);
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
@@ -34,7 +35,15 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
   const hash = hotHashOf(context, target.path, target.implicit === true);
   const fn = target.path.node;
   const value = isAnonymous(unwrapExpression(target.path).node) ? namedBy(target.name, fn) : fn;
-  target.path.replaceWith(callHandle(context, "fn", [t.stringLiteral(target.name), value, t.stringLiteral(hash)]));
+  target.path.replaceWith(
+    callHandle(context, "fn", [t.stringLiteral(target.name), value, t.stringLiteral(hash), ...runsOnce(target, true)]),
+  );
+}
+
+/** `_chaud.fn(…, displayName, "once")` for a function only passed to a call that calls it once (first-calls.ts). */
+function runsOnce(target: HotFunctionTarget, withoutDisplayName: boolean): t.Expression[] {
+  if (!target.runsOnce) return [];
+  return [...(withoutDisplayName ? [t.unaryExpression("void", t.numericLiteral(0))] : []), t.stringLiteral("once")];
 }
 
 function isAnonymous(node: t.Node): boolean {

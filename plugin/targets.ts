@@ -3,11 +3,16 @@
 import type { NodePath } from "@babel/traverse";
 import type * as t from "@babel/types";
 
+/**
+ * `runsOnce`: mode "all" found the function's only use is as an argument of a top-level call that
+ * calls it once at most (`app.whenReady().then(createWindow)`): once it ran, an edit of it
+ * reaches nothing that runs.
+ */
 export type HotFunctionTarget =
   // `function f() {}` (maybe exported): reassigned to its stub at the top of the module.
-  | { kind: "hot-declaration"; name: string; path: NodePath<t.FunctionDeclaration>; implicit?: true }
+  | { kind: "hot-declaration"; name: string; path: NodePath<t.FunctionDeclaration>; implicit?: true; runsOnce?: true }
   // `const f = () => {}` or `export default () => {}`: the expression is wrapped in place.
-  | { kind: "hot-expression"; name: string; path: NodePath<t.Expression>; implicit?: true };
+  | { kind: "hot-expression"; name: string; path: NodePath<t.Expression>; implicit?: true; runsOnce?: true };
 
 export interface HotClassTarget {
   kind: "hot-class";

@@ -4,7 +4,8 @@
 // once by main() after an await: start-up too), `setupRoutes()` (called once from a timer, as a
 // framework calls a plugin, and the route handlers it registered are kept), `tick()` (called at
 // the top level and by a timer), `list()` (called per request, its `.map` callback done when it
-// returns) and a callback passed to `.then()` at the top level (it runs once).
+// returns), a callback passed to `.then()` at the top level (it runs once), and `createWindow()`,
+// used only as `whenReady().then(createWindow)` (it runs once too).
 
 import { Child } from "../helpers/child";
 import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
@@ -37,6 +38,8 @@ interface Versions {
   suffix: string;
   /** Set by a callback the top level passes to \`.then()\`, which runs once. */
   ready: string;
+  /** Set by createWindow(), whose one use is \`whenReady().then(createWindow)\` (Electron's start). */
+  window: string;
 }
 
 const V1: Versions = {
@@ -47,6 +50,7 @@ const V1: Versions = {
   extra: false,
   suffix: "1",
   ready: "ready-1",
+  window: "window-1",
 };
 
 const routesSource = (v: Versions): string => `export const routes = new Map<string, () => string>();
@@ -69,6 +73,7 @@ import { list, routes, setupRoutes } from "./routes${esm ? ".js" : ""}";
 let label = "";
 let mode = "";
 let ready = "";
+let window = "";
 let ticked = "";
 let ticks = 0;
 function tick(): void {
@@ -91,12 +96,17 @@ main();
 Promise.resolve().then(() => {
   ready = "${v.ready}";
 });
+const whenReady = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+function createWindow(): void {
+  window = "${v.window}";
+}
+whenReady().then(createWindow);
 // Called later, as Fastify calls a plugin.
 setTimeout(() => setupRoutes(routes), 5);
 
 export const server = createServer((req, res) => {
   const handler = routes.get(req.url ?? "/");
-  res.end(JSON.stringify({ label, mode, ready, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
+  res.end(JSON.stringify({ label, mode, ready, window, ticked, ticks, list: list(), body: handler ? handler() : null, pid: process.pid }));
 });
 ${listenAndStop("clearInterval(timer);")}`;
 
@@ -172,6 +182,11 @@ describe.each([
     ).toMatchObject({
       label: "label-6",
     });
+    // createWindow() ran once, passed by name to .then(), and is used nowhere else: its edit restarts.
+    const v8 = { ...v7, window: "window-8" };
+    expect(await restartsFor(v8, 5, (body) => body.window === "window-8", "createWindow()'s new body")).toMatchObject({
+      ready: "ready-7",
+    });
     expect(restartLines(child)).toEqual([
       expect.stringMatching(/restarting: src\/routes\.ts: the functions setupRoutes creates changed/),
       expect.stringMatching(/restarting: src\/main\.ts: configure changed, and it ran only at start-up/),
@@ -179,6 +194,7 @@ describe.each([
       expect.stringMatching(
         /restarting: src\/main\.ts: Promise\.resolve\(\)\.then\(\)#1 changed, and it ran only at start-up/,
       ),
+      expect.stringMatching(/restarting: src\/main\.ts: createWindow changed, and it ran only at start-up/),
     ]);
   }, 120000);
 });
