@@ -26,8 +26,8 @@ import { describeProgramToWorkers, programOfThisWorker } from "./worker-threads"
 
 const REGISTERED = Symbol.for("chaud.register.v1");
 
-/** How long after start the chaud command's program starts its reload compiler, once its own loading is done. */
-const WARM_UP_DELAY_MS = 300;
+/** When the chaud command's program readies its reload compiler if no start line said it has loaded. */
+const READY_FOR_SAVES_FALLBACK_MS = 2000;
 /** The program's files the reload compiler rehearses on (compile-worker.ts). */
 const REHEARSAL_FILES = 12;
 
@@ -204,23 +204,30 @@ function register(): void {
     writeCompileCache(); // what this program loaded since it started
   });
   describeProgramToWorkers({ entry });
-  if (startedByCommand) {
-    // Under the chaud command, the first save is decided by compiling (a hot-only version, or
-    // the files a restart needs): ready the reload compiler while the program idles after its
-    // start, not then. Without it, load Babel here.
-    setTimeout(() => {
-      startReloadCompiler();
-      if (!reloadCompiler)
-        safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root));
-    }, WARM_UP_DELAY_MS).unref();
-  }
+  // Under the chaud command, the first save is decided by compiling (a hot-only version, or
+  // the files a restart needs): the reload compiler is readied once the program has loaded (its
+  // start line), so that it neither competes with the loading nor is still loading Babel when a
+  // save closely follows a restart. Without it, Babel loads here. The timer stands in for a
+  // start line that never comes.
+  let readied = false;
+  const readyForSaves = (): void => {
+    if (readied || !startedByCommand) return;
+    readied = true;
+    startReloadCompiler();
+    if (!reloadCompiler)
+      safely("chaud could not load Babel ahead of the first save", () => warmUp(entry, workspace.root));
+  };
+  if (startedByCommand) setTimeout(readyForSaves, READY_FOR_SAVES_FALLBACK_MS).unref();
   const start = (ownEntry: string): void =>
     void init({
       entry: ownEntry,
       compileHotOnly,
       prepare,
       startupNote,
-      onStarted: writeCompileCache,
+      onStarted: () => {
+        readyForSaves();
+        writeCompileCache();
+      },
       moduleSystem: esm
         ? (require("../runtime/modules/combined") as typeof Combined).combineModuleSystems(commonjs, esm)
         : commonjs,

@@ -89,7 +89,7 @@ describe.each([
       env: env({ CHAUD_AGGREGATE_TIMEOUT: "300", CHAUD_LOG: "info", ...extraEnv }),
     });
     await child.message("ready");
-    await sleep(500); // the reload compiler's start (or the warm-up load of Babel), 300 ms after start
+    await sleep(500); // the reload compiler's start (or the warm-up load of Babel), once the program has loaded
 
     for (const [value, index] of [
       [2, 0],
