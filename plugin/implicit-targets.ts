@@ -23,8 +23,12 @@ export function implicitTargets(program: NodePath<t.Program>, explicit: readonly
   return found
     .filter((target) => names.get(target.name) === 1 && !claimedNodes(target).some((node) => claimed.has(node)))
     .map((target) => {
-      if (target.kind === "hot-declaration" || target.kind === "hot-expression")
-        return { ...target, implicit: true as const, ...(runOnce.has(target.name) ? { runsOnce: true as const } : {}) };
+      if (target.kind === "hot-declaration" || target.kind === "hot-expression") {
+        // The function's declaration, or the declarator of the const that holds it.
+        const declared = target.kind === "hot-declaration" ? target.path.node : target.path.parentPath?.node;
+        const once = declared !== undefined && runOnce.has(declared) ? { runsOnce: true as const } : {};
+        return { ...target, implicit: true as const, ...once };
+      }
       return target.kind === "hot-method" ? { ...target, implicit: true as const } : target;
     });
 }
@@ -35,8 +39,8 @@ export function implicitTargets(program: NodePath<t.Program>, explicit: readonly
  * used anywhere else (exported, called, re-armed from its own body as `setTimeout(poll, 1000)`
  * does) may run again later, and is left to the start-up watch.
  */
-function functionsOnlyRunOnce(program: NodePath<t.Program>): Set<string> {
-  const names = new Set<string>();
+function functionsOnlyRunOnce(program: NodePath<t.Program>): Set<t.Node> {
+  const declarations = new Set<t.Node>();
   for (const statement of program.get("body")) {
     for (const call of topLevelCalls(statement)) {
       if (!callsOnce(call.node)) continue;
@@ -44,17 +48,25 @@ function functionsOnlyRunOnce(program: NodePath<t.Program>): Set<string> {
         if (!argument.isIdentifier()) continue;
         const binding = program.scope.getBinding(argument.node.name);
         if (
-          binding !== undefined &&
-          binding.scope === program.scope &&
-          binding.referencePaths.length === 1 &&
-          binding.referencePaths[0]!.node === argument.node &&
-          !binding.path.parentPath?.isExportDeclaration()
+          binding === undefined ||
+          binding.scope !== program.scope ||
+          binding.referencePaths.length !== 1 ||
+          binding.referencePaths[0]!.node !== argument.node
         )
-          names.add(argument.node.name);
+          continue;
+        // `function f() {}` or `const f = …` of this module (an import's binding is its
+        // specifier), not exported: another module may call an exported one.
+        const declared = binding.path;
+        const statement = declared.isVariableDeclarator() ? declared.parentPath : declared;
+        if (
+          (declared.isFunctionDeclaration() || declared.isVariableDeclarator()) &&
+          !statement?.parentPath?.isExportDeclaration()
+        )
+          declarations.add(declared.node);
       }
     }
   }
-  return names;
+  return declarations;
 }
 
 /** The calls of a top-level statement's call chain: `app.whenReady().then(f)`, `const s = listen(f)`. */

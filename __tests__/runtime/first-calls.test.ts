@@ -99,9 +99,13 @@ const afterConnect = handle.fn("afterConnect", function afterConnect() { return 
 const tick = handle.fn("tick", function tick() { return 3; }, "h:");
 const handler = handle.fn("handler", function handler() { return 4; }, "h:");
 const main = handle.fn("main", async function main() { await null; afterConnect(); }, "h:");
+const afterPlain = handle.fn("afterPlain", function afterPlain() { return 5; }, "h:");
+// Not hot: nothing but the top-level code awaiting it says that its callee runs at start-up.
+async function connect() { await null; afterPlain(); }
 await null; // await db.connect()
 setupRoutes();
 await main();
+await connect();
 for (let i = 0; i < 3; i++) {
   tick();
   await null;
@@ -118,6 +122,7 @@ setTimeout(() => {
     configure: "at-start",
     main: "at-start",
     afterConnect: "at-start",
+    afterPlain: "at-start",
     tick: "later",
     handler: "later",
   });

@@ -20,6 +20,8 @@ import type { AnyFunction, HotEntry } from "./types";
 const EVALUATING_FRAME = /^node:internal\/modules\//;
 const EVALUATING_FUNCTION = new Set(["_compile", "run", "runSync"]);
 const NODE_INTERNAL = /^node:/;
+/** How stack frames name a module's file: a file: URL, or an absolute path (POSIX, Windows). */
+const MODULE_FILE = /^(?:file:|\/|[A-Za-z]:[\\/]|\\\\)/;
 /** Enough frames to reach the loader from a call a few functions deep in a module's top-level code. */
 const FRAMES = 64;
 /** Job boundaries come from a promise of this realm taken at load: fake timers cannot stop them. */
@@ -127,14 +129,17 @@ function placeOfCall(): CallPlace {
 }
 
 /**
- * A frame of a module's top-level code: unnamed, in a file, its code starting where the file
- * does (a function the module defines starts further in: compiled code opens with its imports).
+ * A frame of a module's top-level code: unnamed, in a module file (a path or a file: URL, not
+ * eval or a `vm` script's name), its code starting where the file does. A function of a module
+ * chaud compiled starts further in, after the imports; an unnamed function at the very start of
+ * a file chaud did not compile would count too, making at most its callee's first call start-up.
  */
 function isModuleTopLevel(site: NodeJS.CallSite): boolean {
   const file = site.getFileName();
   return (
     typeof file === "string" &&
-    !NODE_INTERNAL.test(file) &&
+    MODULE_FILE.test(file) &&
+    !site.isEval() &&
     !site.getFunctionName() &&
     site.getEnclosingLineNumber?.() === 1 &&
     site.getEnclosingColumnNumber?.() === 1

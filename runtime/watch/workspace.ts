@@ -200,11 +200,12 @@ function dependencyClosure(from: WorkspacePackage, packages: WorkspacePackage[])
 // ---- File system helpers ---------------------------------------------------------------
 
 /**
- * One system call (the JavaScript `realpathSync` checks each folder of the path in turn, which
- * a thousand-module start felt). Not on Windows, where the native call answers some drives
- * (subst, network shares) with other names than the ones Node's module paths use.
+ * On Linux, one system call per path (the JavaScript `realpathSync` checks each folder of the
+ * path in turn: thousands of calls at a large program's start). Elsewhere the native call may
+ * name a path otherwise than Node's module paths do (the on-disk letter case on macOS; subst
+ * drives and network shares on Windows), so the JavaScript one is kept there.
  */
-const realPathOf = process.platform === "win32" ? realpathSync : realpathSync.native;
+const realPathOf = process.platform === "linux" ? realpathSync.native : realpathSync;
 
 /**
  * `fs.realpathSync` with a cache: the same module paths are asked about on every reload. A
