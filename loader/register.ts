@@ -83,11 +83,9 @@ function register(): void {
     onWarn: (message) => warn(message),
     ...(withEsm || program ? {} : { pack: entry }),
   });
-  let compileCache: string | null = null;
-  safely("chaud could not turn on V8's compile cache", () => (compileCache = enableCompileCache(cache)));
-  const writeCompileCache = (): void => {
-    if (compileCache !== null) safely("chaud could not write V8's compile cache", () => flushCompileCache());
-  };
+  safely("chaud could not turn on V8's compile cache", () => enableCompileCache(cache));
+  // Without a compile cache turned on, Node has nothing to write.
+  const writeCompileCache = (): void => safely("chaud could not write V8's compile cache", () => flushCompileCache());
   // Everything the require hook hands over is being `require`d: it must come out CommonJS.
   const compile = (file: string, source: string, hotOnly: boolean): string =>
     withPlainStacks(

@@ -9,7 +9,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { CallKeys } from "./call-keys";
 import { classifyHot, hotDeclarator } from "./classify-hot";
-import { callbackTargets, callsOnce, memberTargets } from "./inline-targets";
+import { callbackTargets, callChain, callsOnce, memberTargets } from "./inline-targets";
 import { commonJsExportName, isFunctionValue, unwrapExpression } from "./marked-node";
 import type { Target } from "./targets";
 
@@ -69,24 +69,16 @@ function functionsOnlyRunOnce(program: NodePath<t.Program>): Set<t.Node> {
   return declarations;
 }
 
-/** The calls of a top-level statement's call chain: `app.whenReady().then(f)`, `const s = listen(f)`. */
+/** The calls of a top-level statement's call chain: `app.whenReady().then(f)`, `const s = await listen(f)`. */
 function topLevelCalls(statement: NodePath<t.Statement>): Array<NodePath<t.CallExpression | t.OptionalCallExpression>> {
-  let current: NodePath | null = null;
-  if (statement.isExpressionStatement()) current = statement.get("expression");
-  else if (statement.isVariableDeclaration() && statement.node.declarations.length === 1)
-    current = statement.get("declarations")[0]!.get("init") as NodePath;
-  const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
-  while (current?.node) {
-    current = unwrapExpression(current);
-    if (current.isAwaitExpression()) current = current.get("argument");
-    else if (current.isCallExpression() || current.isOptionalCallExpression()) {
-      calls.push(current);
-      current = current.get("callee") as NodePath;
-    } else if (current.isMemberExpression() || current.isOptionalMemberExpression())
-      current = current.get("object") as NodePath;
-    else break;
-  }
-  return calls;
+  const value = statement.isExpressionStatement()
+    ? statement.get("expression")
+    : statement.isVariableDeclaration() && statement.node.declarations.length === 1
+      ? (statement.get("declarations")[0]!.get("init") as NodePath)
+      : null;
+  if (!value?.node) return [];
+  const unwrapped = unwrapExpression(value);
+  return callChain(unwrapped.isAwaitExpression() ? unwrapExpression(unwrapped.get("argument")) : unwrapped);
 }
 
 function statementTargets(statement: NodePath<t.Statement>, keys: CallKeys): Target[] {

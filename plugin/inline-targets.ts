@@ -26,18 +26,9 @@ export function callbackTargets(
   keys: CallKeys,
   prefix = "",
 ): HotInlineTarget[] {
-  const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
-  for (let current: NodePath = expression; ;) {
-    if (current.isCallExpression() || current.isOptionalCallExpression()) {
-      calls.push(current);
-      current = current.get("callee") as NodePath;
-    } else if (current.isMemberExpression() || current.isOptionalMemberExpression()) {
-      current = current.get("object") as NodePath;
-    } else break;
-  }
   const targets: HotInlineTarget[] = [];
   // Innermost first, as they read: `router.route("/a")` before `.get(fn)`.
-  for (const call of calls.reverse()) {
+  for (const call of callChain(expression).reverse()) {
     if (leftToJest(call)) continue;
     const text = callText(call);
     if (text === null) continue;
@@ -85,6 +76,20 @@ export function callbackTargets(
     }
   }
   return targets;
+}
+
+/** The calls of a call chain, outermost first: `.get(fn)` before `router.route("/a")`. */
+export function callChain(expression: NodePath): Array<NodePath<t.CallExpression | t.OptionalCallExpression>> {
+  const calls: Array<NodePath<t.CallExpression | t.OptionalCallExpression>> = [];
+  for (let current: NodePath = expression; ;) {
+    if (current.isCallExpression() || current.isOptionalCallExpression()) {
+      calls.push(current);
+      current = current.get("callee") as NodePath;
+    } else if (current.isMemberExpression() || current.isOptionalMemberExpression()) {
+      current = current.get("object") as NodePath;
+    } else break;
+  }
+  return calls;
 }
 
 /** Promise reactions, one-shot timers, `emitter.once(…)` and `server.listen(port, fn)` call their function once at most. */

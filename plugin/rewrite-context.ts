@@ -23,6 +23,20 @@ export interface RewriteContext {
 }
 
 /** `_chaud.<method>(...args)` */
+/**
+ * `_chaud.fn`'s arguments with "once" appended (after a `void 0` display name when there is
+ * none) for a function only passed to a call that calls it once: any call of it is at start-up
+ * (first-calls.ts).
+ */
+export function withRunsOnce(args: t.Expression[], runsOnce: boolean | undefined): t.Expression[] {
+  if (!runsOnce) return args;
+  return [
+    ...args,
+    ...(args.length === 3 ? [t.unaryExpression("void", t.numericLiteral(0))] : []),
+    t.stringLiteral("once"),
+  ];
+}
+
 export function callHandle(context: RewriteContext, method: string, args: t.Expression[]): t.CallExpression {
   return t.callExpression(t.memberExpression(t.cloneNode(context.handle), t.identifier(method)), args);
 }

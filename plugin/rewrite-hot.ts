@@ -3,7 +3,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { unwrapExpression } from "./marked-node";
-import { callHandle, hotHashOf, type RewriteContext } from "./rewrite-context";
+import { callHandle, hotHashOf, withRunsOnce, type RewriteContext } from "./rewrite-context";
 import type { HotFunctionTarget, HotMethodTarget } from "./targets";
 
 export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteContext): void {
@@ -19,13 +19,19 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
       fn.id = context.program.scope.generateUidIdentifier("default");
       args.push(t.stringLiteral("default"));
     }
-    const call = callHandle(context, "fn", [
-      t.stringLiteral(target.name),
-      t.cloneNode(fn.id),
-      t.stringLiteral(hotHashOf(context, target.path, target.implicit === true)),
-      ...args,
-      ...runsOnce(target, args.length === 0),
-    ]);
+    const call = callHandle(
+      context,
+      "fn",
+      withRunsOnce(
+        [
+          t.stringLiteral(target.name),
+          t.cloneNode(fn.id),
+          t.stringLiteral(hotHashOf(context, target.path, target.implicit === true)),
+          ...args,
+        ],
+        target.runsOnce,
+      ),
+    );
     context.prelude.push(t.expressionStatement(t.assignmentExpression("=", t.cloneNode(fn.id), call)));
     return;
   }
@@ -36,14 +42,12 @@ export function rewriteHotFunction(target: HotFunctionTarget, context: RewriteCo
   const fn = target.path.node;
   const value = isAnonymous(unwrapExpression(target.path).node) ? namedBy(target.name, fn) : fn;
   target.path.replaceWith(
-    callHandle(context, "fn", [t.stringLiteral(target.name), value, t.stringLiteral(hash), ...runsOnce(target, true)]),
+    callHandle(
+      context,
+      "fn",
+      withRunsOnce([t.stringLiteral(target.name), value, t.stringLiteral(hash)], target.runsOnce),
+    ),
   );
-}
-
-/** `_chaud.fn(…, displayName, "once")` for a function only passed to a call that calls it once (first-calls.ts). */
-function runsOnce(target: HotFunctionTarget, withoutDisplayName: boolean): t.Expression[] {
-  if (!target.runsOnce) return [];
-  return [...(withoutDisplayName ? [t.unaryExpression("void", t.numericLiteral(0))] : []), t.stringLiteral("once")];
 }
 
 function isAnonymous(node: t.Node): boolean {

@@ -6,7 +6,7 @@
 import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { unwrapExpression } from "./marked-node";
-import { callHandle, hotHashOf, type RewriteContext } from "./rewrite-context";
+import { callHandle, hotHashOf, withRunsOnce, type RewriteContext } from "./rewrite-context";
 import type { HotInlineTarget } from "./targets";
 
 export function rewriteInline(targets: HotInlineTarget[], context: RewriteContext, hotOnly: boolean): void {
@@ -41,10 +41,7 @@ function registration(target: HotInlineTarget, context: RewriteContext): t.CallE
   const hash = t.stringLiteral(hotHashOf(context, target.path, true));
   const fn = t.isObjectMethod(node) ? methodAlone(node) : (node as t.Expression);
   const args = [t.stringLiteral(target.name), fn, hash, ...displayName(target)];
-  // `_chaud.fn(name, fn, hash, displayName, "once")`: any call of it is at start-up (first-calls.ts).
-  if (target.runsOnce)
-    args.push(...(args.length === 3 ? [t.unaryExpression("void", t.numericLiteral(0))] : []), t.stringLiteral("once"));
-  return callHandle(context, "fn", args);
+  return callHandle(context, "fn", withRunsOnce(args, target.runsOnce));
 }
 
 /**
