@@ -29,7 +29,9 @@ export function implicitTargets(program: NodePath<t.Program>, explicit: readonly
         const once = declared !== undefined && runOnce.has(declared) ? { runsOnce: true as const } : {};
         return { ...target, implicit: true as const, ...once };
       }
-      return target.kind === "hot-method" ? { ...target, implicit: true as const } : target;
+      return target.kind === "hot-method" || target.kind === "hot-class"
+        ? { ...target, implicit: true as const }
+        : target;
     });
 }
 

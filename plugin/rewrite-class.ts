@@ -16,7 +16,7 @@ import type { NodePath } from "@babel/traverse";
 import * as t from "@babel/types";
 import { decoratorsHash, type DecorateStatement } from "./decorators";
 import { sourceHash } from "./hash";
-import { callHandle, hashOf, type RewriteContext } from "./rewrite-context";
+import { callHandle, hashOf, hotHashOf, type RewriteContext } from "./rewrite-context";
 import type { HotClassTarget } from "./targets";
 
 /** `decorations`: the compiled decorator statements that apply to the class (decorators.ts). */
@@ -31,6 +31,7 @@ export function rewriteHotClass(
   const shapeHash = shapeHashOf(node, context.source);
   // Taken before the rewrite below changes the body (private names).
   const decorated = decoratorsHash(node, decorations, context.source);
+  const memberHashes = target.implicit ? memberHashesOf(path, context) : null;
   const symbols = replacePrivateNames(path, target.name, context);
 
   const self = resolveSelfReferences(path, target.name, context);
@@ -56,8 +57,10 @@ export function rewriteHotClass(
     ownName ? expression : namedByItsKey(target.name, expression),
     t.stringLiteral(hash),
     t.stringLiteral(shapeHash),
-    // Only decorated classes have it, so undecorated ones compile as before.
-    ...(decorated !== null ? [t.stringLiteral(decorated)] : []),
+    // Only decorated classes have it, and mode "all"'s (then `void 0` where there are none), so
+    // other classes compile as before.
+    ...(decorated !== null ? [t.stringLiteral(decorated)] : memberHashes ? [t.buildUndefinedNode()] : []),
+    ...(memberHashes ? [memberHashes] : []),
   ];
   const call = callHandle(context, "cls", args);
 
@@ -138,6 +141,27 @@ function resolveSelfReferences(
     });
   }
   return innerUsed ? { id: inner, own: ownId !== null && ownId !== undefined } : null;
+}
+
+/**
+ * Mode "all": the hash of each method and accessor named in the source, as a hot function's
+ * (rewrite-context.ts's hotHashOf), keyed as the runtime finds their stubs: `name`, `get name`,
+ * `static set name`. The runtime watches where they run, as it does functions, so an edit of a
+ * method that ran only at start-up (`initRoutes()` called by the constructor of an object made
+ * at the top level) restarts instead of leaving the routes it registered stale.
+ */
+function memberHashesOf(path: NodePath<t.Class>, context: RewriteContext): t.ObjectExpression | null {
+  const properties: t.ObjectProperty[] = [];
+  for (const member of path.get("body").get("body")) {
+    if (!member.isClassMethod() || member.node.kind === "constructor") continue;
+    const { key, computed, kind } = member.node;
+    const name = !computed && t.isIdentifier(key) ? key.name : t.isStringLiteral(key) ? key.value : null;
+    if (name === null) continue;
+    const label = `${member.node.static ? "static " : ""}${kind === "method" ? "" : `${kind} `}${name}`;
+    const labelKey = t.isValidIdentifier(label) ? t.identifier(label) : t.stringLiteral(label);
+    properties.push(t.objectProperty(labelKey, t.stringLiteral(hotHashOf(context, member, true))));
+  }
+  return properties.length > 0 ? t.objectExpression(properties) : null;
 }
 
 /** What existing instances already ran and a reload cannot redo: constructor and field initializers. */

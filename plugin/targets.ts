@@ -18,6 +18,8 @@ export interface HotClassTarget {
   kind: "hot-class";
   name: string;
   path: NodePath<t.ClassDeclaration | t.ClassExpression>;
+  /** Hot by mode "all", without a marker: its methods are watched as such functions are. */
+  implicit?: true;
 }
 
 export interface HotMethodTarget {

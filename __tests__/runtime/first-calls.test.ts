@@ -269,3 +269,162 @@ test("an edit applied to a function still watched keeps the watcher, which calls
   expect(stub()).toBe(2);
   expect(entry.target.fn).toBe(entry.impl);
 });
+
+describe('methods of a class mode "all" made hot', () => {
+  test("are watched like its functions: one the constructor calls at the top level ran at start-up, a timer's later; a marked class's are not watched", () => {
+    const file = dir.write(
+      "main.cjs",
+      `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+const handle = chaudModule("app/main.js");
+const App = handle.cls("App", class App {
+  constructor() { this.routes = []; this.initRoutes(); }
+  initRoutes() { this.routes.push("/"); }
+  handle() { return this.routes.length; }
+  get size() { return this.routes.length; }
+  static create() { return new App(); }
+  idle() {}
+}, "c", "s", void 0, { initRoutes: "i:", handle: "h:", "get size": "g:", "static create": "c:", idle: "d:" });
+const Marked = handle.cls("Marked", class Marked { run() { return 1; } }, "m", "s");
+const app = App.create();
+new Marked().run();
+setTimeout(() => {
+  app.handle();
+  void app.size;
+  const member = (cls, key, side = "value", owner = "proto") => {
+    const entry = getRegistry().classes.get("app/main.js#" + cls).stubs[owner].get(key)[side];
+    return [entry.ran, entry.target.fn === entry.impl];
+  };
+  console.log(JSON.stringify({
+    initRoutes: member("App", "initRoutes"),
+    handle: member("App", "handle"),
+    size: member("App", "size", "get"),
+    create: member("App", "create", "value", "statics"),
+    idle: member("App", "idle"),
+    markedRun: member("Marked", "run"),
+  }));
+}, 10);
+`,
+    );
+    expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+      initRoutes: ["at-start", false],
+      handle: ["later", true],
+      size: ["later", true],
+      create: ["at-start", false],
+      idle: ["not-yet", false],
+      markedRun: ["not-yet", true],
+    });
+  });
+
+  /** Registers class `C` with a method `m` whose hash is `hash`, sets where it ran, then commits `next`. */
+  function noticesOfMethodEdit(ran: "not-yet" | "at-start" | "later", hash: string, next: string): Notice[] {
+    const registry = getRegistry();
+    const define = (body: number, hashes: Record<string, string>): void => {
+      registry.module("app/a.js").cls(
+        "C",
+        class C {
+          m(): number {
+            return body;
+          }
+          static s(): number {
+            return body;
+          }
+        },
+        `c${body}`,
+        "s",
+        undefined,
+        hashes,
+      );
+    };
+    define(1, { m: hash, "static s": "s:" });
+    registry.classes.get("app/a.js#C")!.stubs.proto.get("m")!.value!.ran = ran;
+    registry.classes.get("app/a.js#C")!.stubs.statics.get("s")!.value!.ran = "at-start";
+    const batch = registry.beginBatch();
+    define(2, { m: next, "static s": "s:" });
+    return batch.commit().notices;
+  }
+
+  test.each([
+    { ran: "at-start", hash: "a:", next: "b:", notice: "ran-at-start-changed" },
+    { ran: "later", hash: "a:m", next: "b:n", notice: "made-functions-changed" },
+    { ran: "later", hash: "a:m", next: "b:m", notice: null },
+    { ran: "not-yet", hash: "a:m", next: "b:n", notice: null },
+    { ran: "at-start", hash: "a:m", next: "a:m", notice: null },
+  ] as const)("ran $ran, hash $hash → $next: $notice (keyed Class.method)", ({ ran, hash, next, notice }) => {
+    expect(noticesOfMethodEdit(ran, hash, next)).toEqual(
+      notice === null ? [] : [{ kind: notice, key: "app/a.js#C.m" }],
+    );
+  });
+
+  test("an edit of a method still watched keeps the watcher, which calls the new body; a method added later is watched", () => {
+    const registry = getRegistry();
+    const C = registry.module("app/a.js").cls(
+      "C",
+      class C {
+        m(): number {
+          return 1;
+        }
+      },
+      "c1",
+      "s",
+      undefined,
+      { m: "a:" },
+    );
+    const entry = registry.classes.get("app/a.js#C")!.stubs.proto.get("m")!.value!;
+    const watcher = entry.target.fn;
+    const batch = registry.beginBatch();
+    registry.module("app/a.js").cls(
+      "C",
+      class C {
+        m(): number {
+          return 2;
+        }
+        n(): number {
+          return 3;
+        }
+      },
+      "c2",
+      "s",
+      undefined,
+      { m: "b:", n: "n:" },
+    );
+    batch.commit();
+    expect(entry.target.fn).toBe(watcher);
+    const added = registry.classes.get("app/a.js#C")!.stubs.proto.get("n")!.value!;
+    expect([added.ran, added.target.fn === added.impl, added.hash]).toEqual(["not-yet", false, "n:"]);
+    const instance = new (C as new () => { m(): number; n(): number })();
+    expect([instance.m(), instance.n()]).toEqual([2, 3]);
+    expect([entry.target.fn === entry.impl, added.target.fn === added.impl]).toEqual([true, true]);
+  });
+});
+
+test("a first call by a dependency that a start-up function awaits is at start-up (a framework's lifecycle hook); one by a dependency's timer is later", () => {
+  dir.write(
+    "node_modules/framework/index.js",
+    `exports.init = async (hooks) => { await null; await Promise.all(hooks.map(async (hook) => { await null; hook(); })); };
+exports.later = (fn) => setTimeout(() => fn(), 1);
+`,
+  );
+  const file = dir.write(
+    "main.cjs",
+    `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+const framework = require("framework");
+const handle = chaudModule("app/main.js");
+const onModuleInit = handle.fn("onModuleInit", function onModuleInit() { return 1; }, "h:");
+const onEvent = handle.fn("onEvent", function onEvent() { return 2; }, "h:");
+const bootstrap = handle.fn("bootstrap", async function bootstrap() {
+  await framework.init([onModuleInit]);
+  framework.later(onEvent);
+}, "h:");
+bootstrap();
+setTimeout(() => {
+  const ran = Object.fromEntries([...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran]));
+  console.log(JSON.stringify(ran));
+}, 30);
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    onModuleInit: "at-start",
+    onEvent: "later",
+    bootstrap: "at-start",
+  });
+});

@@ -20,6 +20,7 @@ import type { AnyFunction, HotEntry } from "./types";
 const EVALUATING_FRAME = /^node:internal\/modules\//;
 const EVALUATING_FUNCTION = new Set(["_compile", "run", "runSync"]);
 const NODE_INTERNAL = /^node:/;
+const DEPENDENCY = /[\\/]node_modules[\\/]/;
 /** How stack frames name a module's file: a file: URL, or an absolute path (POSIX, Windows). */
 const MODULE_FILE = /^(?:file:|\/|[A-Za-z]:[\\/]|\\\\)/;
 /** Enough frames to reach the loader from a call a few functions deep in a module's top-level code. */
@@ -114,18 +115,24 @@ function placeOfCall(): CallPlace {
   // top-level `await` (`await db.connect(); setupRoutes(app)`), or awaiting the function that
   // made this call. Start-up, for a first call: a loop in that code calls again later.
   if (sites.some(isModuleTopLevel)) return "resumed";
-  // The caller: the first frame below the watcher and the stub (the registry's own frames; a
-  // stub made by \`new Function\` has no file).
-  const callerAt = sites.findIndex((site) => {
+  // The caller: the first frame of the program's own code below the watcher (not the registry's
+  // frames, a stub made by \`new Function\`, Node's or a dependency's: a framework calling a
+  // lifecycle hook, \`Promise.all\`), async frames included. Start-up when it is a function that
+  // ran at start-up and has not run since, so resumed after an \`await\`: \`main()\` calling
+  // \`setupRoutes(app)\` after connecting to a database, or \`bootstrap()\` awaiting a framework
+  // that calls a service's \`onModuleInit()\` (NestJS).
+  if (startupFunctions.size === 0) return "later";
+  const caller = sites.find((site) => {
     const file = site.getFileName();
-    return file !== undefined && file !== null && (OWN_FOLDER === null || !file.startsWith(OWN_FOLDER));
+    return !isForeign(file) && (OWN_FOLDER === null || !file!.startsWith(OWN_FOLDER));
   });
-  const caller = sites[callerAt];
-  if (caller === undefined || startupFunctions.size === 0) return "later";
-  // Resumed after an await: nothing of the program's own below it, only Node's microtask runner.
-  const resumed = sites.slice(callerAt + 1).every((site) => NODE_INTERNAL.test(site.getFileName() ?? "node:"));
-  const name = caller.getFunctionName();
-  return resumed && name !== null && startupFunctions.has(`${caller.getFileName()}\0${name}`) ? "resumed" : "later";
+  const name = caller?.getFunctionName();
+  return caller && name && startupFunctions.has(`${caller.getFileName()}\0${name}`) ? "resumed" : "later";
+}
+
+/** A frame not of the program's own code: Node's, a dependency's, or one with no file (a stub, \`Promise.all\`). */
+function isForeign(file: string | null | undefined): boolean {
+  return !file || NODE_INTERNAL.test(file) || DEPENDENCY.test(file);
 }
 
 /**

@@ -6,7 +6,7 @@
 // the registry reports when they changed.
 
 import { updateMembers } from "./member-stubs";
-import type { AnyFunction, ClassEntry, ClassMembers } from "./types";
+import type { AnyFunction, ClassEntry, ClassMembers, MemberWatching } from "./types";
 
 export type { ClassMembers };
 
@@ -28,11 +28,15 @@ function isReplaceable(cls: AnyFunction, key: PropertyKey): boolean {
   return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === "function";
 }
 
-/** Puts stubs in place of a newly registered class's methods and accessors. */
-export function stubClass(cls: AnyFunction, members: ClassMembers): ClassEntry["stubs"] {
+/**
+ * Puts stubs in place of a newly registered class's methods and accessors; `watching`: those
+ * of a class mode "all" made hot are watched as its functions are.
+ */
+export function stubClass(cls: AnyFunction, members: ClassMembers, watching?: MemberWatching): ClassEntry["stubs"] {
   const stubs = { proto: new Map(), statics: new Map() };
-  updateMembers(cls.prototype as object, cls.prototype as object, stubs.proto, members.proto, [], "prototype");
-  updateMembers(cls, cls, stubs.statics, members.statics, [], "class");
+  const proto = cls.prototype as object;
+  updateMembers(proto, proto, stubs.proto, members.proto, [], "prototype", watching);
+  updateMembers(cls, cls, stubs.statics, members.statics, [], "class", watching);
   return stubs;
 }
 
@@ -41,11 +45,16 @@ export function stubClass(cls: AnyFunction, members: ClassMembers): ClassEntry["
  * and the parent class if the new version extends a different one (so `super` and inherited
  * members agree with the new methods).
  */
-export function updateClassInPlace(entry: ClassEntry, next: AnyFunction, nextMembers: ClassMembers): void {
+export function updateClassInPlace(
+  entry: ClassEntry,
+  next: AnyFunction,
+  nextMembers: ClassMembers,
+  watching?: MemberWatching,
+): void {
   const { cls: stable, stubs, members: previous } = entry;
   const [stableProto, nextProto] = [stable.prototype as object, next.prototype as object];
-  updateMembers(stableProto, nextProto, stubs.proto, nextMembers.proto, previous.proto, "prototype");
-  updateMembers(stable, next, stubs.statics, nextMembers.statics, previous.statics, "class");
+  updateMembers(stableProto, nextProto, stubs.proto, nextMembers.proto, previous.proto, "prototype", watching);
+  updateMembers(stable, next, stubs.statics, nextMembers.statics, previous.statics, "class", watching);
   const nextParent = Object.getPrototypeOf(next);
   if (Object.getPrototypeOf(stable) !== nextParent) Object.setPrototypeOf(stable, nextParent);
   const nextProtoParent = Object.getPrototypeOf(nextProto);

@@ -5,7 +5,7 @@
 
 import { createHotEntry, matchNameAndLength } from "./hot-stub";
 import { redefineOwn } from "./own-properties";
-import type { AnyFunction, MemberStubMap, MemberStubs, StubNaming } from "./types";
+import type { AnyFunction, MemberStubMap, MemberStubs, MemberWatching, StubNaming } from "./types";
 
 // A method's own name ("hello", "get x", "[Symbol.iterator]") always names its stub.
 const NAMING: StubNaming = { fallbackName: "" };
@@ -18,6 +18,7 @@ export type Owner = "prototype" | "class";
  * when the class is first registered. Methods and accessors go through `stubs`; anything else
  * is copied. Members of `previous` (what the running version's body defined) that `keys` no
  * longer has are removed; their stubs stay in `stubs` and forward to their last body.
+ * `watching`: a class mode "all" made hot, whose members are watched as its functions are.
  */
 export function updateMembers(
   stable: object,
@@ -26,6 +27,7 @@ export function updateMembers(
   keys: readonly PropertyKey[],
   previous: readonly PropertyKey[],
   owner: Owner,
+  watching?: MemberWatching,
 ): void {
   const keep = new Set(keys);
   for (const key of previous) {
@@ -35,7 +37,9 @@ export function updateMembers(
   for (const key of keys) {
     const descriptor = Reflect.getOwnPropertyDescriptor(from, key);
     if (!descriptor) continue;
-    const wanted = isCode(descriptor, owner) ? stubbed(descriptor, stubsFor(stubs, key)) : descriptor;
+    const wanted = isCode(descriptor, owner)
+      ? stubbed(descriptor, stubsFor(stubs, key), watching && memberWatch(watching, owner, key))
+      : descriptor;
     if (!sameDescriptor(Reflect.getOwnPropertyDescriptor(stable, key), wanted)) changed.set(key, wanted);
   }
   // A stub already in place stays untouched, so code V8 optimized around it stays valid.
@@ -59,26 +63,59 @@ function stubsFor(stubs: MemberStubMap, key: PropertyKey): MemberStubs {
   return found;
 }
 
+type Side = keyof MemberStubs;
+
+/** What one member's stubs need of `watching`: their hash by side, and its callbacks with their label. */
+interface MemberWatch {
+  hash(side: Side): string | undefined;
+  watching: MemberWatching;
+  label(side: Side): string;
+}
+
+function memberWatch(watching: MemberWatching, owner: Owner, key: PropertyKey): MemberWatch | undefined {
+  // The plugin names members written with a name: computed and symbol keys are not watched.
+  if (typeof key !== "string") return undefined;
+  const label = (side: Side): string =>
+    `${owner === "class" ? "static " : ""}${side === "value" ? "" : `${side} `}${key}`;
+  return { watching, label, hash: (side) => watching.hashes[label(side)] };
+}
+
 /** The descriptor with each function replaced by its stub, now forwarding to that function. */
-function stubbed(descriptor: PropertyDescriptor, stubs: MemberStubs): PropertyDescriptor {
+function stubbed(
+  descriptor: PropertyDescriptor,
+  stubs: MemberStubs,
+  watch: MemberWatch | undefined,
+): PropertyDescriptor {
   const { enumerable, configurable } = descriptor;
   if (descriptor.get !== undefined || descriptor.set !== undefined) {
-    const get = stubFor(stubs, "get", descriptor.get);
-    const set = stubFor(stubs, "set", descriptor.set);
+    const get = stubFor(stubs, "get", descriptor.get, watch);
+    const set = stubFor(stubs, "set", descriptor.set, watch);
     return { get, set, enumerable, configurable } as PropertyDescriptor;
   }
-  const value = stubFor(stubs, "value", descriptor.value as AnyFunction);
+  const value = stubFor(stubs, "value", descriptor.value as AnyFunction, watch);
   return { value, writable: descriptor.writable, enumerable, configurable } as PropertyDescriptor;
 }
 
-function stubFor(stubs: MemberStubs, side: keyof MemberStubs, impl: AnyFunction | undefined): AnyFunction | undefined {
+function stubFor(
+  stubs: MemberStubs,
+  side: Side,
+  impl: AnyFunction | undefined,
+  watch: MemberWatch | undefined,
+): AnyFunction | undefined {
   if (impl === undefined) return undefined;
+  const hash = watch?.hash(side);
   let entry = stubs[side];
   if (!entry) {
-    entry = createHotEntry(impl, NAMING, "");
+    entry = createHotEntry(impl, NAMING, hash ?? "", hash !== undefined ? watch!.watching.watch : undefined);
     stubs[side] = entry;
-  } else if (entry.target.fn !== impl) {
-    entry.target.fn = entry.impl = impl;
+  } else if (entry.impl !== impl) {
+    if (hash !== undefined && entry.hash !== hash) {
+      watch!.watching.changed?.(watch!.label(side), entry, hash);
+      entry.hash = hash;
+    }
+    // Until a watched member has run outside start-up, `target.fn` is its watcher, which calls `impl`.
+    if (entry.target.fn === entry.impl) entry.target.fn = impl;
+    entry.impl = impl;
     matchNameAndLength(entry.stub, impl, entry.naming);
   }
   // Decorators record metadata on the method function itself (reflect-metadata keys it by the

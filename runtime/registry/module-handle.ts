@@ -6,7 +6,15 @@ import { watcherOf } from "./first-calls";
 import { createHotEntry, type StubNaming } from "./hot-stub";
 import { redefineOwn } from "./own-properties";
 import { PersistCell } from "./persist-cell";
-import { SHAPE_CHANGED, type AnyFunction, type ClassEntry, type ModuleVersion, type RegistryState } from "./types";
+import {
+  SHAPE_CHANGED,
+  type AnyFunction,
+  type ClassEntry,
+  type HotEntry,
+  type MemberHashes,
+  type ModuleVersion,
+  type RegistryState,
+} from "./types";
 import type { Batch } from "./batch";
 
 markRegistryFile();
@@ -91,19 +99,29 @@ export class ModuleHandle {
   /**
    * A hot class: returns the first class evaluated for the key; later versions' code goes
    * behind its member stubs. `decoratorsHash`: the text of its decorators, when it has some.
+   * `memberHashes`: a class mode "all" made hot, whose methods are watched as its functions are.
    */
-  cls<C extends AnyFunction>(name: string, next: C, hash: string, shapeHash: string, decoratorsHash?: string): C {
+  cls<C extends AnyFunction>(
+    name: string,
+    next: C,
+    hash: string,
+    shapeHash: string,
+    decoratorsHash?: string,
+    memberHashes?: MemberHashes,
+  ): C {
     const key = `${this.key}#${name}`;
     // Decorators compile to a class held in a temporary (`_class = class {…}`), which names it.
     nameClass(next, name, decoratorsHash !== undefined);
     const members = membersOf(next);
     const existing = this.registry.classes.get(key);
-    const staged = { kind: "class", key, next, hash, shapeHash, decoratorsHash, members } as const;
+    const staged = { kind: "class", key, next, hash, shapeHash, decoratorsHash, members, memberHashes } as const;
     if (existing) {
       this.batch.stage({ ...staged, entry: existing, isNew: false });
       this.classes.set(name, { entry: existing, isNew: false });
       return existing.cls as C;
     }
+    const file = this.version.file;
+    const watch = memberHashes ? (e: HotEntry): AnyFunction => watcherOf(e, file) : null;
     // Stubbed at once, so that references the module's own code takes already forward.
     const entry: ClassEntry = {
       cls: next,
@@ -112,7 +130,8 @@ export class ModuleHandle {
       decoratorsHash,
       decorations: new Map(),
       members,
-      stubs: stubClass(next, members),
+      stubs: stubClass(next, members, memberHashes && watch ? { hashes: memberHashes, watch } : undefined),
+      watch,
     };
     this.batch.stage({ ...staged, entry, isNew: true });
     this.classes.set(name, { entry, isNew: true });

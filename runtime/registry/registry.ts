@@ -14,6 +14,7 @@ import type {
   ClassEntry,
   CommitReport,
   HotEntry,
+  MemberWatching,
   ModuleOptions,
   ModuleVersion,
   Notice,
@@ -102,7 +103,7 @@ export class Registry implements RegistryState {
             this.classes.set(item.key, item.entry);
             break;
           }
-          updateClassInPlace(item.entry, item.next, item.members);
+          updateClassInPlace(item.entry, item.next, item.members, this.memberWatching(item, report));
           item.entry.members = item.members;
           if (item.entry.hash !== item.hash) report.classesUpdated.push(item.key);
           item.entry.hash = item.hash;
@@ -122,6 +123,23 @@ export class Registry implements RegistryState {
     }
   }
 
+  /**
+   * How an update of a class mode "all" made hot watches its new members, and reports the
+   * members whose new code leaves code that ran stale (as for hot functions).
+   */
+  private memberWatching(item: Staged & { kind: "class" }, report: CommitReport): MemberWatching | undefined {
+    const { memberHashes: hashes, entry } = item;
+    if (!hashes || !entry.watch) return undefined;
+    return {
+      hashes,
+      watch: entry.watch,
+      changed: (label, member, hash) => {
+        const notice = ranCodeChanged(member, hash);
+        if (notice) report.notices.push({ kind: notice, key: `${item.key}.${memberKeyOf(label)}` });
+      },
+    };
+  }
+
   /** @internal Tells listeners about notices of registrations applied outside a batch. */
   announce(notices: Notice[]): void {
     for (const notice of notices) for (const listener of this.noticeListeners) listener(notice);
@@ -138,6 +156,10 @@ function ranCodeChanged(entry: HotEntry, hash: string): "ran-at-start-changed" |
   if (entry.ran === "later" && madePart(entry.hash) !== madePart(hash)) return "made-functions-changed";
   return null;
 }
+
+/** A member's label (`get name`, `static name`) as keys name members: `name`, `static.name`. */
+const memberKeyOf = (label: string): string =>
+  label.replace(/^(static )?(?:get |set )?/, (_, isStatic) => (isStatic ? "static." : ""));
 
 const madePart = (hash: string): string => hash.slice(hash.indexOf(":") + 1 || hash.length);
 

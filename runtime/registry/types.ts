@@ -60,6 +60,22 @@ export interface MemberStubs {
 /** Per member key, its stubs; kept after a version drops the member, so it can come back. */
 export type MemberStubMap = Map<PropertyKey, MemberStubs>;
 
+/**
+ * A class mode "all" made hot: the plugin's hash of each method and accessor (as a hot
+ * function's, `code:made`) by its label (`name`, `get name`, `static set name`). Those stubs are
+ * watched as such functions are (first-calls.ts).
+ */
+export type MemberHashes = Readonly<Record<string, string>>;
+
+/** How the stubs of a class mode "all" made hot are watched, and told of their new hashes. */
+export interface MemberWatching {
+  readonly hashes: MemberHashes;
+  /** Makes the watcher of a member's new entry (first-calls.ts's watcherOf). */
+  watch(entry: HotEntry): AnyFunction;
+  /** A member whose code ran gets a new hash: the registry decides whether that leaves stale code. */
+  changed?(label: string, entry: HotEntry, hash: string): void;
+}
+
 export interface ClassEntry {
   readonly cls: AnyFunction;
   hash: string;
@@ -75,6 +91,8 @@ export interface ClassEntry {
   members: ClassMembers;
   /** Stubs of the prototype's and the class's own methods and accessors. */
   readonly stubs: { readonly proto: MemberStubMap; readonly statics: MemberStubMap };
+  /** Mode "all": how the stubs are watched (null for a class a marker made hot). */
+  readonly watch: ((entry: HotEntry) => AnyFunction) | null;
 }
 
 export type Notice =
@@ -131,6 +149,7 @@ export type Staged =
       shapeHash: string;
       decoratorsHash: string | undefined;
       members: ClassMembers;
+      memberHashes: MemberHashes | undefined;
       isNew: boolean;
     }
   | { kind: "cell"; key: string; cell: PersistCell }
