@@ -33,6 +33,7 @@ export class Single { /* @chaud.hot */ step(a) { return a + 1; } }
 // Hot without a marker (mode "all", the chaud command's default): its stub is watched until
 // it first runs after start-up (runtime/registry/first-calls.ts).
 const SOURCE_ALL = `export function unmarked(a) { return a + 1; }
+export class UnmarkedClass { step(a) { return a + 1; } }
 `;
 
 const CASES = [
@@ -46,6 +47,7 @@ const CASES = [
   { name: "static method of a hot class", subject: (m) => m.Counter, call: "f.twice(i)" },
   { name: "single hot method", subject: (m) => new m.Single(), call: "f.step(i)" },
   { name: 'unmarked function, mode "all"', subject: (m) => m.unmarked, call: "f(i)" },
+  { name: 'method of an unmarked class, mode "all"', subject: (m) => new m.UnmarkedClass(), call: "f.step(i)" },
   // Every case runs after a reload of \`other\` (reload() below): a reload costs no other stub.
   // The function a reload changed calls through its target's rewritten field from then on.
   { name: "1 arg, its own body reloaded", subject: (m) => m.edited, call: "f(i)", slowPath: true },
