@@ -23,7 +23,9 @@
 // probe line carrying the new version on the process's stdout (the arrival time is taken in the
 // 'data' handler). Under chaud that line comes from the app's on("reload") listener; under the
 // restarting tools, from the new process's startup. After each edit the benchmark waits for the
-// tool to settle (200 ms for chaud, 300 ms for a restart) before the next edit anywhere.
+// tool to settle (200 ms for chaud, 300 ms for a restart), then, before the next edit anywhere,
+// for both cores to be idle (quiet.js: a tool that restarted a large program keeps a core busy
+// well after its first line, and an edit of another tool made then would time that work).
 //
 // chaud edits every round (24 edits, in each mode), and so do dynohot and hot-hook (in-process HMR); the
 // restarting tools and vite-node --watch every third round (8 edits), which keeps the whole file
@@ -45,6 +47,7 @@ const os = require("node:os");
 const { generateApp } = require("./app-generator");
 const { TOOLS, ToolProcess, sleep, timedEdit, latencySummary } = require("./tool-process");
 const { median, table, runAsScript } = require("./stats");
+const { waitForQuiet } = require("./quiet");
 
 const QUICK = process.argv.includes("--quick");
 const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
@@ -78,6 +81,9 @@ const EDIT_TIMEOUT_MS = 20000;
 
 // Goals (chaud's brief).
 const GOALS = { maxMedianMs: 10, minSpeedup: 50, maxScale: 1.3 };
+
+/** How long each measured edit waited for the machine to be quiet (ms), for the report. */
+const quietWaits = [];
 
 /** A probe line with this version: the edit has reached running code. */
 const probeOf = (version) => (m) => m.type === "probe" && m.version === version;
@@ -119,6 +125,7 @@ async function edit(subject) {
 }
 
 async function measured(subject) {
+  quietWaits.push(await waitForQuiet());
   const result = await edit(subject);
   if (!result) return;
   subject.samples.push(result.ms);
@@ -375,6 +382,7 @@ async function main() {
       chaudEdits: CHAUD_EDITS,
       restartEdits: Math.ceil(CHAUD_EDITS / RESTART_EVERY),
       settleMs: SETTLE_MS,
+      quietWaitMs: quietWaits.length > 0 ? { median: median(quietWaits), max: Math.max(...quietWaits) } : null,
       results,
       traces,
       goals: goals(results),
@@ -408,7 +416,7 @@ function render(result) {
     r.persisted,
   ]);
   const out = [
-    `reload-latency: edit -> new code running, ms (${result.chaudEdits} edits for chaud, ${result.restartEdits} for the restarting tools; ${result.seconds.toFixed(0)} s)`,
+    `reload-latency: edit -> new code running, ms (${result.chaudEdits} edits for chaud, ${result.restartEdits} for the restarting tools; ${result.seconds.toFixed(0)} s${result.quietWaitMs ? `; waits for a quiet machine before an edit: median ${result.quietWaitMs.median.toFixed(0)} ms, max ${result.quietWaitMs.max.toFixed(0)} ms` : ""})`,
     table(
       [
         "lang",
