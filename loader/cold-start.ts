@@ -7,7 +7,7 @@
 import NodeModule from "node:module";
 import { dirname, extname } from "node:path";
 import { isCommonJsFile } from "../runtime/modules/format";
-import { CompilePool, defaultPoolSize } from "./compile-pool";
+import { busyCoresSince, CompilePool, defaultPoolSize, sampleCpu } from "./compile-pool";
 import { CompileProgress, type ProgressStream } from "./compile-progress";
 import type { TransformCache } from "./transform-cache";
 
@@ -66,7 +66,9 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   const env = options.env ?? process.env;
   // CHAUD_INTERNAL_*: for chaud's tests and benchmarks, not a setting users should need.
   const workersSetting = env["CHAUD_INTERNAL_COMPILE_WORKERS"];
-  const size = workersSetting ? Number(workersSetting) : defaultPoolSize();
+  const fixedSize = workersSetting ? Number(workersSetting) : null;
+  // How busy the machine is decides the pool's size when it starts: sampled from now on.
+  const cpuAtStart = fixedSize === null ? sampleCpu() : null;
   const threshold = env["CHAUD_INTERNAL_PROGRESS_MS"];
   const progress = new CompileProgress({
     stream: options.stream ?? process.stderr,
@@ -105,6 +107,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   };
 
   const startPool = (warmUpFile: string): void => {
+    const size = fixedSize ?? defaultPoolSize(undefined, busyCoresSince(cpuAtStart, sampleCpu()) ?? undefined);
     if (size < 1 || finished) return;
     try {
       pool = new CompilePool({
@@ -144,7 +147,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
         if (imports) pool!.prefetch(imports);
         code = options.transform(file, source);
         const compiled = options.cache.stats().transformed > before.transformed;
-        if (compiled && !pool && size > 0 && misses < MISSES_BEFORE_POOL) {
+        if (compiled && !pool && fixedSize !== 0 && misses < MISSES_BEFORE_POOL) {
           misses++;
           compiledEarly.add(file);
           early.push(...importsOf(file, source));

@@ -9,7 +9,7 @@
 // thread. Whatever goes wrong in a worker (a compile error, a crash, a file changed since)
 // leaves the file to the main thread, which then compiles it exactly as without workers.
 
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { Mode } from "../runtime/settings";
@@ -149,14 +149,48 @@ export function startWorker(
 }
 
 /**
- * One worker per core left idle by the machine's load (the 1-minute load average; 0 where the
- * platform has none), at most 3 and never the main thread's core. On a machine that is
- * already busy, workers only add work: Babel loaded once more, and its garbage collection.
- * (Measured: with the load average at 9 on 2 cores, a 1000-file cold start with a worker was
- * 5% slower than without.)
+ * One worker per core left idle by the machine's load (`busy`: how many cores other work keeps
+ * busy), at most 3 and never the main thread's core. On a machine that is already busy, workers
+ * only add work: Babel loaded once more, and its garbage collection. (Measured: with the load
+ * average at 9 on 2 cores, a 1000-file cold start with a worker was 5% slower than without.)
  */
-export function defaultPoolSize(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
-  return Math.max(0, Math.min(3, cores - 1, Math.floor(cores - load)));
+export function defaultPoolSize(cores = availableParallelism(), busy = loadavg()[0] ?? 0): number {
+  return Math.max(0, Math.min(3, cores - 1, Math.floor(cores - busy)));
+}
+
+/** The machine's CPU time so far, all cores (ms): how much of it was idle. */
+export interface CpuSample {
+  idle: number;
+  total: number;
+}
+
+export function sampleCpu(): CpuSample | null {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return total > 0 ? { idle, total } : null;
+}
+
+/** Less CPU time than this between two samples says too little about the machine's load. */
+const MIN_SAMPLED_MS = 100;
+
+/**
+ * How many cores other work kept busy between `since` and `now`, while this thread was busy
+ * compiling (its own core is left out); null when the samples say too little, where the load
+ * average is the next best guess. The load average lags by a minute: right after a build it
+ * says busy on an idle machine, and the other way round.
+ */
+export function busyCoresSince(
+  since: CpuSample | null,
+  now: CpuSample | null,
+  cores = availableParallelism(),
+): number | null {
+  if (since === null || now === null || now.total - since.total < MIN_SAMPLED_MS) return null;
+  const busyShare = 1 - (now.idle - since.idle) / (now.total - since.total);
+  return Math.max(0, busyShare * cores - 1);
 }
 
 export class CompilePool {

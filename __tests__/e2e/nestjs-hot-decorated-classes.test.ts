@@ -82,7 +82,10 @@ export class CreateItemDto {
 }
 `;
 
-const SERVICE = (version: string): string => `import { Injectable } from "@nestjs/common";
+const SERVICE = (
+  version: string,
+  seed = "seed-1",
+): string => `import { Injectable, type OnModuleInit } from "@nestjs/common";
 import type { CreateItemDto } from "./create-item.dto";
 
 export interface Item extends CreateItemDto {
@@ -90,8 +93,13 @@ export interface Item extends CreateItemDto {
 }
 
 @Injectable()
-export class ItemsService {
+export class ItemsService implements OnModuleInit {
   private readonly items: Item[] = [];
+  seed = "";
+
+  onModuleInit(): void {
+    this.seed = "${seed}";
+  }
 
   create(dto: CreateItemDto): Item {
     const item = { id: this.items.length + 1, name: dto.name, quantity: dto.quantity };
@@ -127,6 +135,11 @@ export class ItemsController {
   @Get("rules")
   rules() {
     return { rules: getMetadataStorage().getTargetValidationMetadatas(CreateItemDto, "", true, false).length };
+  }
+
+  @Get("seed")
+  seed() {
+    return { seed: this.items.seed, pid: process.pid };
   }
 }
 `;
@@ -216,4 +229,14 @@ test("a service and a controller method body edit are served by the same process
     pid: restarted.pid,
     items: [],
   });
+
+  // onModuleInit() ran once, as NestJS started the app (bootstrap() awaiting app.listen()): an
+  // edit of it would never run, so the command restarts, and the new seed is there.
+  expect((await request(restarted.port, "GET", "/items/seed")).body).toEqual({ seed: "seed-1", pid: restarted.pid });
+  atomicWrite(join(project.dir, "src/items.service.ts"), SERVICE("s2", "seed-2"));
+  const reseeded = await program(child, 2, 40000);
+  expect((await request(reseeded.port, "GET", "/items/seed")).body).toEqual({ seed: "seed-2", pid: reseeded.pid });
+  expect(chaudLines(child, /restarting/)[1]).toMatch(
+    /^\[chaud\] restarting: src\/items\.service\.ts: ItemsService\.onModuleInit changed, and it ran only at start-up/,
+  );
 }, 90000);
