@@ -2,7 +2,7 @@
 // Waits for the machine to be quiet before a timed edit. The interleaved benchmarks keep every
 // tool's process running at once, and a tool that just restarted a 1000-module program keeps a
 // core busy for a second or more after its first line: an edit of another tool made then
-// measures that tool's leftover work rather than the one edited. Waiting until both cores are
+// measures that tool's leftover work rather than the one edited. Waiting until the CPUs are
 // idle gives every edit, whichever tool it goes to, the same start: a developer's machine
 // between two saves. Linux only (/proc/stat); elsewhere it does not wait.
 

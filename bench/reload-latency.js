@@ -24,7 +24,7 @@
 // 'data' handler). Under chaud that line comes from the app's on("reload") listener; under the
 // restarting tools, from the new process's startup. After each edit the benchmark waits for the
 // tool to settle (200 ms for chaud, 300 ms for a restart), then, before the next edit anywhere,
-// for both cores to be idle (quiet.js: a tool that restarted a large program keeps a core busy
+// for the CPUs to be idle (quiet.js: a tool that restarted a large program keeps a core busy
 // well after its first line, and an edit of another tool made then would time that work).
 //
 // chaud edits every round (24 edits, in each mode), and so do dynohot and hot-hook (in-process HMR); the

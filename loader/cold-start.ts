@@ -7,7 +7,7 @@
 import NodeModule from "node:module";
 import { dirname, extname } from "node:path";
 import { isCommonJsFile } from "../runtime/modules/format";
-import { busyCoresSince, CompilePool, defaultPoolSize, sampleCpu } from "./compile-pool";
+import { CompilePool, poolSizeWhenStarted } from "./compile-pool";
 import { CompileProgress, type ProgressStream } from "./compile-progress";
 import type { TransformCache } from "./transform-cache";
 
@@ -67,8 +67,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   // CHAUD_INTERNAL_*: for chaud's tests and benchmarks, not a setting users should need.
   const workersSetting = env["CHAUD_INTERNAL_COMPILE_WORKERS"];
   const fixedSize = workersSetting ? Number(workersSetting) : null;
-  // How busy the machine is decides the pool's size when it starts: sampled from now on.
-  const cpuAtStart = fixedSize === null ? sampleCpu() : null;
+  const poolSize = poolSizeWhenStarted(fixedSize);
   const threshold = env["CHAUD_INTERNAL_PROGRESS_MS"];
   const progress = new CompileProgress({
     stream: options.stream ?? process.stderr,
@@ -107,7 +106,7 @@ export function createColdStart(options: ColdStartOptions): ColdStart {
   };
 
   const startPool = (warmUpFile: string): void => {
-    const size = fixedSize ?? defaultPoolSize(undefined, busyCoresSince(cpuAtStart, sampleCpu()) ?? undefined);
+    const size = poolSize();
     if (size < 1 || finished) return;
     try {
       pool = new CompilePool({

@@ -158,39 +158,47 @@ export function defaultPoolSize(cores = availableParallelism(), busy = loadavg()
   return Math.max(0, Math.min(3, cores - 1, Math.floor(cores - busy)));
 }
 
-/** The machine's CPU time so far, all cores (ms): how much of it was idle. */
+/** The machine's CPU time so far, all its CPUs (ms), how much of it was idle, and how many CPUs. */
 export interface CpuSample {
   idle: number;
   total: number;
+  cpus: number;
 }
 
 export function sampleCpu(): CpuSample | null {
   let idle = 0;
   let total = 0;
-  for (const { times } of cpus()) {
+  const all = cpus();
+  for (const { times } of all) {
     idle += times.idle;
     total += times.user + times.nice + times.sys + times.idle + times.irq;
   }
-  return total > 0 ? { idle, total } : null;
+  return total > 0 ? { idle, total, cpus: all.length } : null;
 }
 
-/** Less CPU time than this between two samples says too little about the machine's load. */
-const MIN_SAMPLED_MS = 100;
+/** Less CPU time than this per CPU between two samples says too little (the counters tick every 10 ms). */
+const MIN_SAMPLED_MS_PER_CPU = 50;
 
 /**
- * How many cores other work kept busy between `since` and `now`, while this thread was busy
- * compiling (its own core is left out); null when the samples say too little, where the load
+ * How many CPUs other work kept busy between `since` and `now`, while this thread was busy
+ * compiling (its own is left out); null when the samples say too little, where the load
  * average is the next best guess. The load average lags by a minute: right after a build it
  * says busy on an idle machine, and the other way round.
  */
-export function busyCoresSince(
-  since: CpuSample | null,
-  now: CpuSample | null,
-  cores = availableParallelism(),
-): number | null {
-  if (since === null || now === null || now.total - since.total < MIN_SAMPLED_MS) return null;
+export function busyCoresSince(since: CpuSample | null, now: CpuSample | null): number | null {
+  if (since === null || now === null || now.total - since.total < MIN_SAMPLED_MS_PER_CPU * now.cpus) return null;
   const busyShare = 1 - (now.idle - since.idle) / (now.total - since.total);
-  return Math.max(0, busyShare * cores - 1);
+  return Math.max(0, busyShare * now.cpus - 1);
+}
+
+/**
+ * A cold start's pool size, decided when the pool starts: `fixed` (chaud's tests set it), or
+ * one worker per CPU the machine left idle since this call, while the first files compiled.
+ */
+export function poolSizeWhenStarted(fixed: number | null): () => number {
+  if (fixed !== null) return () => fixed;
+  const since = sampleCpu();
+  return () => defaultPoolSize(undefined, busyCoresSince(since, sampleCpu()) ?? undefined);
 }
 
 export class CompilePool {

@@ -28,7 +28,7 @@ import { createTransformCache, type TransformCache } from "./transform-cache";
 import { findWorkspace, type Workspace } from "../runtime/watch/workspace";
 import { createPathsResolver, isAliasCandidate } from "./paths";
 import { isOwnSpecifier, OWN_PARENT_URL } from "./own-package";
-import { AsyncCompilePool, defaultPoolSize, type Compiled } from "./compile-pool";
+import { AsyncCompilePool, poolSizeWhenStarted, type Compiled } from "./compile-pool";
 
 /** What an import without an extension may name, in TypeScript's order (TypeScript first). */
 const EXTENSIONLESS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
@@ -99,7 +99,7 @@ export class EsmHooks {
   private readonly reportedImports = new Set<string>();
   /** Node 20: compile workers for a cold start, started after a few misses (compile-pool.ts). */
   private pool: AsyncCompilePool | null = null;
-  private poolSize = 0;
+  private poolSize: () => number = () => 0;
   private misses = 0;
 
   constructor(
@@ -113,7 +113,7 @@ export class EsmHooks {
   /** Lets a cold start's compiles go to worker threads too (for hooks that may wait: Node 20's). */
   allowWorkers(env: NodeJS.ProcessEnv = process.env): void {
     const setting = env["CHAUD_INTERNAL_COMPILE_WORKERS"];
-    this.poolSize = setting ? Number(setting) : defaultPoolSize();
+    this.poolSize = poolSizeWhenStarted(setting ? Number(setting) : null);
   }
 
   /**
@@ -286,13 +286,14 @@ export class EsmHooks {
   }
 
   private startPool(warmUpFile: string): void {
-    if (this.poolSize < 1) return;
+    const size = this.poolSize();
+    if (size < 1) return;
     try {
       const crashOn = process.env["CHAUD_INTERNAL_COMPILE_CRASH"]; // tests only
       this.pool = new AsyncCompilePool({
         cwd: this.workspace.root,
         warmUpFile,
-        size: this.poolSize,
+        size,
         ...(crashOn ? { crashOn } : {}),
       });
     } catch {

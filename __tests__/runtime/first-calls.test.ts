@@ -428,3 +428,67 @@ setTimeout(() => {
     bootstrap: "at-start",
   });
 });
+
+test("the caller is the nearest watched function below: past a constructor a framework calls, and not past a function that ran later", () => {
+  dir.write(
+    "node_modules/framework/index.js",
+    `exports.create = async (Service) => { await null; return new Service(); };
+`,
+  );
+  const file = dir.write(
+    "main.cjs",
+    `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+const framework = require("framework");
+const handle = chaudModule("app/main.js");
+const Service = handle.cls("Service", class Service {
+  constructor() { this.config = this.loadConfig(); }
+  loadConfig() { return 1; }
+}, "c", "s", void 0, { loadConfig: "l:" });
+const firstSeen = handle.fn("firstSeen", function firstSeen() { return 2; }, "h:");
+let round = 0;
+// Called again and again by main(): later from its second call on, and so is what it calls first then.
+const step = handle.fn("step", function step() { if (++round === 2) firstSeen(); }, "h:");
+const bootstrap = handle.fn("bootstrap", async function bootstrap() {
+  await framework.create(Service);
+  for (let i = 0; i < 3; i++) { step(); await null; }
+}, "h:");
+bootstrap();
+setTimeout(() => {
+  const ran = Object.fromEntries([...getRegistry().hot].map(([key, entry]) => [key.slice(key.indexOf("#") + 1), entry.ran]));
+  ran.loadConfig = getRegistry().classes.get("app/main.js#Service").stubs.proto.get("loadConfig").value.ran;
+  console.log(JSON.stringify(ran));
+}, 30);
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    loadConfig: "at-start",
+    bootstrap: "at-start",
+    step: "later",
+    firstSeen: "later",
+  });
+});
+
+test("two methods of one name in one module: one running later leaves the other one's start-up standing", () => {
+  const file = dir.write(
+    "main.cjs",
+    `const { chaudModule, getRegistry } = require(${JSON.stringify(REGISTRY)});
+const handle = chaudModule("app/main.js");
+const A = handle.cls("A", class A {
+  async start() { await new Promise((resolve) => setTimeout(resolve, 10)); this.setup(); }
+  setup() { return 1; }
+}, "a", "s", void 0, { start: "a:", setup: "u:" });
+const B = handle.cls("B", class B { start() { return 2; } }, "b", "s", void 0, { start: "b:" });
+new A().start();
+setTimeout(() => new B().start(), 1);
+setTimeout(() => {
+  const ran = (cls, key) => getRegistry().classes.get("app/main.js#" + cls).stubs.proto.get(key).value.ran;
+  console.log(JSON.stringify({ aStart: ran("A", "start"), setup: ran("A", "setup"), bStart: ran("B", "start") }));
+}, 40);
+`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [file], { encoding: "utf8" }))).toEqual({
+    aStart: "at-start",
+    setup: "at-start",
+    bStart: "later",
+  });
+});

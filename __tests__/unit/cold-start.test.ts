@@ -2,7 +2,7 @@
 // specifiers read from a file's text) and when the progress line shows.
 
 import { importSpecifiers } from "../../loader/cold-start";
-import { busyCoresSince, defaultPoolSize, sampleCpu } from "../../loader/compile-pool";
+import { busyCoresSince, defaultPoolSize, poolSizeWhenStarted, sampleCpu } from "../../loader/compile-pool";
 import { CompileProgress, type ProgressStream } from "../../loader/compile-progress";
 
 describe("importSpecifiers", () => {
@@ -117,26 +117,29 @@ describe("defaultPoolSize", () => {
 });
 
 describe("busyCoresSince", () => {
-  test("the cores other work kept busy while this thread compiled, from the machine's CPU time", () => {
-    // 2 cores, 1000 ms of CPU time: this thread's core busy, the other idle.
-    expect(busyCoresSince({ idle: 0, total: 0 }, { idle: 500, total: 1000 }, 2)).toBe(0);
-    // Both busy: one core of other work.
-    expect(busyCoresSince({ idle: 100, total: 1000 }, { idle: 100, total: 2000 }, 2)).toBe(1);
-    // 8 cores, a quarter idle: 6 busy, 5 of them with other work.
-    expect(busyCoresSince({ idle: 0, total: 0 }, { idle: 2000, total: 8000 }, 8)).toBe(5);
-    // Idle beyond this thread's core (it waited on the disk): nothing else busy.
-    expect(busyCoresSince({ idle: 0, total: 0 }, { idle: 900, total: 1000 }, 2)).toBe(0);
+  const at = (idle: number, total: number, cpus = 2) => ({ idle, total, cpus });
+
+  test("the CPUs other work kept busy while this thread compiled, from the machine's CPU time", () => {
+    // 2 CPUs, 1000 ms of CPU time: this thread's busy, the other idle.
+    expect(busyCoresSince(at(0, 0), at(500, 1000))).toBe(0);
+    // Both busy: one CPU of other work.
+    expect(busyCoresSince(at(100, 1000), at(100, 2000))).toBe(1);
+    // 8 CPUs, a quarter idle: 6 busy, 5 of them with other work.
+    expect(busyCoresSince(at(0, 0, 8), at(2000, 8000, 8))).toBe(5);
+    // Idle beyond this thread's CPU (it waited on the disk): nothing else busy.
+    expect(busyCoresSince(at(0, 0), at(900, 1000))).toBe(0);
   });
 
-  test("too short a window, or no samples, says nothing (the load average decides)", () => {
-    expect(busyCoresSince({ idle: 0, total: 0 }, { idle: 20, total: 50 }, 2)).toBeNull();
-    expect(busyCoresSince(null, { idle: 20, total: 5000 }, 2)).toBeNull();
-    expect(busyCoresSince({ idle: 0, total: 0 }, null, 2)).toBeNull();
+  test("too short a window for the machine's CPUs, or no samples, says nothing (the load average decides)", () => {
+    expect(busyCoresSince(at(0, 0), at(20, 50))).toBeNull();
+    // 32 CPUs: 1000 ms of CPU time is 31 ms each, a few ticks of the counters.
+    expect(busyCoresSince(at(0, 0, 32), at(500, 1000, 32))).toBeNull();
+    expect(busyCoresSince(null, at(20, 5000))).toBeNull();
+    expect(busyCoresSince(at(0, 0), null)).toBeNull();
   });
 
   test("an idle machine right after a busy minute gets its worker: the samples decide, not the load average", () => {
-    const since = { idle: 0, total: 0 };
-    expect(defaultPoolSize(2, busyCoresSince(since, { idle: 480, total: 1000 }, 2) ?? 9)).toBe(1);
+    expect(defaultPoolSize(2, busyCoresSince(at(0, 0), at(480, 1000)) ?? 9)).toBe(1);
   });
 
   test("sampleCpu reads the machine's counters, which only grow", () => {
@@ -145,5 +148,11 @@ describe("busyCoresSince", () => {
     expect(first).not.toBeNull();
     expect(second!.total).toBeGreaterThanOrEqual(first!.total);
     expect(first!.idle).toBeLessThanOrEqual(first!.total);
+    expect(first!.cpus).toBeGreaterThan(0);
+  });
+
+  test("poolSizeWhenStarted: a fixed size as it is", () => {
+    expect(poolSizeWhenStarted(2)()).toBe(2);
+    expect(poolSizeWhenStarted(0)()).toBe(0);
   });
 });

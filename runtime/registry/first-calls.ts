@@ -45,8 +45,19 @@ export function evaluatingModule<T>(evaluate: () => T): T {
   }
 }
 
-/** `<file>\0<name>` of the functions that ran at start-up and not since, as stack frames name them. */
-const startupFunctions = new Set<string>();
+/**
+ * `<file>\0<name>`, as stack frames name functions, of the watched functions that ran at
+ * start-up and not since, and of those that ran later: how many of each, as methods of two
+ * classes (or a method and a function) of one module may share a name.
+ */
+const startupFunctions = new Map<string, number>();
+const laterFunctions = new Map<string, number>();
+
+function count(counts: Map<string, number>, key: string, by: 1 | -1): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}
 
 /** Counts JavaScript jobs (a microtask checkpoint ends one): a synchronous run is one job. */
 let job = 0;
@@ -77,6 +88,8 @@ export function watcherOf(entry: HotEntry, file: string | null, runsOnce = false
   // The job of the last call found at start-up: the rest of that synchronous run is the same
   // start-up (a loop calling the function), so it is not looked at again.
   let atStartInJob = -1;
+  /** This function's key while it counts among the start-up functions. */
+  let counted: string | null = null;
   const name = (): string | null => (file !== null && entry.impl.name !== "" ? `${file}\0${entry.impl.name}` : null);
   return function watcher(this: unknown): unknown {
     const impl = entry.impl;
@@ -87,13 +100,14 @@ export function watcherOf(entry: HotEntry, file: string | null, runsOnce = false
       if (place === "evaluating" || (place === "resumed" && entry.ran === "not-yet")) {
         atStartInJob = now;
         entry.ran = "at-start";
-        const key = name();
-        if (key !== null) startupFunctions.add(key);
+        if (counted === null && (counted = name()) !== null) count(startupFunctions, counted, 1);
       } else {
         entry.ran = "later";
         entry.target.fn = impl;
+        if (counted !== null) count(startupFunctions, counted, -1);
+        counted = null;
         const key = name();
-        if (key !== null) startupFunctions.delete(key);
+        if (key !== null) count(laterFunctions, key, 1);
       }
     }
     // eslint-disable-next-line prefer-rest-params
@@ -115,22 +129,25 @@ function placeOfCall(): CallPlace {
   // top-level `await` (`await db.connect(); setupRoutes(app)`), or awaiting the function that
   // made this call. Start-up, for a first call: a loop in that code calls again later.
   if (sites.some(isModuleTopLevel)) return "resumed";
-  // The caller: the first frame of the program's own code below the watcher (not the registry's
-  // frames, a stub made by \`new Function\`, Node's or a dependency's: a framework calling a
-  // lifecycle hook, \`Promise.all\`), async frames included. Start-up when it is a function that
-  // ran at start-up and has not run since, so resumed after an \`await\`: \`main()\` calling
-  // \`setupRoutes(app)\` after connecting to a database, or \`bootstrap()\` awaiting a framework
-  // that calls a service's \`onModuleInit()\` (NestJS).
+  // The caller: the nearest frame below, async frames included, of a watched function of the
+  // program (Node's, dependencies' and the registry's frames are passed over, and so are
+  // constructors, callbacks and other functions nothing watches). One that ran at start-up and
+  // not since is start-up resumed after an `await`: `main()` calling `setupRoutes(app)` after
+  // connecting to a database, `bootstrap()` awaiting NestJS, which calls `onModuleInit()`.
   if (startupFunctions.size === 0) return "later";
-  const caller = sites.find((site) => {
+  for (const site of sites) {
     const file = site.getFileName();
-    return !isForeign(file) && (OWN_FOLDER === null || !file!.startsWith(OWN_FOLDER));
-  });
-  const name = caller?.getFunctionName();
-  return caller && name && startupFunctions.has(`${caller.getFileName()}\0${name}`) ? "resumed" : "later";
+    if (isForeign(file) || (OWN_FOLDER !== null && file!.startsWith(OWN_FOLDER))) continue;
+    const name = site.getFunctionName();
+    if (!name) continue;
+    const key = `${file}\0${name}`;
+    if (startupFunctions.has(key)) return "resumed";
+    if (laterFunctions.has(key)) return "later";
+  }
+  return "later";
 }
 
-/** A frame not of the program's own code: Node's, a dependency's, or one with no file (a stub, \`Promise.all\`). */
+/** A frame not of the program's own code: Node's, a dependency's, or one with no file (a stub, `Promise.all`). */
 function isForeign(file: string | null | undefined): boolean {
   return !file || NODE_INTERNAL.test(file) || DEPENDENCY.test(file);
 }

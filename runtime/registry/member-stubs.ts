@@ -73,11 +73,13 @@ interface MemberWatch {
 }
 
 function memberWatch(watching: MemberWatching, owner: Owner, key: PropertyKey): MemberWatch | undefined {
-  // The plugin names members written with a name: computed and symbol keys are not watched.
+  // The plugin hashes the members whose name the source spells (an identifier, a string): a
+  // symbol or a computed name has no hash, and is not watched.
   if (typeof key !== "string") return undefined;
   const label = (side: Side): string =>
     `${owner === "class" ? "static " : ""}${side === "value" ? "" : `${side} `}${key}`;
-  return { watching, label, hash: (side) => watching.hashes[label(side)] };
+  const { hashes } = watching;
+  return { watching, label, hash: (side) => (Object.hasOwn(hashes, label(side)) ? hashes[label(side)] : undefined) };
 }
 
 /** The descriptor with each function replaced by its stub, now forwarding to that function. */

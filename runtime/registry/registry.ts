@@ -134,8 +134,11 @@ export class Registry implements RegistryState {
       hashes,
       watch: entry.watch,
       changed: (label, member, hash) => {
-        const notice = ranCodeChanged(member, hash);
-        if (notice) report.notices.push({ kind: notice, key: `${item.key}.${memberKeyOf(label)}` });
+        const kind = ranCodeChanged(member, hash);
+        const key = `${item.key}.${memberKeyOf(label)}`;
+        // A getter and its setter are one member to the reader: one notice.
+        if (kind && !report.notices.some((notice) => notice.kind === kind && notice.key === key))
+          report.notices.push({ kind, key });
       },
     };
   }
