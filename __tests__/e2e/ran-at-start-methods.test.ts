@@ -5,7 +5,16 @@
 // `bootstrap()` awaits it (NestJS's lifecycle hooks): its edit restarts too.
 
 import { Child } from "../helpers/child";
-import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
+import {
+  CLI,
+  endCli,
+  listenAndStop,
+  program,
+  restartedServing,
+  restartLines,
+  servedWhen,
+  watching,
+} from "../helpers/cli-program";
 import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
@@ -99,10 +108,7 @@ describe.each([
     const first = await program(child, 0);
     await watching(child);
     const served = (port: number, check: (body: any) => boolean, what: string): Promise<any> =>
-      until(child!, what, async () => {
-        const { body } = await get(port, "/");
-        return check(body) && body;
-      });
+      servedWhen(child!, port, check, what);
     expect(await served(first.port, (body) => body.init === "init-1", "the first version")).toMatchObject({
       home: "home-1",
       greet: "greet-1",
@@ -116,12 +122,9 @@ describe.each([
     expect(second.hits).toBeGreaterThan(1);
     expect(restartLines(child)).toEqual([]);
 
-    const restartsFor = async (v: Versions, n: number, check: (body: any) => boolean, what: string): Promise<any> => {
+    const restartsFor = (v: Versions, n: number, check: (body: any) => boolean, what: string): Promise<any> => {
       atomicWrite(project!.path("src/app.ts"), appSource(v));
-      const started = await program(child!, n);
-      await watching(child!, n);
-      expect(started.pid).not.toBe(first.pid);
-      return served(started.port, check, what);
+      return restartedServing(child!, n, first.pid, check, what);
     };
     // initRoutes() ran once, from the constructor of the object the top level made: its edit restarts.
     const v3 = { ...v2, home: "home-3" };

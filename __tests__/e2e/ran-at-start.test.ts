@@ -8,7 +8,18 @@
 // used only as `whenReady().then(createWindow)` (it runs once too).
 
 import { Child } from "../helpers/child";
-import { CLI, endCli, get, listenAndStop, program, restartLines, until, watching } from "../helpers/cli-program";
+import {
+  CLI,
+  endCli,
+  get,
+  listenAndStop,
+  program,
+  restartedServing,
+  restartLines,
+  servedWhen,
+  until,
+  watching,
+} from "../helpers/cli-program";
 import { atomicWrite } from "../helpers/hot-app";
 import { createTempProject, sharedCacheDir, type TempProject } from "../helpers/temp-project";
 
@@ -127,10 +138,7 @@ describe.each([
     const first = await program(child, 0);
     await watching(child);
     const served = (port: number, check: (body: any) => boolean, what: string): Promise<any> =>
-      until(child!, what, async () => {
-        const { body } = await get(port, "/");
-        return check(body) && body;
-      });
+      servedWhen(child!, port, check, what);
     expect(await served(first.port, (body) => body.body === "home-1", "the first routes")).toMatchObject({
       label: "label-1",
       ticked: "tick-1",
@@ -150,12 +158,9 @@ describe.each([
     expect(restartLines(child)).toEqual([]);
 
     /** Saves `v`, waits for the program restart `n` started, and returns what it serves once `check` holds. */
-    const restartsFor = async (v: Versions, n: number, check: (body: any) => boolean, what: string): Promise<any> => {
+    const restartsFor = (v: Versions, n: number, check: (body: any) => boolean, what: string): Promise<any> => {
       write(v, esm);
-      const started = await program(child!, n);
-      await watching(child!, n);
-      expect(started.pid).not.toBe(first.pid);
-      return served(started.port, check, what);
+      return restartedServing(child!, n, first.pid, check, what);
     };
 
     // The handler setupRoutes() registered is kept in the map: its edit restarts.

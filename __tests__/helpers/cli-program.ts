@@ -244,6 +244,7 @@ export function writeApp(project: TempProject, flavor: Flavor, v: Version = V1):
   return files;
 }
 
+import { get } from "./http";
 export { get, type Response } from "./http";
 
 /** Whether something accepts TCP connections on the port. */
@@ -344,6 +345,31 @@ export async function watching(child: Child, restarts = 0): Promise<void> {
 export async function program(child: Child, index: number, timeoutMs = 20000): Promise<{ pid: number; port: number }> {
   const { pid, port } = await child.message("listening", index, timeoutMs);
   return { pid, port };
+}
+
+/** The JSON body the program on `port` serves at "/" once `check` holds of it. */
+export function servedWhen(child: Child, port: number, check: (body: any) => boolean, what: string): Promise<any> {
+  return until(child, what, async () => {
+    const { body } = await get(port, "/");
+    return check(body) && body;
+  });
+}
+
+/**
+ * After a save that restarts: the `index`th program (a new process, not `firstPid`), once chaud
+ * watches it, and the JSON it serves at "/" once `check` holds of it.
+ */
+export async function restartedServing(
+  child: Child,
+  index: number,
+  firstPid: number,
+  check: (body: any) => boolean,
+  what: string,
+): Promise<any> {
+  const started = await program(child, index);
+  await watching(child, index);
+  expect(started.pid).not.toBe(firstPid);
+  return servedWhen(child, started.port, check, what);
 }
 
 /** Every process below `root` (children, their children...), from `ps`. */
