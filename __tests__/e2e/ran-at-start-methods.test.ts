@@ -107,9 +107,7 @@ describe.each([
     child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
     const first = await program(child, 0);
     await watching(child);
-    const served = (port: number, check: (body: any) => boolean, what: string): Promise<any> =>
-      servedWhen(child!, port, check, what);
-    expect(await served(first.port, (body) => body.init === "init-1", "the first version")).toMatchObject({
+    expect(await servedWhen(child, first.port, (body) => body.init === "init-1", "the first version")).toMatchObject({
       home: "home-1",
       greet: "greet-1",
     });
@@ -117,7 +115,7 @@ describe.each([
     // greet() runs per request: in place, the request count kept.
     const v2 = { ...V1, greet: "greet-2" };
     atomicWrite(project.path("src/app.ts"), appSource(v2));
-    const second = await served(first.port, (body) => body.greet === "greet-2", "greet()'s new body");
+    const second = await servedWhen(child, first.port, (body) => body.greet === "greet-2", "greet()'s new body");
     expect(second.pid).toBe(first.pid);
     expect(second.hits).toBeGreaterThan(1);
     expect(restartLines(child)).toEqual([]);

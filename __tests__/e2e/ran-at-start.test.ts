@@ -137,9 +137,7 @@ describe.each([
     child = new Child([CLI, "src/main.ts"], { cwd: project.dir, env: env() });
     const first = await program(child, 0);
     await watching(child);
-    const served = (port: number, check: (body: any) => boolean, what: string): Promise<any> =>
-      servedWhen(child!, port, check, what);
-    expect(await served(first.port, (body) => body.body === "home-1", "the first routes")).toMatchObject({
+    expect(await servedWhen(child, first.port, (body) => body.body === "home-1", "the first routes")).toMatchObject({
       label: "label-1",
       ticked: "tick-1",
       list: ["a1", "b1"],
@@ -148,11 +146,11 @@ describe.each([
     // tick() ran at start-up and runs on every tick since: updated in place.
     const v2 = { ...V1, tick: "tick-2" };
     write(v2, esm);
-    const second = await served(first.port, (body) => body.ticked === "tick-2", "tick()'s new body");
+    const second = await servedWhen(child, first.port, (body) => body.ticked === "tick-2", "tick()'s new body");
     // list() ran per request, and what changed is its map callback, which no one keeps.
     const v3 = { ...v2, suffix: "3" };
     write(v3, esm);
-    const third = await served(first.port, (body) => body.list[0] === "a3", "list()'s new map callback");
+    const third = await servedWhen(child, first.port, (body) => body.list[0] === "a3", "list()'s new map callback");
     for (const body of [second, third]) expect(body.pid).toBe(first.pid);
     expect(third.ticks).toBeGreaterThan(second.ticks);
     expect(restartLines(child)).toEqual([]);

@@ -78,8 +78,11 @@ function memberWatch(watching: MemberWatching, owner: Owner, key: PropertyKey): 
   if (typeof key !== "string") return undefined;
   const label = (side: Side): string =>
     `${owner === "class" ? "static " : ""}${side === "value" ? "" : `${side} `}${key}`;
-  const { hashes } = watching;
-  return { watching, label, hash: (side) => (Object.hasOwn(hashes, label(side)) ? hashes[label(side)] : undefined) };
+  const hash = (side: Side): string | undefined => {
+    const named = label(side);
+    return Object.hasOwn(watching.hashes, named) ? watching.hashes[named] : undefined;
+  };
+  return { watching, label, hash };
 }
 
 /** The descriptor with each function replaced by its stub, now forwarding to that function. */

@@ -121,7 +121,10 @@ export class ModuleHandle {
       return existing.cls as C;
     }
     const file = this.version.file;
-    const watch = memberHashes ? (e: HotEntry): AnyFunction => watcherOf(e, file) : null;
+    const watching = memberHashes && {
+      hashes: memberHashes,
+      watch: (e: HotEntry): AnyFunction => watcherOf(e, file),
+    };
     // Stubbed at once, so that references the module's own code takes already forward.
     const entry: ClassEntry = {
       cls: next,
@@ -130,8 +133,8 @@ export class ModuleHandle {
       decoratorsHash,
       decorations: new Map(),
       members,
-      stubs: stubClass(next, members, memberHashes && watch ? { hashes: memberHashes, watch } : undefined),
-      watch,
+      stubs: stubClass(next, members, watching),
+      watch: watching ? watching.watch : null,
     };
     this.batch.stage({ ...staged, entry, isNew: true });
     this.classes.set(name, { entry, isNew: true });
